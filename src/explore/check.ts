@@ -1,0 +1,87 @@
+/**
+ * The checker builder, after stateright's `model.checker().spawn_bfs()`:
+ * option methods only record; `run()` explores and returns plain data.
+ *
+ *   const result = check(model).maxStates(1e7).run();
+ */
+import type { Model } from '../model/types.js';
+import { createSearch, type SearchLimits, type SearchOutcome } from './bfs.js';
+import { compileModel, type CompiledModel } from './compile.js';
+import type { CheckResult, ProgressEvent, Verdict } from './result.js';
+
+/** Expand this many states between progress reports and interruption checks. */
+const CHUNK = 1 << 13;
+
+export interface RunAsyncOptions {
+  /** Stop early, returning a partial result marked `interrupted`. */
+  readonly signal?: { readonly aborted: boolean };
+  /** Progress at most every `progressIntervalMs`. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+  readonly progressIntervalMs?: number;
+}
+
+export class Checker {
+  private limits: { -readonly [K in keyof SearchLimits]: SearchLimits[K] } = {};
+  readonly compiled: CompiledModel;
+
+  constructor(model: Model | CompiledModel) {
+    this.compiled = 'successors' in model ? model : compileModel(model);
+  }
+
+  maxStates(n: number): this {
+    this.limits.maxStates = n;
+    return this;
+  }
+
+  maxMemoryBytes(n: number): this {
+    this.limits.maxMemoryBytes = n;
+    return this;
+  }
+
+  /** Explores to completion (or a limit) synchronously. */
+  run(): CheckResult {
+    const search = createSearch(this.compiled, this.limits);
+    while (!search.advance(CHUNK)) { /* keep going */ }
+    return this.toResult(search.finish());
+  }
+
+  /** Explores in chunks, yielding to the event loop so progress and Ctrl-C get through. */
+  async runAsync(options: RunAsyncOptions = {}): Promise<CheckResult> {
+    const search = createSearch(this.compiled, this.limits);
+    const interval = options.progressIntervalMs ?? 200;
+    let lastReport = 0;
+    let lastYield = Date.now();
+    for (;;) {
+      if (options.signal?.aborted) return this.toResult(search.finish(true));
+      const done = search.advance(CHUNK);
+      const now = Date.now();
+      if (options.onProgress && (done || now - lastReport >= interval)) {
+        lastReport = now;
+        options.onProgress(search.progress());
+      }
+      if (done) return this.toResult(search.finish());
+      if (now - lastYield >= 25) {
+        lastYield = now;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  private toResult(outcome: SearchOutcome): CheckResult {
+    const verdict: Verdict = outcome.discovery?.kind ?? (outcome.completion === 'complete' ? 'ok' : 'unknown');
+    return {
+      model: this.compiled.model.name,
+      params: this.compiled.model.params,
+      verdict,
+      completion: outcome.completion,
+      stats: outcome.stats,
+      discovery: outcome.discovery,
+      maxima: outcome.maxima,
+      covered: outcome.covered,
+    };
+  }
+}
+
+export function check(model: Model | CompiledModel): Checker {
+  return new Checker(model);
+}

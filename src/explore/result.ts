@@ -1,0 +1,58 @@
+/** Plain data that leaves the explorer: results and progress events. */
+import type { Params } from '../model/types.js';
+
+/**
+ * `ok` only for a search that covered every reachable state; a search cut
+ * short without finding a violation is `unknown`, never `ok`.
+ */
+export type Verdict = 'ok' | 'deadlock' | 'invariant' | 'unknown';
+
+/** Why the search stopped. */
+export type Completion = 'complete' | 'violation' | 'interrupted' | 'state-limit' | 'memory-limit';
+
+export interface Discovery {
+  readonly kind: 'deadlock' | 'invariant';
+  /** `deadlock`, the violated property's name, or `assertion` for a model's run-time error. */
+  readonly property: string;
+  readonly message: string;
+  /** Step ids from the initial state to the violating state: a shortest path. */
+  readonly path: readonly number[];
+  /** The violating state, packed. */
+  readonly state: Int32Array;
+  /** For `assertion`: the step that failed when run from `state`. */
+  readonly failingStep?: number;
+}
+
+export interface SearchStats {
+  readonly states: number;
+  readonly transitions: number;
+  /** Length of the longest shortest path explored (BFS levels - 1). */
+  readonly depth: number;
+  readonly elapsedMs: number;
+  /** Bytes a stored state costs (state, hash, table share, parent link). */
+  readonly bytesPerState: number;
+  readonly memoryBytes: number;
+}
+
+export interface ProgressEvent {
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  /** States discovered but not yet expanded. */
+  readonly frontier: number;
+  readonly elapsedMs: number;
+  readonly memoryBytes: number;
+}
+
+export interface CheckResult {
+  readonly model: string;
+  readonly params: Params;
+  readonly verdict: Verdict;
+  readonly completion: Completion;
+  readonly stats: SearchStats;
+  readonly discovery?: Discovery;
+  /** Largest value each global variable took in any explored state. */
+  readonly maxima: Readonly<Record<string, number>>;
+  /** Per step id: whether it ever ran. */
+  readonly covered: Uint8Array;
+}

@@ -1,0 +1,228 @@
+/**
+ * A typed builder for models. Variables, locals and primitives come back as
+ * handles, so a model cannot name an operation a primitive does not have; what
+ * types cannot reach (labels, ranges, lock discipline) `validateModel` checks
+ * when `build()` is called.
+ */
+import { toExpr, type ExprLike } from './expr.js';
+import { ModelError } from './model-error.js';
+import {
+  END_LABEL,
+  type Branch, type Effect, type Expr, type Location, type Model, type Params, type PrimitiveDecl,
+  type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SourceRef,
+  type Step, type VarDecl,
+} from './types.js';
+import { validateModel } from './validate.js';
+
+export type VarRef = Expr & { readonly kind: 'var'; readonly name: string };
+export type LocalRef = Expr & { readonly kind: 'local'; readonly name: string };
+
+export interface RangeOptions {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+const op = (primitive: string, name: string, extra: Partial<PrimitiveOp> = {}): PrimitiveOp =>
+  Object.freeze({ primitive, op: name, ...extra });
+
+const query = (primitive: string, name: string): Expr => Object.freeze({ kind: 'query', primitive, query: name });
+
+export class RwSemaphoreHandle {
+  constructor(readonly name: string) {}
+  downRead(): PrimitiveOp { return op(this.name, 'downRead'); }
+  upRead(): PrimitiveOp { return op(this.name, 'upRead'); }
+  downWrite(): PrimitiveOp { return op(this.name, 'downWrite'); }
+  upWrite(): PrimitiveOp { return op(this.name, 'upWrite'); }
+}
+
+export class SemaphoreHandle {
+  constructor(readonly name: string) {}
+  down(): PrimitiveOp { return op(this.name, 'down'); }
+  up(): PrimitiveOp { return op(this.name, 'up'); }
+  /** Units currently available. */
+  count(): Expr { return query(this.name, 'count'); }
+}
+
+export class LockHandle {
+  constructor(readonly name: string) {}
+  lock(): PrimitiveOp { return op(this.name, 'lock'); }
+  unlock(): PrimitiveOp { return op(this.name, 'unlock'); }
+}
+
+export class WaitQueueHandle {
+  constructor(readonly name: string) {}
+  /** `__add_wait_queue` + `set_current_state(TASK_UNINTERRUPTIBLE)`: join and mark asleep. */
+  prepareToWait(): PrimitiveOp { return op(this.name, 'prepareToWait'); }
+  /** `schedule()`/`io_schedule()`: sleeps until woken; returns at once if already woken. */
+  schedule(): PrimitiveOp { return op(this.name, 'schedule'); }
+  /** `remove_wait_queue` + `TASK_RUNNING`. */
+  finishWait(): PrimitiveOp { return op(this.name, 'finishWait'); }
+  /** `wake_up_locked`: wakes every (non-exclusive) waiter. */
+  wakeAll(): PrimitiveOp { return op(this.name, 'wakeAll'); }
+  /** `waitqueue_active`: someone is on the queue. */
+  active(): Expr { return query(this.name, 'active'); }
+}
+
+export class JobQueueHandle {
+  constructor(readonly name: string) {}
+  /** Queue a job with an integer payload (e.g. a chunk number). Never blocks. */
+  submit(payload: ExprLike): PrimitiveOp { return op(this.name, 'submit', { arg: toExpr(payload) }); }
+  /** The worker takes the oldest job into `into`; blocks while the queue is empty. */
+  take(into: LocalRef): PrimitiveOp { return op(this.name, 'take', { into: into.name }); }
+  length(): Expr { return query(this.name, 'length'); }
+}
+
+export interface StepSpec {
+  /** Names one alternative of a `choice`; defaults to its position (1, 2, ...). */
+  readonly name?: string;
+  readonly action: string;
+  readonly source: SourceRef;
+  readonly guard?: ExprLike;
+  readonly op?: PrimitiveOp;
+  readonly effects?: readonly Effect[];
+  /** A label, or branches tried in order; the default is the next declared step. */
+  readonly goto?: string | readonly Branch[];
+  readonly required?: boolean;
+}
+
+export interface LocationOptions {
+  /** The process may stop here for good (an idle worker); not a deadlock. */
+  readonly validEnd?: boolean;
+}
+
+export class ProcessBuilder {
+  readonly locals: VarDecl[] = [];
+  readonly locations: Array<{ label: string; specs: readonly StepSpec[]; options: LocationOptions }> = [];
+
+  constructor(readonly name: string) {}
+
+  local(name: string, init: number, range: RangeOptions = {}): LocalRef {
+    this.locals.push(Object.freeze({ name, init, min: range.min ?? Math.min(0, init), max: range.max ?? Math.max(1, init) }));
+    return Object.freeze({ kind: 'local', name }) as LocalRef;
+  }
+
+  /** A location with a single step. */
+  step(label: string, spec: StepSpec & LocationOptions): this {
+    this.locations.push({ label, specs: [spec], options: { validEnd: spec.validEnd } });
+    return this;
+  }
+
+  /** A location with alternative steps; any whose guard holds may run. */
+  choice(label: string, specs: readonly StepSpec[], options: LocationOptions = {}): this {
+    this.locations.push({ label, specs, options });
+    return this;
+  }
+}
+
+export interface ProcessOptions {
+  readonly instances?: number;
+  readonly symmetric?: boolean;
+}
+
+export class ModelBuilder {
+  private readonly vars: VarDecl[] = [];
+  private readonly primitives: PrimitiveDecl[] = [];
+  private readonly processes: ProcessDecl[] = [];
+  private readonly properties: Property[] = [];
+
+  constructor(readonly name: string, readonly params: Params = {}) {}
+
+  var(name: string, init: number, range: RangeOptions = {}): VarRef {
+    this.vars.push(Object.freeze({ name, init, min: range.min ?? Math.min(0, init), max: range.max ?? Math.max(1, init) }));
+    return Object.freeze({ kind: 'var', name }) as VarRef;
+  }
+
+  rwsem(name: string, options: { policy: RwSemaphorePolicy }): RwSemaphoreHandle {
+    this.primitives.push(Object.freeze({ kind: 'rwsem', name, policy: options.policy }));
+    return new RwSemaphoreHandle(name);
+  }
+
+  semaphore(name: string, options: { initial: number }): SemaphoreHandle {
+    this.primitives.push(Object.freeze({ kind: 'semaphore', name, initial: options.initial }));
+    return new SemaphoreHandle(name);
+  }
+
+  spinlock(name: string): LockHandle {
+    this.primitives.push(Object.freeze({ kind: 'spinlock', name }));
+    return new LockHandle(name);
+  }
+
+  mutex(name: string): LockHandle {
+    this.primitives.push(Object.freeze({ kind: 'mutex', name }));
+    return new LockHandle(name);
+  }
+
+  waitQueue(name: string): WaitQueueHandle {
+    this.primitives.push(Object.freeze({ kind: 'waitqueue', name }));
+    return new WaitQueueHandle(name);
+  }
+
+  /** `jobName` names one job in diagrams, e.g. `copy` gives `copy(chunk 3)`. */
+  jobQueue(name: string, options: { capacity: number; jobName?: string }): JobQueueHandle {
+    this.primitives.push(Object.freeze({ kind: 'jobqueue', name, capacity: options.capacity, jobName: options.jobName ?? 'job' }));
+    return new JobQueueHandle(name);
+  }
+
+  process(name: string, options: ProcessOptions, body: (p: ProcessBuilder) => void): this {
+    const p = new ProcessBuilder(name);
+    body(p);
+    const labels = p.locations.map((l) => l.label);
+    const locations: Location[] = p.locations.map(({ label, specs, options: locOptions }, i) => {
+      const fallthrough = labels[i + 1] ?? END_LABEL;
+      const steps = specs.map((spec, k): Step => {
+        const next: Branch[] =
+          spec.goto === undefined ? [{ to: fallthrough }]
+          : typeof spec.goto === 'string' ? [{ to: spec.goto }]
+          : spec.goto.map((b) => Object.freeze({ ...b }));
+        return Object.freeze({
+          name: specs.length === 1 && spec.name === undefined ? label : `${label}/${spec.name ?? k + 1}`,
+          action: spec.action,
+          source: spec.source,
+          ...(spec.guard !== undefined ? { guard: toExpr(spec.guard) } : {}),
+          ...(spec.op !== undefined ? { op: spec.op } : {}),
+          effects: Object.freeze([...(spec.effects ?? [])]),
+          next: Object.freeze(next),
+          required: spec.required ?? false,
+        });
+      });
+      return Object.freeze({ label, steps: Object.freeze(steps), validEnd: locOptions.validEnd ?? false });
+    });
+    this.processes.push(Object.freeze({
+      name,
+      instances: options.instances ?? 1,
+      symmetric: options.symmetric ?? (options.instances ?? 1) > 1,
+      locals: Object.freeze([...p.locals]),
+      locations: Object.freeze(locations),
+    }));
+    return this;
+  }
+
+  /** An invariant: must hold in every reachable state. */
+  always(name: string, expr: ExprLike): this {
+    this.properties.push(Object.freeze({ kind: 'always', name, expr: toExpr(expr) }));
+    return this;
+  }
+
+  /** Must hold whenever the system has stopped with every process at a valid end. */
+  atEnd(name: string, expr: ExprLike): this {
+    this.properties.push(Object.freeze({ kind: 'at-end', name, expr: toExpr(expr) }));
+    return this;
+  }
+
+  /** Freezes and validates; throws a ModelError listing every problem found. */
+  build(): Model {
+    const model: Model = Object.freeze({
+      name: this.name,
+      params: Object.freeze({ ...this.params }),
+      vars: Object.freeze([...this.vars]),
+      primitives: Object.freeze([...this.primitives]),
+      processes: Object.freeze([...this.processes]),
+      properties: Object.freeze([...this.properties]),
+    });
+    const problems = validateModel(model);
+    if (problems.length > 0) {
+      throw new ModelError(`model ${model.name} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+    return model;
+  }
+}

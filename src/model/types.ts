@@ -1,0 +1,143 @@
+/**
+ * The declarative model: plain, frozen data. A model never runs anything itself;
+ * `explore/compile.ts` turns it into a transition function. Keeping guards and
+ * effects as expression trees (not closures) is what lets the checker derive
+ * read/write sets, generate fast code, and export to other checkers.
+ */
+
+/** Where a step comes from in the kernel, e.g. drivers/md/dm-snap.c:1759 in start_copy. */
+export interface SourceRef {
+  readonly file: string;
+  readonly line: number;
+  readonly func: string;
+  readonly commit: string;
+}
+
+export type BinaryOp =
+  | '+' | '-' | '*' | '/' | '%'
+  | '<' | '<=' | '>' | '>=' | '==' | '!='
+  | '&&' | '||';
+
+/** Integer expressions; booleans are 0 and 1, as in C and Promela. */
+export type Expr =
+  | { readonly kind: 'lit'; readonly value: number }
+  | { readonly kind: 'var'; readonly name: string }
+  | { readonly kind: 'local'; readonly name: string }
+  /** The 0-based instance number of the executing process within its group. */
+  | { readonly kind: 'self' }
+  | { readonly kind: 'not'; readonly arg: Expr }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr }
+  | { readonly kind: 'cond'; readonly test: Expr; readonly then: Expr; readonly else: Expr }
+  /** A read-only query on a primitive's state, e.g. a wait queue's `active`. */
+  | { readonly kind: 'query'; readonly primitive: string; readonly query: string };
+
+export type LValue =
+  | { readonly kind: 'var'; readonly name: string }
+  | { readonly kind: 'local'; readonly name: string };
+
+export type Effect =
+  | { readonly kind: 'assign'; readonly target: LValue; readonly value: Expr }
+  | { readonly kind: 'if'; readonly test: Expr; readonly then: readonly Effect[]; readonly else: readonly Effect[] };
+
+/** One call on a primitive, e.g. `down_read(&_origins_lock)`. */
+export interface PrimitiveOp {
+  readonly primitive: string;
+  readonly op: string;
+  /** Argument, e.g. the payload of a job submitted to a job queue. */
+  readonly arg?: Expr;
+  /** Local that receives the op's result, e.g. the job taken from a job queue. */
+  readonly into?: string;
+}
+
+/** Where control goes after a step: the first branch whose `when` holds (evaluated after the effects). */
+export interface Branch {
+  readonly when?: Expr;
+  readonly to: string;
+}
+
+/** Name of the implicit final location of every process. */
+export const END_LABEL = 'end';
+
+/**
+ * One atomic step. At most one primitive op, executed once the guard holds;
+ * effects run after the op succeeds (for a blocking op: once the lock is
+ * granted); then control follows `next`.
+ */
+export interface Step {
+  /** Unique within the process: the location's label, or `label/alt` for one of several alternatives. */
+  readonly name: string;
+  /** Human description, usually the kernel statement. */
+  readonly action: string;
+  readonly source: SourceRef;
+  readonly guard?: Expr;
+  readonly op?: PrimitiveOp;
+  readonly effects: readonly Effect[];
+  readonly next: readonly Branch[];
+  /** The step must run in at least one explored state for a proof to count. */
+  readonly required: boolean;
+}
+
+/**
+ * A control location: where a process's program counter can be. Several
+ * steps at one location are alternatives (Promela's `if :: g1 -> ... :: g2 -> ...`):
+ * whichever guards hold may be taken.
+ */
+export interface Location {
+  readonly label: string;
+  readonly steps: readonly Step[];
+  /**
+   * A process may stop here for good without that being a deadlock
+   * (Promela's `end` labels): an idle kcopyd worker waiting for jobs.
+   */
+  readonly validEnd: boolean;
+}
+
+export interface VarDecl {
+  readonly name: string;
+  readonly init: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export type RwSemaphorePolicy = 'writer-fair' | 'reader-preferring';
+
+export type PrimitiveDecl =
+  | { readonly kind: 'rwsem'; readonly name: string; readonly policy: RwSemaphorePolicy }
+  | { readonly kind: 'semaphore'; readonly name: string; readonly initial: number }
+  | { readonly kind: 'spinlock'; readonly name: string }
+  | { readonly kind: 'mutex'; readonly name: string }
+  | { readonly kind: 'waitqueue'; readonly name: string }
+  | { readonly kind: 'jobqueue'; readonly name: string; readonly capacity: number; readonly jobName: string };
+
+export type PrimitiveKind = PrimitiveDecl['kind'];
+
+/**
+ * A process template. With `instances` > 1 the checker runs that many copies,
+ * named `name#1`, `name#2`, ...; `symmetric` says the copies are interchangeable.
+ */
+export interface ProcessDecl {
+  readonly name: string;
+  readonly instances: number;
+  readonly symmetric: boolean;
+  readonly locals: readonly VarDecl[];
+  /** Locations in declaration order; the first is where the process starts. */
+  readonly locations: readonly Location[];
+}
+
+export type Property =
+  /** Must hold in every reachable state. */
+  | { readonly kind: 'always'; readonly name: string; readonly expr: Expr }
+  /** Must hold in every terminal state (no step enabled, every process at a valid end). */
+  | { readonly kind: 'at-end'; readonly name: string; readonly expr: Expr };
+
+export type ParamValue = number | string;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+export interface Model {
+  readonly name: string;
+  readonly params: Params;
+  readonly vars: readonly VarDecl[];
+  readonly primitives: readonly PrimitiveDecl[];
+  readonly processes: readonly ProcessDecl[];
+  readonly properties: readonly Property[];
+}

@@ -1,0 +1,238 @@
+/**
+ * Static checks on a model, each problem a sentence naming the model, the
+ * process and the step: unknown labels and names, unreachable steps, values
+ * out of range, and releases of locks the process may not hold.
+ */
+import { walkEffects, walkExpr } from './expr.js';
+import { PRIMITIVE_OPS } from './primitive-ops.js';
+import { END_LABEL, type Expr, type Location, type Model, type ProcessDecl, type Step } from './types.js';
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
+
+export function validateModel(model: Model): string[] {
+  const problems: string[] = [];
+  const at = (p: ProcessDecl, s?: Step) => `process ${p.name}${s ? `, step '${s.name}'` : ''}`;
+
+  unique(model.vars.map((v) => v.name), 'variable', problems);
+  unique(model.primitives.map((p) => p.name), 'primitive', problems);
+  unique(model.processes.map((p) => p.name), 'process', problems);
+  unique(model.properties.map((p) => p.name), 'property', problems);
+
+  for (const v of model.vars) {
+    if (!Number.isInteger(v.init) || v.init < v.min || v.init > v.max) {
+      problems.push(`variable ${v.name}: initial value ${v.init} is outside its range ${v.min}..${v.max}`);
+    }
+  }
+  for (const prim of model.primitives) {
+    if (!NAME.test(prim.name)) problems.push(`primitive name ${JSON.stringify(prim.name)} is not an identifier`);
+    if (prim.kind === 'semaphore' && (!Number.isInteger(prim.initial) || prim.initial < 0)) {
+      problems.push(`semaphore ${prim.name}: initial count ${prim.initial} must be a non-negative integer`);
+    }
+    if (prim.kind === 'jobqueue' && (!Number.isInteger(prim.capacity) || prim.capacity < 1)) {
+      problems.push(`job queue ${prim.name}: capacity ${prim.capacity} must be a positive integer`);
+    }
+    if (!(prim.kind in PRIMITIVE_OPS)) problems.push(`primitive ${prim.name}: unknown kind ${JSON.stringify(prim.kind)}`);
+  }
+  if (model.processes.length === 0) problems.push('the model has no processes');
+
+  const vars = new Set(model.vars.map((v) => v.name));
+  const prims = new Map(model.primitives.map((p) => [p.name, p]));
+
+  const checkExpr = (e: Expr, locals: Set<string>, where: string) =>
+    walkExpr(e, (x) => {
+      if (x.kind === 'var' && !vars.has(x.name)) problems.push(`${where}: unknown variable ${x.name}`);
+      if (x.kind === 'local' && !locals.has(x.name)) problems.push(`${where}: unknown local ${x.name}`);
+      if (x.kind === 'lit' && !Number.isInteger(x.value)) problems.push(`${where}: ${x.value} is not an integer`);
+      if (x.kind === 'query') {
+        const prim = prims.get(x.primitive);
+        if (!prim) problems.push(`${where}: unknown primitive ${x.primitive}`);
+        else if (!PRIMITIVE_OPS[prim.kind].queries.includes(x.query)) {
+          problems.push(`${where}: ${prim.kind} ${x.primitive} has no query ${x.query}`);
+        }
+      }
+    });
+
+  for (const prop of model.properties) checkExpr(prop.expr, new Set(), `property ${prop.name}`);
+
+  for (const p of model.processes) {
+    if (!Number.isInteger(p.instances) || p.instances < 1) {
+      problems.push(`${at(p)}: instances must be a positive integer, got ${p.instances}`);
+    }
+    if (p.locations.length === 0) problems.push(`${at(p)}: has no steps`);
+    unique(p.locals.map((l) => l.name), `local of ${p.name}`, problems);
+    for (const l of p.locals) {
+      if (!Number.isInteger(l.init) || l.init < l.min || l.init > l.max) {
+        problems.push(`${at(p)}: local ${l.name} initial value ${l.init} is outside ${l.min}..${l.max}`);
+      }
+    }
+    const locals = new Set(p.locals.map((l) => l.name));
+    const labels = new Set<string>();
+    for (const loc of p.locations) {
+      if (loc.label === END_LABEL) problems.push(`${at(p)}, step '${loc.label}': '${END_LABEL}' is reserved for the final location`);
+      else if (labels.has(loc.label)) problems.push(`${at(p)}, step '${loc.label}': label is used twice`);
+      labels.add(loc.label);
+      if (loc.steps.length === 0) problems.push(`${at(p)}, step '${loc.label}': a location needs at least one step`);
+      unique(loc.steps.map((s) => s.name), `step of ${p.name}`, problems);
+      const sleeper = loc.steps.find((s) => sleeps(model, s));
+      if (loc.steps.length > 1 && sleeper) {
+        problems.push(`${at(p)}, step '${loc.label}': a step that may sleep (${sleeper.op!.op} on ${sleeper.op!.primitive}) must be alone at its location`);
+      }
+    }
+    for (const s of p.locations.flatMap((l) => l.steps)) {
+      const where = `${at(p, s)}`;
+      if (s.guard) checkExpr(s.guard, locals, where);
+      walkEffects(s.effects, (e) => checkExpr(e, locals, where), (t) => {
+        if (t.kind === 'var' && !vars.has(t.name)) problems.push(`${where}: assigns unknown variable ${t.name}`);
+        if (t.kind === 'local' && !locals.has(t.name)) problems.push(`${where}: assigns unknown local ${t.name}`);
+      });
+      for (const b of s.next) {
+        if (b.to !== END_LABEL && !labels.has(b.to)) {
+          problems.push(`${where}: goes to unknown label '${b.to}' (labels: ${[...labels].join(', ')}, ${END_LABEL})`);
+        }
+        if (b.when) checkExpr(b.when, locals, where);
+      }
+      if (s.next.length === 0 || s.next[s.next.length - 1].when !== undefined) {
+        problems.push(`${where}: its last branch must have no condition, so control always goes somewhere`);
+      }
+      if (s.op) {
+        const prim = prims.get(s.op.primitive);
+        const table = prim && PRIMITIVE_OPS[prim.kind];
+        if (!prim || !table) problems.push(`${where}: unknown primitive ${s.op.primitive}`);
+        else if (!(s.op.op in table.ops)) {
+          problems.push(`${where}: ${prim.kind} ${prim.name} has no operation ${s.op.op} (has ${Object.keys(table.ops).join(', ')})`);
+        } else {
+          if (table.withArg.includes(s.op.op) !== (s.op.arg !== undefined)) {
+            problems.push(`${where}: ${s.op.op} on ${prim.name} ${s.op.arg ? 'takes no argument' : 'needs an argument'}`);
+          }
+          if (table.withInto.includes(s.op.op) && (s.op.into === undefined || !locals.has(s.op.into))) {
+            problems.push(`${where}: ${s.op.op} on ${prim.name} needs a local of ${p.name} to store its result`);
+          }
+          if (s.op.arg) checkExpr(s.op.arg, locals, where);
+        }
+      }
+    }
+    problems.push(...checkReachability(p).map((label) => `${at(p)}, step '${label}': unreachable from the first step`));
+    problems.push(...checkLockDiscipline(model, p));
+  }
+  return problems.map((p) => `${model.name}: ${p}`);
+}
+
+function unique(names: string[], what: string, problems: string[]): void {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) problems.push(`${what} ${n} is declared twice`);
+    seen.add(n);
+  }
+}
+
+function sleeps(model: Model, s: Step): boolean {
+  const prim = s.op && model.primitives.find((p) => p.name === s.op!.primitive);
+  return prim !== undefined && PRIMITIVE_OPS[prim.kind]?.sleeping.includes(s.op!.op) === true;
+}
+
+function checkReachability(p: ProcessDecl): string[] {
+  if (p.locations.length === 0) return [];
+  const byLabel = new Map(p.locations.map((l) => [l.label, l]));
+  const seen = new Set<string>([p.locations[0].label]);
+  const todo = [p.locations[0]];
+  while (todo.length > 0) {
+    const loc = todo.pop()!;
+    for (const s of loc.steps) {
+      for (const b of s.next) {
+        const t = byLabel.get(b.to);
+        if (t && !seen.has(b.to)) {
+          seen.add(b.to);
+          todo.push(t);
+        }
+      }
+    }
+  }
+  return p.locations.filter((l) => !seen.has(l.label)).map((l) => l.label);
+}
+
+/**
+ * Must-hold dataflow over the control-flow graph: a lock (with its mode) is
+ * held at a location if every path from the start acquires it without
+ * releasing it. A release outside that set is a model bug (the kernel's
+ * `up_read` on a lock not held corrupts the count), as is taking a lock the
+ * process may already hold (a recursive `down_read` can deadlock against a
+ * queued writer).
+ */
+function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
+  const problems: string[] = [];
+  if (p.locations.length === 0) return problems;
+  const prims = new Map(model.primitives.map((x) => [x.name, x]));
+  const roleOf = (s: Step) => {
+    if (!s.op) return undefined;
+    const prim = prims.get(s.op.primitive);
+    return prim ? PRIMITIVE_OPS[prim.kind]?.ops[s.op.op] : undefined;
+  };
+  const token = (s: Step, mode: string) => `${s.op!.primitive}:${mode}`;
+  const allSteps = p.locations.flatMap((l) => l.steps);
+  const takenAnywhere = new Set<string>();
+  for (const s of allSteps) {
+    const role = roleOf(s);
+    if (role?.role === 'acquire') takenAnywhere.add(token(s, role.mode));
+  }
+
+  // must[label]: locks surely held on arrival; may[label]: possibly held.
+  const byLabel = new Map<string, Location>(p.locations.map((l) => [l.label, l]));
+  const must = new Map<string, Set<string>>();
+  const may = new Map<string, Set<string>>();
+  const first = p.locations[0].label;
+  must.set(first, new Set());
+  may.set(first, new Set());
+  const work = [first];
+  while (work.length > 0) {
+    const label = work.pop()!;
+    const loc = byLabel.get(label);
+    if (!loc) continue;
+    for (const s of loc.steps) {
+      const outMust = new Set(must.get(label));
+      const outMay = new Set(may.get(label));
+      const role = roleOf(s);
+      if (role?.role === 'acquire') {
+        outMust.add(token(s, role.mode));
+        outMay.add(token(s, role.mode));
+      } else if (role?.role === 'release') {
+        outMust.delete(token(s, role.mode));
+        outMay.delete(token(s, role.mode));
+      }
+      for (const { to } of s.next) {
+        if (to === END_LABEL) continue;
+        const prevMust = must.get(to);
+        const prevMay = may.get(to);
+        const nextMust = prevMust === undefined ? outMust : new Set([...prevMust].filter((t) => outMust.has(t)));
+        const nextMay = new Set([...(prevMay ?? []), ...outMay]);
+        // Both sets move monotonically, so comparing sizes detects change.
+        if (prevMust === undefined || nextMust.size !== prevMust.size || nextMay.size !== prevMay!.size) {
+          must.set(to, new Set(nextMust));
+          may.set(to, nextMay);
+          work.push(to);
+        }
+      }
+    }
+  }
+  for (const loc of p.locations) {
+    const held = must.get(loc.label);
+    const maybe = may.get(loc.label);
+    if (held === undefined || maybe === undefined) continue;
+    for (const s of loc.steps) {
+      const role = roleOf(s);
+      if (!role || role.role === 'other') continue;
+      const t = token(s, role.mode);
+      const where = `process ${p.name}, step '${s.name}'`;
+      if (role.role === 'release' && !held.has(t)) {
+        problems.push(
+          takenAnywhere.has(t)
+            ? `${where}: ${s.op!.op}(${s.op!.primitive}) may run without holding it (${role.mode}) on some path`
+            : `${where}: ${s.op!.op}(${s.op!.primitive}) releases a lock (${role.mode}) the process never takes`,
+        );
+      }
+      if (role.role === 'acquire' && maybe.has(t)) {
+        problems.push(`${where}: ${s.op!.op}(${s.op!.primitive}) may take a lock it already holds (${role.mode})`);
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,106 @@
+/**
+ * The contract every kernel primitive implements. A primitive owns a few
+ * consecutive int slots of the packed state and exposes its operations as pure
+ * functions over the state array, so the same code serves the explorer's hot
+ * path, unit tests and explanations.
+ *
+ * Blocking follows the kernel: a task that cannot take a lock joins the
+ * primitive's queue and sleeps (its wait slot says on which primitive); the
+ * releaser hands the lock over and marks it granted (wait slot -1); the task
+ * then runs a separate "wakes" step. So a trace shows both the hand-off and
+ * the woken task getting the CPU, as the kernel's `wake_up_process` does.
+ */
+import type { PrimitiveDecl } from '../model/types.js';
+
+/** Where a primitive lives in the state vector and how it reaches process wait slots. */
+export interface PrimitiveContext {
+  /** Index of the primitive in the model; a process blocked here has wait slot `id + 1`. */
+  readonly id: number;
+  /** First slot of this primitive. */
+  readonly base: number;
+  readonly processCount: number;
+  /** `waitSlot[pid]` is the slot holding that process's wait state. */
+  readonly waitSlot: Int32Array;
+}
+
+/** A model misused a primitive at run time (e.g. `up_read` by a non-holder). */
+export class PrimitiveMisuse extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrimitiveMisuse';
+  }
+}
+
+export type OpImpl =
+  /** May sleep: take it now, or join the queue and sleep until granted. */
+  | {
+      readonly kind: 'blocking';
+      /** Takes the resource if the semantics allow it now; returns whether it did. */
+      readonly tryAcquire: (s: Int32Array, pid: number) => boolean;
+      /** Joins the queue; the engine then marks the process asleep here. */
+      readonly block: (s: Int32Array, pid: number) => void;
+    }
+  /** Spins or waits without queueing: simply not enabled until `enabled` holds. */
+  | {
+      readonly kind: 'guarded';
+      readonly enabled: (s: Int32Array, pid: number) => boolean;
+      readonly apply: (s: Int32Array, pid: number, arg: number) => number;
+    }
+  /** Never blocks (may wake others). Returns a result for ops that have one. */
+  | { readonly kind: 'apply'; readonly apply: (s: Int32Array, pid: number, arg: number) => number };
+
+export interface Holding {
+  readonly pid: number;
+  /** e.g. `read`, `write`, `held`. */
+  readonly mode: string;
+}
+
+export interface QueuedWaiter {
+  readonly pid: number;
+  readonly mode: string;
+}
+
+/** What a process blocked on this primitive is waiting for, from the state alone. */
+export interface WaitInfo {
+  readonly primitive: string;
+  /** `read`, `write`, `down`, `lock`, `wake-up`, `job`. */
+  readonly mode: string;
+  /** Who holds the resource now (owners of a lock; empty for a semaphore). */
+  readonly holders: readonly Holding[];
+  /** Queued ahead of this process, in FIFO order. */
+  readonly queuedAhead: readonly QueuedWaiter[];
+  /**
+   * True when the resource has no owner to wait for (semaphore units, wake-ups,
+   * jobs): only some process executing a release operation can help.
+   */
+  readonly needsRelease: boolean;
+}
+
+export interface PrimitiveRuntime {
+  readonly decl: PrimitiveDecl;
+  readonly slotCount: number;
+  init(s: Int32Array): void;
+  readonly ops: Readonly<Record<string, OpImpl>>;
+  readonly queries: Readonly<Record<string, (s: Int32Array) => number>>;
+  /** Ops by which one process can release another blocked here (for wait-for graphs). */
+  readonly releaseOps: readonly string[];
+  holders(s: Int32Array): Holding[];
+  queue(s: Int32Array): QueuedWaiter[];
+  /** For a process blocked at `op` on this primitive: what it waits for. */
+  waitInfo(s: Int32Array, pid: number, op: string): WaitInfo;
+  /** Short state summary for traces, e.g. `readers {2}, queue [ctr:W, kcopyd:R]`. */
+  describe(s: Int32Array, name: (pid: number) => string): string;
+}
+
+export type PrimitiveFactory<D extends PrimitiveDecl = PrimitiveDecl> = (decl: D, ctx: PrimitiveContext) => PrimitiveRuntime;
+
+/** Marks `pid`, asleep on primitive `ctx.id`, as granted: its next step is the wake-up. */
+export function grant(s: Int32Array, ctx: PrimitiveContext, pid: number): void {
+  s[ctx.waitSlot[pid]] = -1;
+}
+
+export function bitsOf(mask: number): number[] {
+  const out: number[] = [];
+  for (let pid = 0; mask !== 0; pid++, mask >>>= 1) if (mask & 1) out.push(pid);
+  return out;
+}
