@@ -1,0 +1,180 @@
+/**
+ * dm-snapshot after commit b21555786f18 ("dm snapshot: Fix bug in COW
+ * throttling mechanism causing deadlocks"): an `in_progress` counter guarded
+ * by the wait queue's spinlock. do_origin calls wait_for_in_progress(s, true),
+ * which, over the threshold, joins the wait queue and sets
+ * TASK_UNINTERRUPTIBLE under the spinlock, drops `_origins_lock`, sleeps, and
+ * makes do_origin start again. kcopyd's account_end_copy decrements under the
+ * same spinlock and wakes every waiter once `in_progress <= cow_threshold`.
+ * Lines: v5.4.6's dm-snap.c, the post-image of the fix.
+ *
+ * A spinlock-protected section is one atomic step here (the spinlock is never
+ * held across a sleep, so nothing can observe its inside).
+ *
+ * Mutants, each a way the fix could have been wrong:
+ * - sleep-holding-lock: sleeps without the up_read (and drops the lock only
+ *   after waking): the semaphore design's cycle comes back through the wait queue.
+ * - lost-wakeup: reads in_progress and joins the queue in separate steps, not
+ *   under the spinlock: the wake-up can fall between them.
+ *
+ * The soft bound: the check is not atomic with account_start_copy's
+ * increment, so every writer can pass the check at in_progress <= T and then
+ * increment: in_progress <= T + writers. That is the invariant checked.
+ */
+import { ModelBuilder } from '../../src/model/builder.js';
+import { defineModel, enumParam, intParam } from '../../src/model/definition.js';
+import { add, and, dec, gt, inc, le, lt, not, sub } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+
+const COMMIT = 'v5.4.6';
+
+export default defineModel({
+  name: 'dm-snapshot/in-progress',
+  description: 'COW throttled by an in_progress counter and a wait queue, sleeping after up_read (b21555786f1): the fix',
+  params: {
+    ...commonParams,
+    'cow-threshold': intParam(0, 16, 1, 'sleep while in_progress > cow_threshold; 0 means "while any copy is in flight"'),
+    mutant: enumParam(['none', 'sleep-holding-lock', 'lost-wakeup'], 'none', 'a deliberately broken variant of the fix'),
+  },
+  build(p) {
+    const W = p.writers;
+    const B = p.bios;
+    const T = p['cow-threshold'];
+    const at = sourceIn(DM_SNAP, COMMIT);
+    const name = p.mutant === 'none' ? 'dm-snapshot/in-progress' : `dm-snapshot/in-progress[${p.mutant}]`;
+    const b = new ModelBuilder(name);
+    const copies = W * B;
+    const inProgress = b.var('in_progress', 0, { max: copies });
+    const biosDone = b.var('bios_done', 0, { max: copies });
+    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
+    const wq = b.waitQueue('in_progress_wait');
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy' });
+    const sleepHolding = p.mutant === 'sleep-holding-lock';
+    const lostWakeup = p.mutant === 'lost-wakeup';
+
+    b.process('writer', { instances: W }, (w) => {
+      const bio = w.local('bio', 0, { max: B });
+      w.step('down_read', { action: 'do_origin: again: down_read(&_origins_lock)', source: at(2547, 'do_origin'), op: origins.downRead() });
+      if (lostWakeup) {
+        w.choice('check', [
+          {
+            name: 'over',
+            action: 'MUTANT wait_for_in_progress: in_progress > cow_threshold, read without in_progress_wait.lock',
+            source: at(1536, 'wait_for_in_progress'),
+            guard: gt(inProgress, T),
+            goto: 'prepare',
+          },
+          {
+            name: 'under',
+            action: 'wait_for_in_progress: in_progress <= cow_threshold, go on',
+            source: at(1536, 'wait_for_in_progress'),
+            guard: le(inProgress, T),
+            goto: 'start_copy',
+          },
+        ]);
+        w.step('prepare', {
+          action: 'MUTANT spin_lock; __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE); spin_unlock (no re-check)',
+          source: at(1547, 'wait_for_in_progress'),
+          op: wq.prepareToWait(),
+          goto: 'drop',
+        });
+      } else {
+        w.choice('check', [
+          {
+            name: 'over',
+            action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress > cow_threshold: __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE)',
+            source: at(1547, 'wait_for_in_progress'),
+            guard: gt(inProgress, T),
+            op: wq.prepareToWait(),
+            goto: sleepHolding ? 'sleep' : 'drop',
+            required: true,
+          },
+          {
+            name: 'under',
+            action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress <= cow_threshold, go on',
+            source: at(1538, 'wait_for_in_progress'),
+            guard: le(inProgress, T),
+            goto: 'start_copy',
+          },
+        ]);
+      }
+      if (!sleepHolding) {
+        w.step('drop', { action: 'wait_for_in_progress: up_read(&_origins_lock)', source: at(1551, 'wait_for_in_progress'), op: origins.upRead() });
+      }
+      w.step('sleep', { action: 'wait_for_in_progress: io_schedule()', source: at(1552, 'wait_for_in_progress'), op: wq.schedule(), required: true })
+        .step('dequeue', {
+          action: 'wait_for_in_progress: remove_wait_queue; return false -> goto again',
+          source: at(1553, 'wait_for_in_progress'),
+          op: wq.finishWait(),
+          goto: sleepHolding ? 'late_up_read' : 'down_read',
+        });
+      if (sleepHolding) {
+        w.step('late_up_read', { action: 'MUTANT up_read(&_origins_lock) only after sleeping', source: at(1551, 'wait_for_in_progress'), op: origins.upRead(), goto: 'down_read' });
+      }
+      w.step('start_copy', {
+        action: 'start_copy: account_start_copy (in_progress++ under the lock); dm_kcopyd_copy',
+        source: at(1805, 'start_copy'),
+        op: kcopyd.submit(chunkOf(B, bio)),
+        effects: [inc(inProgress)],
+      })
+        .step('up_read', {
+          action: 'do_origin: up_read(&_origins_lock)',
+          source: at(2559, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(bio)],
+          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
+        });
+    });
+
+    b.process('kcopyd', {}, (k) => {
+      const job = k.local('job', 0, { max: copies });
+      const wakes = and(le(sub(inProgress, 1), T), wq.active());
+      k.step('copy_callback', {
+        action: 'copy_callback: copy done, complete_exception -> pending_complete',
+        source: at(1737, 'copy_callback'),
+        op: kcopyd.take(job),
+        validEnd: true,
+      })
+        .step('retry_down_read', {
+          action: 'retry_origin_bios -> do_origin(bio, false): down_read(&_origins_lock)',
+          source: at(1589, 'retry_origin_bios'),
+          op: origins.downRead(),
+        })
+        .step('retry_up_read', {
+          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
+          source: at(2559, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(biosDone)],
+        })
+        .choice('end_copy', [
+          {
+            name: 'wake',
+            action: 'account_end_copy: [in_progress_wait.lock] in_progress--; <= cow_threshold and waiters: wake_up_locked',
+            source: at(1530, 'account_end_copy'),
+            guard: wakes,
+            op: wq.wakeAll(),
+            effects: [dec(inProgress)],
+            goto: 'copy_callback',
+            required: true,
+          },
+          {
+            name: 'quiet',
+            action: 'account_end_copy: [in_progress_wait.lock] in_progress--; no wake-up needed',
+            source: at(1527, 'account_end_copy'),
+            guard: not(wakes),
+            effects: [dec(inProgress)],
+            goto: 'copy_callback',
+          },
+        ]);
+    });
+
+    addOriginsLockWriters(b, origins, p.ctrs, {
+      commit: COMMIT, registerDownWrite: 558, registerUpWrite: 583,
+      dtrDownRead: 1470, dtrUpRead: 1479, unregisterDownWrite: 607, unregisterUpWrite: 616,
+    });
+    b.always('in_progress <= cow_threshold + writers (soft bound)', le(inProgress, add(T, W)));
+    requireAllBiosComplete(b, biosDone, W, B);
+    return b.build();
+  },
+});

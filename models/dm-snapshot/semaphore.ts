@@ -1,0 +1,101 @@
+/**
+ * dm-snapshot with the COW throttle of commit 721b1d98fb51 ("dm snapshot: Fix
+ * excessive memory usage and workqueue stalls"): start_copy does
+ * `down(&s->cow_count)` while do_origin holds `_origins_lock` for read, and
+ * the kcopyd callback does `up()` as its last statement, after retrying the
+ * origin bios, which needs `_origins_lock` again. With a writer-fair
+ * rw_semaphore and a snapshot_ctr queued for write this deadlocks (the fix's
+ * commit message, steps 1-4). Lines: v5.3.1's dm-snap.c, the mainline
+ * pre-image of the fix series.
+ */
+import { ModelBuilder } from '../../src/model/builder.js';
+import { defineModel, intParam } from '../../src/model/definition.js';
+import { dec, eq, inc, le, lt, or } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+
+const COMMIT = 'v5.3.1';
+const INT_MAX = 2147483647;
+
+export default defineModel({
+  name: 'dm-snapshot/semaphore',
+  description: 'COW throttled by a semaphore taken under _origins_lock (721b1d98fb51): deadlocks',
+  params: {
+    ...commonParams,
+    'cow-threshold': intParam(0, 16, 1, 'sema_init count; 0 means unlimited (INT_MAX), as in snapshot_ctr L1330'),
+  },
+  build(p) {
+    const W = p.writers;
+    const B = p.bios;
+    const T = p['cow-threshold'];
+    const at = sourceIn(DM_SNAP, COMMIT);
+    const b = new ModelBuilder('dm-snapshot/semaphore');
+    const copies = W * B;
+    const inflight = b.var('inflight', 0, { max: copies });
+    const biosDone = b.var('bios_done', 0, { max: copies });
+    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
+    const cowCount = b.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX });
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy' });
+
+    b.process('writer', { instances: W }, (w) => {
+      const bio = w.local('bio', 0, { max: B });
+      w.step('down_read', { action: 'do_origin: down_read(&_origins_lock)', source: at(2495, 'do_origin'), op: origins.downRead() })
+        .step('down_cow', {
+          action: 'start_copy: down(&s->cow_count) (pe made, bio parked on it)',
+          source: at(1759, 'start_copy'),
+          op: cowCount.down(),
+          required: true,
+        })
+        .step('copy', {
+          action: 'start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
+          source: at(1760, 'start_copy'),
+          op: kcopyd.submit(chunkOf(B, bio)),
+          effects: [inc(inflight)],
+        })
+        .step('up_read', {
+          action: 'do_origin: up_read(&_origins_lock)',
+          source: at(2499, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(bio)],
+          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
+        });
+    });
+
+    b.process('kcopyd', {}, (k) => {
+      const job = k.local('job', 0, { max: copies });
+      k.step('copy_callback', {
+        action: 'copy_callback: copy done, complete_exception -> pending_complete',
+        source: at(1691, 'copy_callback'),
+        op: kcopyd.take(job),
+        validEnd: true,
+      })
+        .step('retry_down_read', {
+          action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)',
+          source: at(1543, 'retry_origin_bios'),
+          op: origins.downRead(),
+          required: true,
+        })
+        .step('retry_up_read', {
+          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
+          source: at(2499, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(biosDone)],
+        })
+        .step('up_cow', {
+          action: 'copy_callback: up(&s->cow_count)',
+          source: at(1735, 'copy_callback'),
+          op: cowCount.up(),
+          effects: [dec(inflight)],
+          goto: 'copy_callback',
+        });
+    });
+
+    addOriginsLockWriters(b, origins, p.ctrs, {
+      commit: COMMIT, registerDownWrite: 559, registerUpWrite: 584,
+      dtrDownRead: 1471, dtrUpRead: 1480, unregisterDownWrite: 608, unregisterUpWrite: 617,
+    });
+    b.always(`in-flight copies <= cow_threshold${T === 0 ? ' (unlimited)' : ''}`, or(eq(T, 0), le(inflight, T)));
+    requireAllBiosComplete(b, biosDone, W, B);
+    return b.build();
+  },
+});

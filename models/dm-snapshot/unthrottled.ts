@@ -1,0 +1,83 @@
+/**
+ * dm-snapshot before any COW throttle (v4.20, before 721b1d98fb51): every
+ * origin write that needs a copy hands one to kcopyd, with no bound on how
+ * many are in flight. That is the memory problem that started it all: it
+ * cannot deadlock on `_origins_lock`, but no fixed bound on in-flight copies
+ * holds. `--max-inflight N` states such a bound as an invariant.
+ */
+import { ModelBuilder } from '../../src/model/builder.js';
+import { defineModel, intParam } from '../../src/model/definition.js';
+import { dec, inc, le, lt } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+
+const COMMIT = 'v4.20';
+
+export default defineModel({
+  name: 'dm-snapshot/unthrottled',
+  description: 'COW copies handed to kcopyd with no throttle (v4.20): unbounded in-flight copies',
+  params: {
+    ...commonParams,
+    'max-inflight': intParam(0, 64, 0, 'check "in-flight copies <= N"; 0 checks no bound'),
+  },
+  build(p) {
+    const W = p.writers;
+    const B = p.bios;
+    const N = p['max-inflight'];
+    const at = sourceIn(DM_SNAP, COMMIT);
+    const b = new ModelBuilder('dm-snapshot/unthrottled');
+    const copies = W * B;
+    const inflight = b.var('inflight', 0, { max: copies });
+    const biosDone = b.var('bios_done', 0, { max: copies });
+    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy' });
+
+    b.process('writer', { instances: W }, (w) => {
+      const bio = w.local('bio', 0, { max: B });
+      w.step('down_read', { action: 'do_origin: down_read(&_origins_lock)', source: at(2200, 'do_origin'), op: origins.downRead() })
+        .step('copy', {
+          action: '__origin_write: pe made, bio parked; start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
+          source: at(1601, 'start_copy'),
+          op: kcopyd.submit(chunkOf(B, bio)),
+          effects: [inc(inflight)],
+        })
+        .step('up_read', {
+          action: 'do_origin: up_read(&_origins_lock)',
+          source: at(2204, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(bio)],
+          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
+        });
+    });
+
+    b.process('kcopyd', {}, (k) => {
+      const job = k.local('job', 0, { max: copies });
+      k.step('copy_callback', {
+        action: 'copy_callback: copy done, complete_exception -> pending_complete',
+        source: at(1534, 'copy_callback'),
+        op: kcopyd.take(job),
+        validEnd: true,
+      })
+        .step('retry_down_read', {
+          action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)',
+          source: at(1411, 'retry_origin_bios'),
+          op: origins.downRead(),
+        })
+        .step('retry_up_read', {
+          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock); pe freed',
+          source: at(2204, 'do_origin'),
+          op: origins.upRead(),
+          effects: [inc(biosDone), dec(inflight)],
+          goto: 'copy_callback',
+        });
+    });
+
+    addOriginsLockWriters(b, origins, p.ctrs, {
+      commit: COMMIT, registerDownWrite: 538, registerUpWrite: 563,
+      dtrDownRead: 1337, dtrUpRead: 1346, unregisterDownWrite: 587, unregisterUpWrite: 596,
+    });
+    if (N > 0) b.always(`in-flight copies <= ${N}`, le(inflight, N));
+    requireAllBiosComplete(b, biosDone, W, B);
+    return b.build();
+  },
+});

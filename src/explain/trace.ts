@@ -1,0 +1,55 @@
+/**
+ * A counterexample as rows a kernel developer reads top to bottom: which
+ * process ran, the kernel statement and its source line, whether it went
+ * to sleep or woke up, and what changed in the shared variables.
+ */
+import type { CompiledModel } from '../explore/compile.js';
+import type { SourceRef } from '../model/types.js';
+import { replayPath } from './path.js';
+
+export type StepOutcome = 'ran' | 'blocked' | 'woke';
+
+export interface TraceRow {
+  /** 1-based position in the trace. */
+  readonly index: number;
+  readonly process: string;
+  /** The step's name within its process (its label). */
+  readonly step: string;
+  readonly action: string;
+  readonly source: SourceRef;
+  readonly outcome: StepOutcome;
+  /** e.g. `in_progress 0 -> 1`. */
+  readonly changes: readonly string[];
+}
+
+export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow[] {
+  const states = replayPath(cm, path);
+  return path.map((stepId, i) => {
+    const cs = cm.steps[stepId];
+    const proc = cm.layout.processes[cs.pid];
+    const before = states[i];
+    const after = states[i + 1];
+    const w0 = before[proc.waitSlot];
+    const w1 = after[proc.waitSlot];
+    const outcome: StepOutcome = w0 < 0 ? 'woke' : w1 > 0 ? 'blocked' : 'ran';
+    const changes: string[] = [];
+    for (const v of cm.model.vars) {
+      const slot = cm.layout.varSlots.get(v.name)!;
+      if (before[slot] !== after[slot]) changes.push(`${v.name} ${before[slot]} -> ${after[slot]}`);
+    }
+    return {
+      index: i + 1,
+      process: proc.name,
+      step: cs.step.name,
+      action: cs.step.action,
+      source: cs.step.source,
+      outcome,
+      changes,
+    };
+  });
+}
+
+/** The primitive states at `s`, e.g. `_origins_lock: readers {writer#2}, queue [...]`. */
+export function describePrimitives(cm: CompiledModel, s: Int32Array): string[] {
+  return cm.primitives.map((p) => `${p.decl.name}: ${p.describe(s, cm.processName)}`);
+}

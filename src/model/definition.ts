@@ -1,0 +1,100 @@
+/**
+ * A model definition: a named family of models with typed parameters, like a
+ * TLA+ spec with its constants. `build` turns checked parameter values into a
+ * Model. Parameter names are the command-line flags (`cow-threshold`).
+ */
+import { ModelError } from './model-error.js';
+import type { Model, Params } from './types.js';
+
+export type ParamSpec =
+  | {
+      readonly kind: 'int';
+      readonly min: number;
+      readonly max: number;
+      readonly default: number;
+      readonly description: string;
+    }
+  | {
+      readonly kind: 'enum';
+      readonly values: readonly string[];
+      readonly default: string;
+      readonly description: string;
+    };
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+export type ParamValues<S extends ParamSpecs> = {
+  readonly [K in keyof S]: S[K] extends { kind: 'int' } ? number : S[K] extends { values: readonly (infer V)[] } ? V : never;
+};
+
+export interface ModelDefinition<S extends ParamSpecs = ParamSpecs> {
+  /** Registered name, e.g. `dm-snapshot/semaphore`. */
+  readonly name: string;
+  /** One line for listings. */
+  readonly description: string;
+  readonly params: S;
+  build(params: ParamValues<S>): Model;
+}
+
+export function defineModel<const S extends ParamSpecs>(def: ModelDefinition<S>): ModelDefinition<S> {
+  return Object.freeze(def);
+}
+
+export function intParam(min: number, max: number, dflt: number, description: string): ParamSpec {
+  return { kind: 'int', min, max, default: dflt, description };
+}
+
+export function enumParam<const V extends string>(values: readonly V[], dflt: V, description: string) {
+  return { kind: 'enum', values, default: dflt, description } as const;
+}
+
+/** The accepted values of a parameter, for error hints and help text. */
+export function describeRange(spec: ParamSpec): string {
+  return spec.kind === 'int' ? `${spec.min}..${spec.max}` : spec.values.join('|');
+}
+
+/**
+ * Checks given values (numbers, or strings from the command line) against the
+ * definition and fills in defaults. Throws a ModelError naming the model and
+ * the parameter for unknown names, non-integers and values out of range.
+ */
+export function resolveParams<S extends ParamSpecs>(
+  def: ModelDefinition<S>,
+  given: Readonly<Record<string, string | number>>,
+): ParamValues<S> {
+  const out: Record<string, string | number> = {};
+  for (const name of Object.keys(given)) {
+    if (!(name in def.params)) {
+      const known = Object.keys(def.params).map((n) => `--${n}`).join(', ');
+      throw new ModelError(`${def.name}: unknown parameter --${name} (known: ${known || 'none'})`);
+    }
+  }
+  for (const [name, spec] of Object.entries(def.params)) {
+    const raw = given[name];
+    if (raw === undefined) {
+      out[name] = spec.default;
+      continue;
+    }
+    if (spec.kind === 'int') {
+      const v = typeof raw === 'number' ? raw : /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isInteger(v)) throw new ModelError(`${def.name}: --${name} must be an integer in ${describeRange(spec)}, got ${JSON.stringify(raw)}`);
+      if (v < spec.min || v > spec.max) throw new ModelError(`${def.name}: --${name} ${v} is out of range ${describeRange(spec)}`);
+      out[name] = v;
+    } else {
+      const v = String(raw);
+      if (!spec.values.includes(v)) throw new ModelError(`${def.name}: --${name} must be one of ${describeRange(spec)}, got ${JSON.stringify(v)}`);
+      out[name] = v;
+    }
+  }
+  return out as ParamValues<S>;
+}
+
+/** Resolves parameters and builds, so every model is built from checked values. */
+export function instantiate<S extends ParamSpecs>(
+  def: ModelDefinition<S>,
+  given: Readonly<Record<string, string | number>> = {},
+): Model {
+  const values = resolveParams(def, given);
+  const model = def.build(values);
+  return { ...model, params: values as unknown as Params };
+}
