@@ -1,11 +1,15 @@
-/** Every model interleave knows by name. */
+/** Every model interleave knows by name, and what the main job runs. */
 import type { ModelDefinition } from '../src/model/definition.js';
 import inProgress from './dm-snapshot/in-progress.js';
+import { dmSnapshotRuns, type RunSpec } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
 import unthrottled from './dm-snapshot/unthrottled.js';
 
-export const registry: readonly ModelDefinition[] = [
-  unthrottled as unknown as ModelDefinition,
-  semaphore as unknown as ModelDefinition,
-  inProgress as unknown as ModelDefinition,
-];
+export type { RunSpec };
+
+// Definitions are generic in their parameter specs; the registry only needs the common shape.
+const erase = (d: unknown) => d as ModelDefinition;
+
+export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress)];
+
+export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns];

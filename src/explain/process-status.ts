@@ -47,18 +47,24 @@ export function releasersOf(cm: CompiledModel, primitive: string): number[] {
 
 export function processStatuses(cm: CompiledModel, s: Int32Array): ProcessStatus[] {
   const scratch = new Int32Array(cm.slotCount);
-  return cm.layout.processes.map((proc) => {
+  // First what each process is doing, then what the stuck ones wait for,
+  // which needs to know whether the would-be releasers can still act.
+  const base = cm.layout.processes.map((proc) => {
     const pc = s[proc.pcSlot];
     const locations = proc.template.locations;
-    const name = proc.name;
-    if (pc === locations.length) return { pid: proc.pid, process: name, state: 'done', at: 'end' };
-    const loc = locations[pc];
+    if (pc === locations.length) return { proc, state: 'done' as ProcessState, here: [] as CompiledModel['steps'][number][] };
     const here = cm.steps.filter((cs) => cs.pid === proc.pid && cs.location === pc);
     const enabled = here.some((cs) => cm.runStep(cs.id, s, scratch));
-    if (enabled) return { pid: proc.pid, process: name, state: 'runnable', at: loc.label };
-    const wait = blockedOn(cm, s, proc.pid, here.map((cs) => cs.step));
-    const state: ProcessState = loc.validEnd && s[proc.waitSlot] === 0 ? 'idle' : 'blocked';
-    return { pid: proc.pid, process: name, state, at: loc.label, action: here[0]?.step.action, wait };
+    const state: ProcessState = enabled ? 'runnable' : locations[pc].validEnd && s[proc.waitSlot] === 0 ? 'idle' : 'blocked';
+    return { proc, state, here };
+  });
+  const stateOf = (pid: number) => base[pid].state;
+  return base.map(({ proc, state, here }): ProcessStatus => {
+    const name = proc.name;
+    const at = state === 'done' ? 'end' : proc.template.locations[s[proc.pcSlot]].label;
+    if (state === 'done' || state === 'runnable') return { pid: proc.pid, process: name, state, at };
+    const wait = blockedOn(cm, s, proc.pid, here.map((cs) => cs.step), stateOf);
+    return { pid: proc.pid, process: name, state, at, action: here[0]?.step.action, wait };
   });
 }
 
@@ -67,6 +73,7 @@ function blockedOn(
   s: Int32Array,
   pid: number,
   steps: ReadonlyArray<CompiledModel['steps'][number]['step']>,
+  stateOf: (pid: number) => ProcessState,
 ): BlockedOn {
   const proc = cm.layout.processes[pid];
   const waitSlot = s[proc.waitSlot];
@@ -81,15 +88,19 @@ function blockedOn(
   const name = (p: number) => cm.processName(p);
   const holders = info.holders.filter((h) => h.pid !== pid).map((h) => ({ process: name(h.pid), mode: h.mode }));
   const queuedBehind = info.queuedAhead.map((q) => ({ process: name(q.pid), mode: q.mode }));
-  const releasers = info.needsRelease
-    ? releasersOf(cm, info.primitive).filter((r) => r !== pid && s[cm.layout.processes[r].pcSlot] !== cm.layout.processes[r].template.locations.length).map(name)
-    : [];
-  const call = `${opStep.op.op}(${info.primitive})`;
+  // Finished processes will never release anything; idle ones only if given work.
+  const candidates = info.needsRelease ? releasersOf(cm, info.primitive).filter((r) => r !== pid && stateOf(r) !== 'done') : [];
+  const releasers = candidates.map(name);
+  const call = `${kernelCall(prim.decl.kind, opStep.op.op)}(&${info.primitive})`;
   const parts: string[] = [];
   if (holders.length > 0) parts.push(`held by ${holders.map((h) => `${h.process} (${h.mode})`).join(', ')}`);
   if (queuedBehind.length > 0) parts.push(`queued behind ${queuedBehind.map((q) => `${q.process} (${q.mode})`).join(', ')}`);
   if (info.needsRelease) {
-    parts.push(releasers.length > 0 ? `only ${releasers.join(' or ')} can release it` : 'no process left can release it');
+    const idle = candidates.filter((r) => stateOf(r) === 'idle').map(name);
+    parts.push(
+      releasers.length === 0 ? 'no process left can release it'
+      : `only ${releasers.join(' or ')} can release it${idle.length > 0 ? ` (${idle.join(', ')} ${idle.length > 1 ? 'are' : 'is'} idle with nothing left to do)` : ''}`,
+    );
   }
   return {
     primitive: info.primitive,
@@ -99,4 +110,15 @@ function blockedOn(
     releasers,
     summary: `${call}${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`,
   };
+}
+
+/** The kernel's name for an operation, for messages: `down_read`, `io_schedule`, ... */
+export function kernelCall(kind: string, op: string): string {
+  const names: Record<string, string> = {
+    downRead: 'down_read', upRead: 'up_read', downWrite: 'down_write', upWrite: 'up_write',
+    down: 'down', up: 'up', prepareToWait: 'prepare_to_wait', schedule: 'schedule',
+    finishWait: 'finish_wait', wakeAll: 'wake_up_locked', submit: 'queue_job', take: 'wait_for_job',
+  };
+  if (op === 'lock' || op === 'unlock') return `${kind === 'spinlock' ? 'spin' : 'mutex'}_${op}`;
+  return names[op] ?? op;
 }

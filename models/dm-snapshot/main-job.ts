@@ -1,0 +1,23 @@
+/**
+ * The configurations `npm start` checks: each design at its smallest
+ * interesting size, the contrasts that explain the bug (no snapshot_ctr, a
+ * reader-preferring lock), and the mutants of the fix. Verdicts are never
+ * written here; they come from exploring.
+ */
+export interface RunSpec {
+  readonly title: string;
+  readonly model: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+export const dmSnapshotRuns: readonly RunSpec[] = [
+  { title: 'unthrottled: no throttle, no deadlock', model: 'dm-snapshot/unthrottled', params: { writers: 3, ctrs: 1 } },
+  { title: 'unthrottled: in-flight copies exceed a bound of 2', model: 'dm-snapshot/unthrottled', params: { writers: 3, ctrs: 1, 'max-inflight': 2 } },
+  { title: 'semaphore: the dm-snapshot deadlock (commit message steps 1-4)', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1 } },
+  { title: 'semaphore without snapshot_ctr', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 0 } },
+  { title: 'semaphore with a reader-preferring rw_semaphore', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1, rwsem: 'reader-preferring' } },
+  { title: 'in-progress: the fix', model: 'dm-snapshot/in-progress', params: { writers: 3, 'cow-threshold': 1, ctrs: 2 } },
+  { title: 'in-progress, threshold 0 (sleep while any copy is in flight)', model: 'dm-snapshot/in-progress', params: { writers: 3, 'cow-threshold': 0, ctrs: 1 } },
+  { title: 'mutant: sleeps without dropping _origins_lock', model: 'dm-snapshot/in-progress', params: { writers: 2, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' } },
+  { title: 'mutant: checks and joins the wait queue outside the spinlock', model: 'dm-snapshot/in-progress', params: { writers: 2, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' } },
+];

@@ -1,0 +1,56 @@
+/** `interleave check <model> [params] [--json] [--out DIR]`: explore one configuration. */
+import { describeRange, type ModelDefinition } from '../../model/definition.js';
+import { checkToJson } from '../../render/json.js';
+import { checkToText, verdictLine } from '../../render/text.js';
+import { parseArgs, takeInt, takeString } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { UsageError, type CliIO } from '../io.js';
+import { loadModel } from '../load-model.js';
+import { exitCodeOf, parseSize, runCheck, writeCheckOutputs } from '../run-check.js';
+import { resolve } from 'node:path';
+
+export const CHECK_USAGE = `usage: interleave check <model> [--<param> <value> ...] [options]
+
+Explores every schedule of one configuration of a model, breadth first, and
+reports a shortest counterexample if a deadlock or violated property exists.
+
+<model>              a registered name (see \`interleave list\`) or a model file (.ts/.js)
+--<param> <value>    a model parameter, e.g. --writers 2 --cow-threshold 1
+--json               print one JSON object (schema interleave/check@1) and nothing else
+--quiet              print only the verdict line
+--out DIR            also write DIR/result.json and DIR/report.txt
+--max-states N       stop after N states (partial result, exit 3)
+--max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3)
+
+exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
+            3 stopped at a limit (no verdict), 130 interrupted`;
+
+export function paramHelp(def: ModelDefinition): string {
+  const rows = Object.entries(def.params).map(([name, spec]) =>
+    `  --${name.padEnd(16)} ${describeRange(spec).padEnd(30)} default ${spec.default}. ${spec.description}`);
+  return `${def.name}: ${def.description}\nparameters:\n${rows.join('\n') || '  (none)'}`;
+}
+
+export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
+  if (args.switches.has('help')) {
+    io.stdout(CHECK_USAGE);
+    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
+    return ExitCode.Ok;
+  }
+  if (args.positionals.length === 0) throw new UsageError('check needs a model', 'e.g. interleave check dm-snapshot/semaphore --writers 2');
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
+  const out = takeString(args, 'out');
+  const maxStates = takeInt(args, 'max-states', 1);
+  const memText = takeString(args, 'max-memory');
+  const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
+  if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
+
+  const def = await loadModel(args.positionals[0], io.cwd);
+  const report = await runCheck(def, Object.fromEntries(args.values), { maxStates, maxMemoryBytes, signal: io.signal });
+  const files = out !== undefined ? writeCheckOutputs(resolve(io.cwd, out), report) : undefined;
+  if (args.switches.has('json')) io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
+  else if (args.switches.has('quiet')) io.stdout(verdictLine(report));
+  else io.stdout(`${checkToText(report)}${files ? `\n\nwrote ${Object.values(files).join(', ')}` : ''}`);
+  return exitCodeOf(report);
+}

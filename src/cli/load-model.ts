@@ -1,0 +1,56 @@
+/**
+ * Finds a model by registered name (`dm-snapshot/semaphore`) or by the path
+ * of a file whose default export is a model definition (or a built model),
+ * and turns everything that can go wrong into a one-line ModelError.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registry } from '../../models/index.js';
+import type { ModelDefinition } from '../model/definition.js';
+import { ModelError } from '../model/model-error.js';
+import type { Model } from '../model/types.js';
+import { UsageError } from './io.js';
+
+export function registeredModels(): readonly ModelDefinition[] {
+  return registry;
+}
+
+function isDefinition(x: unknown): x is ModelDefinition {
+  const d = x as ModelDefinition;
+  return typeof d === 'object' && d !== null && typeof d.name === 'string' && typeof d.build === 'function' &&
+    typeof d.params === 'object' && d.params !== null;
+}
+
+function isModel(x: unknown): x is Model {
+  const m = x as Model;
+  return typeof m === 'object' && m !== null && typeof m.name === 'string' && Array.isArray(m.processes);
+}
+
+export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelDefinition> {
+  const known = registry.find((d) => d.name === nameOrPath);
+  if (known) return known;
+  const path = resolve(cwd, nameOrPath);
+  if (!/\.(m?[jt]s)$/.test(nameOrPath) || !existsSync(path)) {
+    throw new UsageError(
+      `unknown model ${JSON.stringify(nameOrPath)}`,
+      `known models: ${registry.map((d) => d.name).join(', ')}; or give the path of a .ts/.js model file`,
+    );
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ModelError(`cannot load model file ${nameOrPath}: ${msg}`);
+  }
+  const exported = mod.default ?? mod.model;
+  if (isDefinition(exported)) return exported;
+  if (isModel(exported)) {
+    return { name: exported.name, description: `loaded from ${nameOrPath}`, params: {}, build: () => exported };
+  }
+  throw new ModelError(
+    `${nameOrPath} does not export a model: want \`export default defineModel({ name, description, params, build })\` or a built model`,
+  );
+}

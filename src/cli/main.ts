@@ -1,0 +1,58 @@
+/**
+ * argv -> command -> exit code. Errors the user can fix (usage, malformed
+ * models) become one line plus a hint and exit code 2; anything else is a
+ * bug in interleave and says so.
+ */
+import { ModelError } from '../model/model-error.js';
+import { checkCommand, CHECK_USAGE } from './commands/check.js';
+import { listCommand } from './commands/list.js';
+import { runCommand, RUN_USAGE } from './commands/run.js';
+import { ExitCode } from './exit-codes.js';
+import { UsageError, type CliIO } from './io.js';
+
+type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  check: { run: checkCommand, summary: 'explore one model configuration and report a shortest counterexample' },
+  run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
+  list: { run: listCommand, summary: 'list the registered models and their parameters' },
+};
+
+export const USAGE = `usage: interleave <command> [options]
+
+commands:
+${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
+
+\`interleave <command> --help\` describes each. Examples:
+  interleave check dm-snapshot/semaphore --writers 2 --cow-threshold 1 --ctrs 1
+  interleave check dm-snapshot/in-progress --writers 3 --json
+  interleave run`;
+
+export { CHECK_USAGE, RUN_USAGE };
+
+export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      io.stdout(USAGE);
+      return name === undefined ? ExitCode.Usage : ExitCode.Ok;
+    }
+    if (name === '--version') {
+      io.stdout('interleave 0.1.0');
+      return ExitCode.Ok;
+    }
+    const command = commands[name];
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`, `commands: ${Object.keys(commands).join(', ')}`);
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`interleave: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
+      return ExitCode.Usage;
+    }
+    if (e instanceof ModelError) {
+      io.stderr(`interleave: ${e.message}`);
+      return ExitCode.Usage;
+    }
+    throw e;
+  }
+}

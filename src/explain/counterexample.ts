@@ -1,0 +1,39 @@
+/**
+ * From a discovery (a path of step ids) to its meaning: the trace, the final
+ * state of every process, and for a stuck process what it waits for.
+ */
+import type { CompiledModel } from '../explore/compile.js';
+import type { Discovery } from '../explore/result.js';
+import { processStatuses, type ProcessStatus } from './process-status.js';
+import { buildTrace, describePrimitives, type TraceRow } from './trace.js';
+
+export interface Counterexample {
+  readonly kind: Discovery['kind'];
+  readonly property: string;
+  readonly message: string;
+  readonly trace: readonly TraceRow[];
+  /** Every process in the final state. */
+  readonly processes: readonly ProcessStatus[];
+  /** The processes stuck in the final state (for a deadlock: those not at a valid end). */
+  readonly blocked: readonly ProcessStatus[];
+  /** Each primitive's state at the end, one line each. */
+  readonly primitives: readonly string[];
+  /** For an assertion: the step that failed from the final state. */
+  readonly failingStep?: { readonly process: string; readonly action: string };
+}
+
+export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexample {
+  const trace = buildTrace(cm, d.path);
+  const processes = processStatuses(cm, d.state);
+  const failing = d.failingStep !== undefined ? cm.steps[d.failingStep] : undefined;
+  return {
+    kind: d.kind,
+    property: d.property,
+    message: d.message,
+    trace,
+    processes,
+    blocked: processes.filter((p) => p.state === 'blocked'),
+    primitives: describePrimitives(cm, d.state),
+    ...(failing ? { failingStep: { process: cm.processName(failing.pid), action: failing.step.action } } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Everything the renderers need about one check, as plain data: the
+ * explorer's result plus its explanation. Pure; renderers only format it.
+ */
+import type { CompiledModel } from '../explore/compile.js';
+import type { CheckResult } from '../explore/result.js';
+import { explainDiscovery, type Counterexample } from './counterexample.js';
+import { unreachedSteps, type UnreachedStep } from './coverage.js';
+
+export interface CheckReport {
+  readonly result: CheckResult;
+  /** The properties that were checked, deadlock freedom first. */
+  readonly properties: readonly string[];
+  readonly counterexample?: Counterexample;
+  readonly unreached: readonly UnreachedStep[];
+  readonly statesPerSecond: number;
+}
+
+export function buildReport(cm: CompiledModel, result: CheckResult): CheckReport {
+  return {
+    result,
+    properties: ['no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`)],
+    ...(result.discovery ? { counterexample: explainDiscovery(cm, result.discovery) } : {}),
+    unreached: unreachedSteps(cm, result.covered),
+    statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,
+  };
+}

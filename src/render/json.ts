@@ -1,0 +1,55 @@
+/**
+ * The `--json` document of a check. Field names are a contract other tools
+ * rely on: extend, never rename. `schema` says which version of it this is.
+ */
+import type { CheckReport } from '../explain/report.js';
+
+export const CHECK_SCHEMA = 'interleave/check@1';
+
+export function checkToJson(report: CheckReport, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const r = report.result;
+  const cx = report.counterexample;
+  return {
+    schema: CHECK_SCHEMA,
+    model: r.model,
+    params: r.params,
+    verdict: r.verdict,
+    complete: r.completion === 'complete' || r.completion === 'violation',
+    completion: r.completion,
+    states: r.stats.states,
+    transitions: r.stats.transitions,
+    depth: r.stats.depth,
+    elapsedMs: r.stats.elapsedMs,
+    statesPerSecond: report.statesPerSecond,
+    bytesPerState: r.stats.bytesPerState,
+    properties: report.properties,
+    maxima: r.maxima,
+    ...(cx
+      ? {
+          property: cx.property,
+          message: cx.message,
+          trace: cx.trace.map((t) => ({
+            process: t.process,
+            action: t.action,
+            source: t.source,
+            step: t.step,
+            outcome: t.outcome,
+            changes: t.changes,
+          })),
+          blocked: cx.blocked.map((b) => ({
+            process: b.process,
+            waitsFor: b.wait?.summary ?? '',
+            primitive: b.wait?.primitive ?? null,
+            mode: b.wait?.mode ?? null,
+            holders: b.wait?.holders ?? [],
+            queuedBehind: b.wait?.queuedBehind ?? [],
+            releasers: b.wait?.releasers ?? [],
+          })),
+          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), primitives: cx.primitives },
+          ...(cx.failingStep ? { failingStep: cx.failingStep } : {}),
+        }
+      : {}),
+    unreached: report.unreached,
+    ...extra,
+  };
+}
