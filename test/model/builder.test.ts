@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { ModelBuilder } from '../../src/model/builder.js';
+import { gt, inc } from '../../src/model/expr.js';
+import { ModelError } from '../../src/model/model-error.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+
+const at = sourceIn('x.c', 'abc123');
+
+function twoLockModel(name = 'test/locks') {
+  const b = new ModelBuilder(name);
+  const a = b.mutex('A');
+  const c = b.mutex('B');
+  b.process('p', {}, (p) => p
+    .step('lock_a', { action: 'lock A', source: at(1, 'p'), op: a.lock() })
+    .step('lock_b', { action: 'lock B', source: at(2, 'p'), op: c.lock() })
+    .step('unlock_b', { action: 'unlock B', source: at(3, 'p'), op: c.unlock() })
+    .step('unlock_a', { action: 'unlock A', source: at(4, 'p'), op: a.unlock() }));
+  return b;
+}
+
+describe('ModelBuilder', () => {
+  it('returns a frozen model whose steps fall through in order and end at `end`', () => {
+    const m = twoLockModel().build();
+    expect(Object.isFrozen(m)).toBe(true);
+    const steps = m.processes[0].locations.map((l) => [l.label, l.steps[0].next[0].to]);
+    expect(steps).toEqual([['lock_a', 'lock_b'], ['lock_b', 'unlock_b'], ['unlock_b', 'unlock_a'], ['unlock_a', 'end']]);
+    expect(m.processes[0].locations[1].steps[0].source).toEqual({ file: 'x.c', line: 2, func: 'p', commit: 'abc123' });
+  });
+
+  it('names alternatives of a choice label/name', () => {
+    const b = new ModelBuilder('test/choice');
+    const x = b.var('x', 0, { max: 3 });
+    b.process('p', {}, (p) => p.choice('c', [
+      { name: 'big', action: 'x > 1', source: at(1, 'f'), guard: gt(x, 1) },
+      { action: 'else', source: at(2, 'f'), effects: [inc(x)], goto: 'c' },
+    ]));
+    const steps = b.build().processes[0].locations[0].steps.map((s) => s.name);
+    expect(steps).toEqual(['c/big', 'c/2']);
+  });
+});
+
+describe('validateModel (via build)', () => {
+  const expectProblem = (build: () => unknown, pattern: RegExp) => {
+    let error: unknown;
+    try { build(); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as Error).message).toMatch(pattern);
+  };
+
+  it('rejects a goto to an unknown label, naming model, process and step', () => {
+    const b = new ModelBuilder('test/bad-label');
+    b.process('worker', {}, (p) => p.step('a', { action: 'a', source: at(1, 'f'), goto: 'nowhere' }));
+    expectProblem(() => b.build(), /test\/bad-label: process worker, step 'a': goes to unknown label 'nowhere'/);
+  });
+
+  it('rejects a release of a lock the process never takes', () => {
+    const b = new ModelBuilder('test/never-taken');
+    const l = b.rwsem('L', { policy: 'writer-fair' });
+    b.process('reader', {}, (p) => p.step('up', { action: 'up_read', source: at(1, 'f'), op: l.upRead() }));
+    expectProblem(() => b.build(), /process reader, step 'up': upRead\(L\) releases a lock \(read\) the process never takes/);
+  });
+
+  it('rejects a release that some path reaches without the lock', () => {
+    const b = new ModelBuilder('test/some-path');
+    const l = b.mutex('M');
+    const x = b.var('x', 0);
+    b.process('p', {}, (p) => p
+      .choice('start', [
+        { action: 'take', source: at(1, 'f'), guard: gt(x, 0), goto: 'take' },
+        { action: 'skip', source: at(2, 'f'), guard: gt(1, x), goto: 'release' },
+      ])
+      .step('take', { action: 'lock', source: at(3, 'f'), op: l.lock() })
+      .step('release', { action: 'unlock', source: at(4, 'f'), op: l.unlock() }));
+    expectProblem(() => b.build(), /step 'release': unlock\(M\) may run without holding it \(held\) on some path/);
+  });
+
+  it('rejects taking a lock the process may already hold', () => {
+    const b = new ModelBuilder('test/recursive');
+    const l = b.rwsem('L', { policy: 'writer-fair' });
+    b.process('p', {}, (p) => p
+      .step('a', { action: 'down_read', source: at(1, 'f'), op: l.downRead() })
+      .step('b', { action: 'down_read again', source: at(2, 'f'), op: l.downRead() })
+      .step('c', { action: 'up', source: at(3, 'f'), op: l.upRead() }));
+    expectProblem(() => b.build(), /step 'b': downRead\(L\) may take a lock it already holds/);
+  });
+
+  it('rejects an unreachable step', () => {
+    const b = new ModelBuilder('test/unreachable');
+    b.process('p', {}, (p) => p
+      .step('a', { action: 'a', source: at(1, 'f'), goto: 'end' })
+      .step('orphan', { action: 'never', source: at(2, 'f') }));
+    expectProblem(() => b.build(), /process p, step 'orphan': unreachable from the first step/);
+  });
+
+  it('rejects a sleeping step among alternatives', () => {
+    const b = new ModelBuilder('test/sleep-choice');
+    const s = b.semaphore('S', { initial: 1 });
+    b.process('p', {}, (p) => p.choice('c', [
+      { action: 'down', source: at(1, 'f'), op: s.down() },
+      { action: 'other', source: at(2, 'f') },
+    ]));
+    expectProblem(() => b.build(), /step 'c': a step that may sleep \(down on S\) must be alone/);
+  });
+
+  it('rejects unknown variables and out-of-range initial values', () => {
+    const b = new ModelBuilder('test/vars');
+    b.var('v', 5, { max: 3 });
+    b.process('p', {}, (p) => p.step('a', { action: 'a', source: at(1, 'f'), guard: { kind: 'var', name: 'ghost' } }));
+    expectProblem(() => b.build(), /variable v: initial value 5 is outside its range 0..3/);
+    expectProblem(() => b.build(), /step 'a': unknown variable ghost/);
+  });
+
+  it('accepts a well-formed lock discipline', () => {
+    expect(() => twoLockModel().build()).not.toThrow();
+  });
+});

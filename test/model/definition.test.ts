@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { resolveParams, instantiate } from '../../src/model/definition.js';
+import semaphore from '../../models/dm-snapshot/semaphore.js';
+
+describe('resolveParams', () => {
+  it('fills defaults and parses command-line strings', () => {
+    const p = resolveParams(semaphore, { writers: '3', rwsem: 'reader-preferring' });
+    expect(p).toEqual({ writers: 3, bios: 1, ctrs: 1, rwsem: 'reader-preferring', 'cow-threshold': 1 });
+  });
+
+  it.each([
+    [{ writers: 9 }, /dm-snapshot\/semaphore: --writers 9 is out of range 1..8/],
+    [{ writers: 'two' }, /--writers must be an integer in 1..8, got "two"/],
+    [{ rwsem: 'fair' }, /--rwsem must be one of writer-fair\|reader-preferring, got "fair"/],
+    [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --cow-threshold\)/],
+  ])('rejects %j naming the model and parameter', (given, message) => {
+    expect(() => resolveParams(semaphore, given as Record<string, string | number>)).toThrow(message);
+  });
+
+  it('records the resolved parameters on the built model', () => {
+    expect(instantiate(semaphore, { writers: 2 }).params).toMatchObject({ writers: 2, 'cow-threshold': 1 });
+  });
+});
