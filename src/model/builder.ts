@@ -157,9 +157,15 @@ export class ModelBuilder {
     return new WaitQueueHandle(name);
   }
 
-  /** `jobName` names one job in diagrams, e.g. `copy` gives `copy(chunk 3)`. */
-  jobQueue(name: string, options: { capacity: number; jobName?: string }): JobQueueHandle {
-    this.primitives.push(Object.freeze({ kind: 'jobqueue', name, capacity: options.capacity, jobName: options.jobName ?? 'job' }));
+  /** `jobName` and `payloadName` name one job in diagrams: `copy` and `chunk` give `copy(chunk 3)`. */
+  jobQueue(name: string, options: { capacity: number; jobName?: string; payloadName?: string }): JobQueueHandle {
+    this.primitives.push(Object.freeze({
+      kind: 'jobqueue',
+      name,
+      capacity: options.capacity,
+      jobName: options.jobName ?? 'job',
+      ...(options.payloadName !== undefined ? { payloadName: options.payloadName } : {}),
+    }));
     return new JobQueueHandle(name);
   }
 

@@ -107,7 +107,15 @@ export type PrimitiveDecl =
   | { readonly kind: 'spinlock'; readonly name: string }
   | { readonly kind: 'mutex'; readonly name: string }
   | { readonly kind: 'waitqueue'; readonly name: string }
-  | { readonly kind: 'jobqueue'; readonly name: string; readonly capacity: number; readonly jobName: string };
+  | {
+      readonly kind: 'jobqueue';
+      readonly name: string;
+      readonly capacity: number;
+      /** Names one job in diagrams: `copy` gives `copy(3)`. */
+      readonly jobName: string;
+      /** What the payload is, for diagrams: `chunk` gives `copy(chunk 3)`. */
+      readonly payloadName?: string;
+    };
 
 export type PrimitiveKind = PrimitiveDecl['kind'];
 
