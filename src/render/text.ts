@@ -1,6 +1,7 @@
 /** Plain-text reports: what a terminal without a TTY, a log or a mail reply gets. */
 import type { CheckReport } from '../explain/report.js';
 import type { TraceRow } from '../explain/trace.js';
+import type { ProgressEvent } from '../explore/result.js';
 import type { Params } from '../model/types.js';
 import { formatSourceShort } from '../model/source-ref.js';
 
@@ -32,16 +33,27 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 
 const outcomeMark = (t: TraceRow) => (t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : '');
 
+/** Header and rows of a trace table: step, process, action, kernel function and line. */
+export function traceTableData(trace: readonly TraceRow[]): { header: string[]; rows: string[][] } {
+  return {
+    header: ['#', 'process', 'action', 'kernel source'],
+    rows: trace.map((t) => [String(t.index), t.process, `${t.action}${outcomeMark(t)}${t.changes.length > 0 ? `  {${t.changes.join(', ')}}` : ''}`, formatSourceShort(t.source)]),
+  };
+}
+
 export function traceTable(trace: readonly TraceRow[]): string {
-  return table(
-    ['#', 'process', 'action', 'kernel source'],
-    trace.map((t) => [String(t.index), t.process, `${t.action}${outcomeMark(t)}${t.changes.length > 0 ? `  {${t.changes.join(', ')}}` : ''}`, formatSourceShort(t.source)]),
-  );
+  const { header, rows } = traceTableData(trace);
+  return table(header, rows);
 }
 
 export function checkToText(report: CheckReport): string {
+  return `${verdictLine(report)}\n\n${checkDetails(report)}`;
+}
+
+/** Everything after the verdict line: properties, the counterexample, partial and vacuity warnings. */
+export function checkDetails(report: CheckReport): string {
   const r = report.result;
-  const lines = [verdictLine(report), ''];
+  const lines: string[] = [];
   lines.push(`checked: ${report.properties.join('; ')}`);
   const maxima = Object.entries(r.maxima).map(([k, v]) => `${k} <= ${v}`).join(', ');
   if (maxima) lines.push(`largest values reached: ${maxima}`);
@@ -67,4 +79,101 @@ export function checkToText(report: CheckReport): string {
     for (const u of required) lines.push(`  ${u.process} '${u.step}': ${u.action}`);
   }
   return lines.join('\n');
+}
+
+/** One finished check as the reports show it. */
+export interface RunEntry {
+  readonly report: CheckReport;
+  /** A human title (the main job's); reports fall back to the model name. */
+  readonly title?: string;
+  /** Files written for the run, by kind (`json`, `report`, diagrams when drawn). */
+  readonly files?: Readonly<Record<string, string>>;
+  /** The wait-for cycle in one line, when the explainer found one. */
+  readonly cycle?: string;
+}
+
+/** How a verdict should look: good, bad, or neither (no verdict). */
+export type Tone = 'ok' | 'bad' | 'warn';
+
+export function verdictTone(report: CheckReport): Tone {
+  const v = report.result.verdict;
+  return v === 'ok' ? 'ok' : v === 'unknown' ? 'warn' : 'bad';
+}
+
+/** `deadlock (9 steps)`, `ok`, `unknown (interrupted)`: one table cell. */
+export function verdictCell(report: CheckReport): string {
+  const r = report.result;
+  if (r.verdict === 'ok') return 'ok';
+  if (r.verdict === 'unknown') return `unknown (${r.completion})`;
+  return `${r.verdict} (${report.counterexample?.trace.length ?? '?'} steps)`;
+}
+
+/** `0.42 s`, `1 m 05 s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
+}
+
+/** `512 KiB`, `1.4 GiB`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
+export const RUN_TABLE_HEADER = ['model', 'parameters', 'verdict', 'states', 'transitions', 'depth', 'time', 'states/s'] as const;
+
+/** The cells of one run's row in the run table (no title column). */
+export function runRow(report: CheckReport): string[] {
+  const r = report.result;
+  return [r.model, formatParams(r.params), verdictCell(report), formatCount(r.stats.states), formatCount(r.stats.transitions),
+    String(r.stats.depth), formatDuration(r.stats.elapsedMs), formatCount(report.statesPerSecond)];
+}
+
+/** Header and rows of the run table; a leading `run` column when any entry has a title. */
+export function runTableData(entries: readonly RunEntry[]): { header: string[]; rows: string[][] } {
+  const titled = entries.some((e) => e.title !== undefined);
+  return {
+    header: titled ? ['run', ...RUN_TABLE_HEADER] : [...RUN_TABLE_HEADER],
+    rows: entries.map((e) => (titled ? [e.title ?? '', ...runRow(e.report)] : runRow(e.report))),
+  };
+}
+
+export function runTable(entries: readonly RunEntry[]): string {
+  const { header, rows } = runTableData(entries);
+  return table(header, rows);
+}
+
+/** Diagram files among a run's written files (DOT and SVG), in the order written. */
+export function diagramPaths(files: Readonly<Record<string, string>> | undefined): string[] {
+  return Object.values(files ?? {}).filter((f) => /\.(dot|svg)$/.test(f));
+}
+
+/**
+ * A progress event as labelled fields, in display order. `states/s` is the
+ * average since the search started, so it needs no history.
+ */
+export function progressFields(e: ProgressEvent, host?: { readonly rssBytes?: number }): Array<readonly [label: string, value: string]> {
+  const rate = e.elapsedMs > 0 ? Math.round((e.states * 1000) / e.elapsedMs) : 0;
+  const rss = host?.rssBytes !== undefined ? ` (rss ${formatBytes(host.rssBytes)})` : '';
+  return [
+    ['states', formatCount(e.states)],
+    ['transitions', formatCount(e.transitions)],
+    ['states/s', formatCount(rate)],
+    ['depth', String(e.depth)],
+    ['frontier', formatCount(e.frontier)],
+    ['memory', `${formatBytes(e.memoryBytes)}${rss}`],
+    ['elapsed', formatDuration(e.elapsedMs)],
+  ];
+}
+
+/** `states 1,234  transitions 5,678  ...`: one plain progress line. */
+export function progressLine(e: ProgressEvent, host?: { readonly rssBytes?: number }): string {
+  return progressFields(e, host).map(([k, v]) => `${k} ${v}`).join('  ');
 }

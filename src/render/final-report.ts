@@ -1,0 +1,140 @@
+/**
+ * The report printed when a command ends, as sections of plain data: text
+ * blocks and tables. `finalReportToText` joins them for pipes, logs and mail;
+ * the ink UI renders the same sections with colour. One source, two looks.
+ */
+import { sweepMatrixData, sweepSummaryLine, sweepFixed, smallestCounterexample, SWEEP_LEGEND, type SweepReport } from './sweep.js';
+import {
+  checkDetails,
+  diagramPaths,
+  formatParams,
+  runTableData,
+  table,
+  traceTableData,
+  verdictLine,
+  verdictTone,
+  type RunEntry,
+  type Tone,
+} from './text.js';
+
+export type ReportSection =
+  | {
+      readonly kind: 'text';
+      readonly text: string;
+      readonly tone?: Tone;
+      readonly bold?: boolean;
+      /** Secondary information (legends). */
+      readonly dim?: boolean;
+    }
+  | {
+      readonly kind: 'table';
+      readonly header: readonly string[];
+      readonly rows: ReadonlyArray<readonly string[]>;
+      /** Per row, per cell: a colour for the cell (verdict cells), if any. */
+      readonly tones?: ReadonlyArray<ReadonlyArray<Tone | undefined>>;
+    };
+
+/** What a command hands its reporter at the end. `written` lists files written under --out. */
+export type FinalReport =
+  | { readonly kind: 'check'; readonly entry: RunEntry; readonly written?: readonly string[] }
+  | {
+      readonly kind: 'runs';
+      readonly heading: string;
+      readonly entries: readonly RunEntry[];
+      /** How many runs were planned (more than `entries` when interrupted). */
+      readonly total: number;
+      readonly complete: boolean;
+      readonly written?: readonly string[];
+    }
+  | { readonly kind: 'sweep'; readonly sweep: SweepReport; readonly written?: readonly string[] };
+
+const text = (t: string, style: Omit<Extract<ReportSection, { kind: 'text' }>, 'kind' | 'text'> = {}): ReportSection => ({ kind: 'text', text: t, ...style });
+
+/** The run table with its verdict cells toned. */
+function runTableSection(entries: readonly RunEntry[]): ReportSection {
+  const { header, rows } = runTableData(entries);
+  const verdictCol = header.indexOf('verdict');
+  return {
+    kind: 'table',
+    header,
+    rows,
+    tones: entries.map((e) => header.map((_, i) => (i === verdictCol ? verdictTone(e.report) : undefined))),
+  };
+}
+
+/** The cycle, the diagrams and the report file of one run, as one text block (or nothing). */
+function pointers(entry: RunEntry, options: { report?: boolean } = {}): ReportSection[] {
+  const lines: string[] = [];
+  if (entry.cycle) lines.push(`cycle: ${entry.cycle}`);
+  const diagrams = diagramPaths(entry.files);
+  if (diagrams.length > 0) lines.push(`diagrams: ${diagrams.join(', ')}`);
+  if (options.report !== false && entry.files?.report) lines.push(`report: ${entry.files.report}`);
+  return lines.length > 0 ? [text(lines.join('\n'))] : [];
+}
+
+/** A violation in a multi-run report: heading, shortest trace table, who is stuck, pointers. */
+function violationSections(heading: string, entry: RunEntry): ReportSection[] {
+  const cx = entry.report.counterexample;
+  if (!cx) return [];
+  const what = cx.kind === 'deadlock' ? 'DEADLOCK' : `VIOLATION of "${cx.property}"`;
+  const { header, rows } = traceTableData(cx.trace);
+  const stuck = cx.blocked.map((b) => `  ${b.process}: ${b.wait?.summary ?? 'no step enabled'}`);
+  return [
+    text(`${heading}: ${what} in ${cx.trace.length} steps`, { tone: 'bad', bold: true }),
+    { kind: 'table', header, rows },
+    ...(stuck.length > 0 ? [text(`Blocked forever:\n${stuck.join('\n')}`)] : []),
+    ...pointers(entry),
+  ];
+}
+
+function writtenSection(written: readonly string[] | undefined): ReportSection[] {
+  return written && written.length > 0 ? [text(`wrote ${written.join(', ')}`, { dim: true })] : [];
+}
+
+export function finalReportSections(final: FinalReport): ReportSection[] {
+  switch (final.kind) {
+    case 'check': {
+      const { report } = final.entry;
+      return [
+        text(verdictLine(report), { tone: verdictTone(report), bold: true }),
+        runTableSection([final.entry]),
+        text(checkDetails(report)),
+        ...pointers(final.entry, { report: false }),
+        ...writtenSection(final.written),
+      ];
+    }
+    case 'runs': {
+      const partial = final.complete ? '' : ' (INTERRUPTED: partial)';
+      return [
+        text(`${final.heading}: ${final.entries.length} of ${final.total} runs${partial}`, { bold: true, ...(final.complete ? {} : { tone: 'warn' as const }) }),
+        runTableSection(final.entries),
+        ...final.entries.flatMap((e) => violationSections(e.title ?? `${e.report.result.model} ${formatParams(e.report.result.params)}`, e)),
+        ...writtenSection(final.written),
+      ];
+    }
+    case 'sweep': {
+      const s = final.sweep;
+      const m = sweepMatrixData(s, { blankRepeats: true });
+      const fixed = formatParams(sweepFixed(s));
+      const smallest = smallestCounterexample(s);
+      const entries = s.runs.flatMap((r) => (r.entry ? [r.entry] : []));
+      return [
+        text(sweepSummaryLine(s), { bold: true, ...(s.complete ? {} : { tone: 'warn' as const }) }),
+        ...(fixed ? [text(`fixed: ${fixed}`)] : []),
+        { kind: 'table', header: m.header, rows: m.rows, tones: m.tones },
+        text(SWEEP_LEGEND, { dim: true }),
+        ...(smallest ? violationSections(`Smallest counterexample (${formatParams(smallest.report.result.params)})`, smallest) : []),
+        ...(entries.length > 0 ? [runTableSection(entries)] : []),
+        ...writtenSection(final.written),
+      ];
+    }
+  }
+}
+
+export function sectionsToText(sections: readonly ReportSection[]): string {
+  return sections.map((s) => (s.kind === 'text' ? s.text : table(s.header, s.rows))).join('\n\n');
+}
+
+export function finalReportToText(final: FinalReport): string {
+  return sectionsToText(finalReportSections(final));
+}
