@@ -11,6 +11,7 @@ import type { Effect, Expr, Model, Step } from '../model/types.js';
 import { PrimitiveMisuse, type PrimitiveRuntime } from '../primitives/primitive.js';
 import { createPrimitive } from '../primitives/registry.js';
 import { buildLayout, type Layout, type ProcessInstance } from './layout.js';
+import { buildPacker, slotRanges, type Packer } from './packing.js';
 
 /** A model step as executed by one process instance. */
 export interface CompiledStep {
@@ -32,6 +33,10 @@ export interface CompiledModel {
   readonly primitives: readonly PrimitiveRuntime[];
   readonly steps: readonly CompiledStep[];
   readonly slotCount: number;
+  /** Inclusive range of each slot. */
+  readonly ranges: ReadonlyArray<readonly [number, number]>;
+  /** Packs states into `packer.words` ints for the seen-set. */
+  readonly packer: Packer;
   initialState(): Int32Array;
   /** Writes each successor of `s` into `out` and calls `emit`; returns how many. */
   successors(s: Int32Array, out: Int32Array, emit: Emit): number;
@@ -271,12 +276,15 @@ export function compileModel(model: Model): CompiledModel {
     }
   };
 
+  const ranges = slotRanges(model, layout, primitives);
   return {
     model,
     layout,
     primitives,
     steps,
     slotCount: layout.slotCount,
+    ranges,
+    packer: buildPacker(ranges),
     initialState: () => initial.slice(),
     successors(s, out, emit) {
       try {

@@ -29,7 +29,7 @@ export interface SearchStats {
   /** Length of the longest shortest path explored (BFS levels - 1). */
   readonly depth: number;
   readonly elapsedMs: number;
-  /** Bytes a stored state costs (state, hash, table share, parent link). */
+  /** Bytes a stored state costs: its packed words plus its share of the hash table (no parent links are stored). */
   readonly bytesPerState: number;
   readonly memoryBytes: number;
 }

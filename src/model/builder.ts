@@ -137,8 +137,8 @@ export class ModelBuilder {
     return new RwSemaphoreHandle(name);
   }
 
-  semaphore(name: string, options: { initial: number }): SemaphoreHandle {
-    this.primitives.push(Object.freeze({ kind: 'semaphore', name, initial: options.initial }));
+  semaphore(name: string, options: { initial: number; max?: number }): SemaphoreHandle {
+    this.primitives.push(Object.freeze({ kind: 'semaphore', name, initial: options.initial, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new SemaphoreHandle(name);
   }
 
@@ -158,13 +158,14 @@ export class ModelBuilder {
   }
 
   /** `jobName` and `payloadName` name one job in diagrams: `copy` and `chunk` give `copy(chunk 3)`. */
-  jobQueue(name: string, options: { capacity: number; jobName?: string; payloadName?: string }): JobQueueHandle {
+  jobQueue(name: string, options: { capacity: number; jobName?: string; payloadName?: string; payloadMax?: number }): JobQueueHandle {
     this.primitives.push(Object.freeze({
       kind: 'jobqueue',
       name,
       capacity: options.capacity,
       jobName: options.jobName ?? 'job',
       ...(options.payloadName !== undefined ? { payloadName: options.payloadName } : {}),
+      ...(options.payloadMax !== undefined ? { payloadMax: options.payloadMax } : {}),
     }));
     return new JobQueueHandle(name);
   }

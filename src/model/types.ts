@@ -103,7 +103,13 @@ export type RwSemaphorePolicy = 'writer-fair' | 'reader-preferring';
 
 export type PrimitiveDecl =
   | { readonly kind: 'rwsem'; readonly name: string; readonly policy: RwSemaphorePolicy }
-  | { readonly kind: 'semaphore'; readonly name: string; readonly initial: number }
+  | {
+      readonly kind: 'semaphore';
+      readonly name: string;
+      readonly initial: number;
+      /** Largest count an up() may reach (default: the larger of `initial` and the process count). */
+      readonly max?: number;
+    }
   | { readonly kind: 'spinlock'; readonly name: string }
   | { readonly kind: 'mutex'; readonly name: string }
   | { readonly kind: 'waitqueue'; readonly name: string }
@@ -115,6 +121,8 @@ export type PrimitiveDecl =
       readonly jobName: string;
       /** What the payload is, for diagrams: `chunk` gives `copy(chunk 3)`. */
       readonly payloadName?: string;
+      /** Largest payload a job may carry (default 255); bounds the state encoding. */
+      readonly payloadMax?: number;
     };
 
 export type PrimitiveKind = PrimitiveDecl['kind'];

@@ -19,9 +19,11 @@ export function createJobQueue(
 ): PrimitiveRuntime {
   const LEN = ctx.base;
   const cap = decl.capacity;
+  const payloadMax = decl.payloadMax ?? 255;
   return {
     decl,
     slotCount: 1 + cap,
+    slotRanges: [[0, cap], ...Array.from({ length: cap }, (): [number, number] => [0, payloadMax])],
     init() {},
     ops: {
       submit: {
@@ -29,6 +31,7 @@ export function createJobQueue(
         apply(s, _pid, payload) {
           const n = s[LEN];
           if (n >= cap) throw new PrimitiveMisuse(`job queue ${decl.name} overflows its capacity ${cap}`);
+          if (payload < 0 || payload > payloadMax) throw new PrimitiveMisuse(`job queue ${decl.name}: payload ${payload} is outside 0..${payloadMax}`);
           s[LEN + 1 + n] = payload;
           s[LEN] = n + 1;
           return 0;

@@ -19,6 +19,7 @@ export function createMutex(
   return {
     decl,
     slotCount: 1 + q.slotCount,
+    slotRanges: [[0, ctx.processCount], ...q.slotRanges],
     init() {},
     ops: {
       lock: {

@@ -79,6 +79,8 @@ export interface WaitInfo {
 export interface PrimitiveRuntime {
   readonly decl: PrimitiveDecl;
   readonly slotCount: number;
+  /** Inclusive [min, max] of each slot, so states can be bit-packed. */
+  readonly slotRanges: ReadonlyArray<readonly [number, number]>;
   init(s: Int32Array): void;
   readonly ops: Readonly<Record<string, OpImpl>>;
   readonly queries: Readonly<Record<string, (s: Int32Array) => number>>;

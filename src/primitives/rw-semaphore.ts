@@ -81,6 +81,7 @@ export function createRwSemaphore(
   return {
     decl,
     slotCount: 2 + q.slotCount,
+    slotRanges: [[0, 2 ** ctx.processCount - 1], [0, ctx.processCount], ...q.slotRanges],
     init() {},
     ops: {
       downRead: {

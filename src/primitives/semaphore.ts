@@ -10,7 +10,7 @@
  * Slots: [count, queue len, queue entries...].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { grant, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 export function createSemaphore(
@@ -19,9 +19,11 @@ export function createSemaphore(
 ): PrimitiveRuntime {
   const COUNT = ctx.base;
   const q = new WaiterQueue(ctx.base + 1, ctx.processCount);
+  const max = decl.max ?? Math.max(decl.initial, ctx.processCount);
   return {
     decl,
     slotCount: 1 + q.slotCount,
+    slotRanges: [[0, max], ...q.slotRanges],
     init(s) { s[COUNT] = decl.initial; },
     ops: {
       down: {
@@ -40,7 +42,10 @@ export function createSemaphore(
             const pid = q.pid(s, 0);
             q.removeAt(s, 0);
             grant(s, ctx, pid);
-          } else s[COUNT]++;
+          } else {
+            if (s[COUNT] >= max) throw new PrimitiveMisuse(`up(&${decl.name}) raises the count above its declared maximum ${max}`);
+            s[COUNT]++;
+          }
           return 0;
         },
       },

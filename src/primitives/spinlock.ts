@@ -19,6 +19,7 @@ export function createSpinlock(
   return {
     decl,
     slotCount: 1,
+    slotRanges: [[0, ctx.processCount]],
     init() {},
     ops: {
       lock: {

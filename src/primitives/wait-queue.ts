@@ -30,6 +30,7 @@ export function createWaitQueue(
   return {
     decl,
     slotCount: 2,
+    slotRanges: [[0, 2 ** ctx.processCount - 1], [0, 2 ** ctx.processCount - 1]],
     init() {},
     ops: {
       prepareToWait: {

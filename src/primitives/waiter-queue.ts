@@ -1,7 +1,8 @@
 /**
  * The FIFO of sleeping tasks that every blocking primitive shares, stored
  * front-aligned in slots `[len, e0, e1, ...]` so equal queues are equal bytes.
- * An entry packs the pid and a small mode tag: `pid * 4 + tag`.
+ * An entry packs the pid and a small mode tag: `(pid + 1) * 4 + tag`, so 0
+ * always means "no entry" and a slot can be rewritten without knowing the length.
  */
 export class WaiterQueue {
   constructor(
@@ -14,18 +15,22 @@ export class WaiterQueue {
     return 1 + this.capacity;
   }
 
+  get slotRanges(): Array<[number, number]> {
+    return [[0, this.capacity], ...Array.from({ length: this.capacity }, (): [number, number] => [0, this.capacity * 4 + 3])];
+  }
+
   length(s: Int32Array): number {
     return s[this.at];
   }
 
   push(s: Int32Array, pid: number, tag: number): void {
     const n = s[this.at];
-    s[this.at + 1 + n] = pid * 4 + tag;
+    s[this.at + 1 + n] = (pid + 1) * 4 + tag;
     s[this.at] = n + 1;
   }
 
   pid(s: Int32Array, i: number): number {
-    return s[this.at + 1 + i] >> 2;
+    return (s[this.at + 1 + i] >> 2) - 1;
   }
 
   tag(s: Int32Array, i: number): number {
