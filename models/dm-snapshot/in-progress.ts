@@ -49,7 +49,7 @@ export default defineModel({
     const biosDone = b.var('bios_done', 0, { max: copies });
     const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
     const wq = b.waitQueue('in_progress_wait');
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk' });
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
     const sleepHolding = p.mutant === 'sleep-holding-lock';
     const lostWakeup = p.mutant === 'lost-wakeup';
 

@@ -35,7 +35,7 @@ export default defineModel({
     const biosDone = b.var('bios_done', 0, { max: copies });
     const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
     const cowCount = b.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX });
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk' });
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });

@@ -30,7 +30,7 @@ export default defineModel({
     const inflight = b.var('inflight', 0, { max: copies });
     const biosDone = b.var('bios_done', 0, { max: copies });
     const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk' });
+    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });

@@ -44,8 +44,7 @@ interface Field {
 export function buildPacker(ranges: ReadonlyArray<readonly [number, number]>): Packer {
   const fields: Field[] = [];
   const constants: Array<{ slot: number; value: number }> = [];
-  let word = 0;
-  let used = 0;
+  const wanted: Array<{ slot: number; min: number; width: number }> = [];
   let bits = 0;
   ranges.forEach(([min, max], slot) => {
     const span = max - min;
@@ -55,14 +54,18 @@ export function buildPacker(ranges: ReadonlyArray<readonly [number, number]>): P
     }
     const width = span >= 2 ** 31 ? 32 : Math.ceil(Math.log2(span + 1));
     bits += width;
-    if (used + width > 32) {
-      word++;
-      used = 0;
-    }
-    fields.push({ slot, min, bits: width, word, shift: used });
-    used += width;
+    wanted.push({ slot, min, width });
   });
-  const words = used === 0 && fields.length === 0 ? 1 : word + 1;
+  // First fit, widest first: fields never straddle a word, and few bits are wasted.
+  wanted.sort((a, b) => b.width - a.width || a.slot - b.slot);
+  const free: number[] = [];
+  for (const w of wanted) {
+    let word = free.findIndex((room) => room >= w.width);
+    if (word < 0) word = free.push(32) - 1;
+    fields.push({ slot: w.slot, min: w.min, bits: w.width, word, shift: 32 - free[word] });
+    free[word] -= w.width;
+  }
+  const words = Math.max(1, free.length);
 
   const packLines: string[] = [];
   for (let w = 0; w < words; w++) {
