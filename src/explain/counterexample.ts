@@ -4,8 +4,12 @@
  */
 import type { CompiledModel } from '../explore/compile.js';
 import type { Discovery } from '../explore/result.js';
+import { analyzeWaitFor, type WaitForAnalysis } from './cycle.js';
+import { findHandOffs, type HandOff } from './hand-offs.js';
+import { replayPath } from './path.js';
 import { processStatuses, type ProcessStatus } from './process-status.js';
 import { buildTrace, describePrimitives, type TraceRow } from './trace.js';
+import { buildWaitForGraph, type WaitForGraph } from './wait-for.js';
 
 export interface Counterexample {
   readonly kind: Discovery['kind'];
@@ -20,11 +24,18 @@ export interface Counterexample {
   readonly primitives: readonly string[];
   /** For an assertion: the step that failed from the final state. */
   readonly failingStep?: { readonly process: string; readonly action: string };
+  /** The wait-for graph of the final state. */
+  readonly waitFor: WaitForGraph;
+  /** Its cycle (for a deadlock, usually), or why blocked processes are stuck without one. */
+  readonly analysis: WaitForAnalysis;
+  /** Jobs submitted -> taken and locks or wake-ups handed over -> woken, along the trace. */
+  readonly handOffs: readonly HandOff[];
 }
 
 export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexample {
   const trace = buildTrace(cm, d.path);
   const processes = processStatuses(cm, d.state);
+  const waitFor = buildWaitForGraph(cm, d.state, processes);
   const failing = d.failingStep !== undefined ? cm.steps[d.failingStep] : undefined;
   return {
     kind: d.kind,
@@ -35,5 +46,8 @@ export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexampl
     blocked: processes.filter((p) => p.state === 'blocked'),
     primitives: describePrimitives(cm, d.state),
     ...(failing ? { failingStep: { process: cm.processName(failing.pid), action: failing.step.action } } : {}),
+    waitFor,
+    analysis: analyzeWaitFor(waitFor),
+    handOffs: findHandOffs(cm, d.path, replayPath(cm, d.path)),
   };
 }

@@ -1,0 +1,61 @@
+/**
+ * The causal hand-offs along a trace, found by replaying it: a job submitted
+ * by one process and later taken by a worker (job queues are FIFO, so the
+ * k-th take gets the k-th submit), and a lock or wake-up handed by one
+ * process's step to a sleeping process, which then runs its wake-up step.
+ */
+import type { CompiledModel } from '../explore/compile.js';
+import { replayPath } from './path.js';
+
+export interface HandOff {
+  readonly kind: 'job' | 'wake';
+  /** 1-based trace index of the step that hands over (submits, releases, wakes). */
+  readonly from: number;
+  /** 1-based trace index of the step that receives (takes the job, wakes up). */
+  readonly to: number;
+  /** e.g. `copy(chunk 0)`, `hands over _origins_lock`, `wake-up on in_progress_wait`. */
+  readonly label: string;
+}
+
+export function findHandOffs(cm: CompiledModel, path: readonly number[], states: readonly Int32Array[] = replayPath(cm, path)): HandOff[] {
+  const out: HandOff[] = [];
+  const submitted = new Map<string, number[]>();
+  /** pid -> [trace index of the granting step, primitive id]. */
+  const granted = new Map<number, [number, number]>();
+  path.forEach((stepId, i) => {
+    const cs = cm.steps[stepId];
+    const before = states[i];
+    const after = states[i + 1];
+    const index = i + 1;
+    const op = cs.step.op;
+    if (op?.op === 'submit') {
+      const q = submitted.get(op.primitive) ?? [];
+      q.push(index);
+      submitted.set(op.primitive, q);
+    }
+    if (op?.op === 'take' && op.into !== undefined) {
+      const from = submitted.get(op.primitive)?.shift();
+      if (from !== undefined) {
+        const proc = cm.layout.processes[cs.pid];
+        out.push({ kind: 'job', from, to: index, label: jobName(cm, op.primitive, after[proc.localSlots.get(op.into)!]) });
+      }
+    }
+    const grant = granted.get(cs.pid);
+    if (grant && before[cm.layout.processes[cs.pid].waitSlot] < 0) {
+      const prim = cm.primitives[grant[1]].decl;
+      out.push({ kind: 'wake', from: grant[0], to: index, label: prim.kind === 'waitqueue' ? `wake-up on ${prim.name}` : `hands over ${prim.name}` });
+      granted.delete(cs.pid);
+    }
+    for (const proc of cm.layout.processes) {
+      if (proc.pid !== cs.pid && before[proc.waitSlot] > 0 && after[proc.waitSlot] < 0) granted.set(proc.pid, [index, before[proc.waitSlot] - 1]);
+    }
+  });
+  return out.sort((a, b) => a.from - b.from || a.to - b.to);
+}
+
+/** `copy(chunk 3)` from the job queue's declaration. */
+export function jobName(cm: CompiledModel, queue: string, payload: number): string {
+  const decl = cm.model.primitives.find((p) => p.name === queue);
+  if (decl?.kind !== 'jobqueue') return `job(${payload})`;
+  return `${decl.jobName}(${decl.payloadName !== undefined ? `${decl.payloadName} ` : ''}${payload})`;
+}

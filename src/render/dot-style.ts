@@ -1,0 +1,66 @@
+/**
+ * What the DOT diagrams share: HTML-label escaping, word wrapping, and one
+ * palette. Colours are chosen to survive a greyscale printer: the cycle is
+ * both red and much thicker, fills are light enough for black text, and no
+ * meaning rests on hue alone (state is also in the border style and words).
+ */
+
+/** Escapes text for a Graphviz HTML-like label. */
+export function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Breaks `text` into lines of at most `width` characters, at spaces where possible. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line.length > 0 ? `${line} ${word}` : word;
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
+}
+
+/** Like `wrap`, but breaks only between the parts of `text` split at `sep` (e.g. ` -> `) where it can. */
+export function wrapAt(text: string, width: number, sep: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of text.split(sep)) {
+    const next = line.length > 0 ? `${line}${sep}${part}` : part;
+    if (line.length > 0 && next.length > width) {
+      lines.push(`${line}${sep.trimEnd()}`);
+      line = part;
+    } else line = next;
+  }
+  if (line.length > 0) lines.push(line);
+  return lines.flatMap((l) => (l.length > width ? wrap(l, width) : [l]));
+}
+
+/** Wrapped, escaped lines joined for an HTML-like label. */
+export function htmlLines(text: string, width: number): string {
+  return wrap(text, width).map(html).join('<br/>');
+}
+
+export const FONT = 'Helvetica';
+
+export const COLORS = {
+  /** The cycle, hand-offs that matter: strong red, drawn thick. */
+  cycle: '#c0392b',
+  ink: '#222222',
+  muted: '#6b6b6b',
+  blockedFill: '#fbe3e0',
+  blockedLine: '#a93226',
+  doneFill: '#eeeeee',
+  resourceFill: '#e3ecf7',
+  resourceLine: '#2c5282',
+  jobFill: '#fff3cd',
+  jobLine: '#8a6d1d',
+  findingFill: '#fdebd0',
+  pathFill: '#fbe3e0',
+} as const;
+
+/** Line widths: the cycle must stand out in greyscale too. */
+export const PEN = { normal: 1.2, cycle: 3.2 } as const;
