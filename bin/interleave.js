@@ -18,6 +18,7 @@ const io = {
   interactive: Boolean(process.stdout.isTTY) && !process.env.CI,
   signal,
   cwd: process.cwd(),
+  terminal: { stdout: process.stdout, stderr: process.stderr },
 };
 
 try {

@@ -7,6 +7,8 @@ export interface CliIO {
   /** Set when the user asked to stop (Ctrl-C). */
   readonly signal: { readonly aborted: boolean };
   readonly cwd: string;
+  /** The real terminal streams, for the ink UI; used only when `interactive`. */
+  readonly terminal?: { readonly stdout: NodeJS.WriteStream; readonly stderr: NodeJS.WriteStream };
 }
 
 /** A usage error: one line, a hint, exit code 2. */

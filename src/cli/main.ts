@@ -7,6 +7,7 @@ import { ModelError } from '../model/model-error.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { listCommand } from './commands/list.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
+import { sweepCommand, SWEEP_USAGE } from './commands/sweep.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -15,6 +16,7 @@ type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
 const commands: Record<string, { run: Command; summary: string }> = {
   check: { run: checkCommand, summary: 'explore one model configuration and report a shortest counterexample' },
   run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
+  sweep: { run: sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
   list: { run: listCommand, summary: 'list the registered models and their parameters' },
 };
 
@@ -26,9 +28,10 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
 \`interleave <command> --help\` describes each. Examples:
   interleave check dm-snapshot/semaphore --writers 2 --cow-threshold 1 --ctrs 1
   interleave check dm-snapshot/in-progress --writers 3 --json
+  interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
   interleave run`;
 
-export { CHECK_USAGE, RUN_USAGE };
+export { CHECK_USAGE, RUN_USAGE, SWEEP_USAGE };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const [name, ...rest] = argv;

@@ -9,6 +9,7 @@ import {
   diagramPaths,
   formatParams,
   runTableData,
+  stuckLine,
   table,
   traceTableData,
   verdictLine,
@@ -62,10 +63,11 @@ function runTableSection(entries: readonly RunEntry[]): ReportSection {
   };
 }
 
-/** The cycle, the diagrams and the report file of one run, as one text block (or nothing). */
+/** The cycle (or why the stuck are stuck), the diagrams and the report file of one run, as one text block (or nothing). */
 function pointers(entry: RunEntry, options: { report?: boolean } = {}): ReportSection[] {
   const lines: string[] = [];
-  if (entry.cycle) lines.push(`cycle: ${entry.cycle}`);
+  const stuck = stuckLine(entry.report);
+  if (stuck) lines.push(stuck);
   const diagrams = diagramPaths(entry.files);
   if (diagrams.length > 0) lines.push(`diagrams: ${diagrams.join(', ')}`);
   if (options.report !== false && entry.files?.report) lines.push(`report: ${entry.files.report}`);
@@ -95,7 +97,11 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
   switch (final.kind) {
     case 'check': {
       const { report } = final.entry;
+      const stopped = report.result.completion === 'interrupted'
+        ? [text('INTERRUPTED: partial report. The search was stopped before it covered every state; this is not a proof.', { tone: 'warn', bold: true })]
+        : [];
       return [
+        ...stopped,
         text(verdictLine(report), { tone: verdictTone(report), bold: true }),
         runTableSection([final.entry]),
         text(checkDetails(report)),
@@ -137,4 +143,17 @@ export function sectionsToText(sections: readonly ReportSection[]): string {
 
 export function finalReportToText(final: FinalReport): string {
   return sectionsToText(finalReportSections(final));
+}
+
+/** One line for `--quiet`: how many runs ended each way, e.g. `interleave main job: 9 runs: 3 deadlock, 1 invariant, 5 ok`. */
+export function runsVerdictLine(final: Extract<FinalReport, { kind: 'runs' }>): string {
+  const counts = new Map<string, number>();
+  for (const e of final.entries) {
+    const v = e.report.result.completion === 'interrupted' ? 'interrupted' : e.report.result.verdict;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const order = ['deadlock', 'invariant', 'ok', 'unknown', 'interrupted'];
+  const parts = order.filter((v) => counts.has(v)).map((v) => `${counts.get(v)} ${v}`);
+  const size = final.complete ? `${final.total} runs` : `INTERRUPTED after ${final.entries.length} of ${final.total} runs`;
+  return `${final.heading}: ${size}: ${parts.join(', ') || 'nothing ran'}`;
 }

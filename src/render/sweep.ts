@@ -210,7 +210,7 @@ export function sweepToJson(s: SweepReport): Record<string, unknown> {
               blocked: cx.blocked.map((b) => ({ process: b.process, waitsFor: b.wait?.summary ?? '' })),
             }
           : {}),
-        ...(r.entry.cycle ? { cycle: r.entry.cycle } : {}),
+        ...(cx && cx.blocked.length > 0 ? { stuck: cx.analysis.summary } : {}),
         ...(r.entry.files ? { files: r.entry.files } : {}),
       };
     }),

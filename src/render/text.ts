@@ -23,9 +23,14 @@ export function verdictLine(report: CheckReport): string {
   return `${r.model} ${formatParams(r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
 }
 
+/** The width of each column of a fixed-width table: its widest cell. */
+export function columnWidths(header: readonly string[], rows: ReadonlyArray<readonly string[]>): number[] {
+  return header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+}
+
 /** A fixed-width table; the last column is not padded. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = columnWidths(header, rows);
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -88,8 +93,15 @@ export interface RunEntry {
   readonly title?: string;
   /** Files written for the run, by kind (`json`, `report`, diagrams when drawn). */
   readonly files?: Readonly<Record<string, string>>;
-  /** The wait-for cycle in one line, when the explainer found one. */
-  readonly cycle?: string;
+}
+
+/**
+ * For a run that ended with processes stuck: the wait-for cycle in one line
+ * (`cycle: writer#2 -> cow_count -> ...`), or, with no cycle, why they are stuck.
+ */
+export function stuckLine(report: CheckReport): string | undefined {
+  const cx = report.counterexample;
+  return cx && cx.blocked.length > 0 ? cx.analysis.summary : undefined;
 }
 
 /** How a verdict should look: good, bad, or neither (no verdict). */
@@ -108,8 +120,9 @@ export function verdictCell(report: CheckReport): string {
   return `${r.verdict} (${report.counterexample?.trace.length ?? '?'} steps)`;
 }
 
-/** `0.42 s`, `1 m 05 s`. */
+/** `7 ms`, `4.21 s`, `1 m 05 s`. */
 export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
@@ -129,11 +142,11 @@ export function formatBytes(n: number): string {
 
 export const RUN_TABLE_HEADER = ['model', 'parameters', 'verdict', 'states', 'transitions', 'depth', 'time', 'states/s'] as const;
 
-/** The cells of one run's row in the run table (no title column). */
+/** The cells of one run's row in the run table (no title column). A rate over less than 10 ms is noise: shown as `-`. */
 export function runRow(report: CheckReport): string[] {
   const r = report.result;
   return [r.model, formatParams(r.params), verdictCell(report), formatCount(r.stats.states), formatCount(r.stats.transitions),
-    String(r.stats.depth), formatDuration(r.stats.elapsedMs), formatCount(report.statesPerSecond)];
+    String(r.stats.depth), formatDuration(r.stats.elapsedMs), r.stats.elapsedMs < 10 ? '-' : formatCount(report.statesPerSecond)];
 }
 
 /** Header and rows of the run table; a leading `run` column when any entry has a title. */
@@ -176,4 +189,20 @@ export function progressFields(e: ProgressEvent, host?: { readonly rssBytes?: nu
 /** `states 1,234  transitions 5,678  ...`: one plain progress line. */
 export function progressLine(e: ProgressEvent, host?: { readonly rssBytes?: number }): string {
   return progressFields(e, host).map(([k, v]) => `${k} ${v}`).join('  ');
+}
+
+/** A run about to start, as a reporter announces it. */
+export interface RunStart {
+  readonly model: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly title?: string;
+  /** 1-based position among `total` runs of this command. */
+  readonly index: number;
+  readonly total: number;
+}
+
+/** `[3/36] dm-snapshot/semaphore writers=2 ctrs=1` (no counter for a single run). */
+export function runStartLine(run: RunStart): string {
+  const counter = run.total > 1 ? `[${run.index}/${run.total}] ` : '';
+  return `${counter}${run.title ? `${run.title}: ` : ''}${run.model} ${formatParams(run.params)}`.trimEnd();
 }

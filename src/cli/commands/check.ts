@@ -1,11 +1,12 @@
 /** `interleave check <model> [params] [--json] [--out DIR]`: explore one configuration. */
-import { describeRange, type ModelDefinition } from '../../model/definition.js';
+import { describeRange, resolveParams, type ModelDefinition } from '../../model/definition.js';
 import { checkToJson } from '../../render/json.js';
-import { checkToText, verdictLine } from '../../render/text.js';
+import { verdictLine, type RunEntry, type RunStart } from '../../render/text.js';
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
+import { createReporter } from '../reporter.js';
 import { exitCodeOf, parseSize, runCheck, writeCheckOutputs } from '../run-check.js';
 import { resolve } from 'node:path';
 
@@ -47,10 +48,21 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
 
   const def = await loadModel(args.positionals[0], io.cwd);
-  const report = await runCheck(def, Object.fromEntries(args.values), { maxStates, maxMemoryBytes, signal: io.signal });
-  const files = out !== undefined ? writeCheckOutputs(resolve(io.cwd, out), report) : undefined;
-  if (args.switches.has('json')) io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
-  else if (args.switches.has('quiet')) io.stdout(verdictLine(report));
-  else io.stdout(`${checkToText(report)}${files ? `\n\nwrote ${Object.values(files).join(', ')}` : ''}`);
-  return exitCodeOf(report);
+  const given = Object.fromEntries(args.values);
+  const run: RunStart = { model: def.name, params: resolveParams(def, given), index: 1, total: 1 };
+  const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
+  const reporter = await createReporter(io, { mode, multiRun: false });
+  try {
+    reporter.onStart(run);
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
+    const files = out !== undefined ? writeCheckOutputs(resolve(io.cwd, out), report) : undefined;
+    const entry: RunEntry = { report, ...(files ? { files } : {}) };
+    reporter.onFinish(run, entry);
+    if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
+    else if (mode === 'quiet') io.stdout(verdictLine(report));
+    else await reporter.close({ kind: 'check', entry, ...(files ? { written: Object.values(files) } : {}) });
+    return exitCodeOf(report);
+  } finally {
+    await reporter.dispose();
+  }
 }

@@ -7,22 +7,25 @@ import { join, resolve } from 'node:path';
 import { mainJob } from '../../../models/index.js';
 import type { CheckReport } from '../../explain/report.js';
 import { checkToJson } from '../../render/json.js';
-import { formatCount, formatParams, table, verdictLine } from '../../render/text.js';
+import { finalReportToText, runsVerdictLine, type FinalReport } from '../../render/final-report.js';
+import type { RunEntry, RunStart } from '../../render/text.js';
+import { resolveParams } from '../../model/definition.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
+import { createReporter } from '../reporter.js';
 import { writeFileAtomic, runSlug } from '../out-dir.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 
-export const RUN_USAGE = `usage: interleave run [--out DIR] [--json]
+export const RUN_USAGE = `usage: interleave run [--out DIR] [--json | --quiet]
 
 The main job: checks each dm-snapshot design (unthrottled, semaphore,
 in-progress) and the fix's mutants at small sizes, prints a summary and
 writes DIR/summary.txt, DIR/summary.json and one folder per run (default DIR: out).`;
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['json', 'help']));
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
   if (args.switches.has('help')) {
     io.stdout(RUN_USAGE);
     return ExitCode.Ok;
@@ -31,43 +34,44 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
   if (args.values.size > 0 || args.positionals.length > 0) {
     throw new UsageError(`run takes no ${args.positionals[0] ? `argument ${JSON.stringify(args.positionals[0])}` : `option --${[...args.values.keys()][0]}`}`, 'see interleave run --help');
   }
+  const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
   const done: Array<{ title: string; report: CheckReport; dir: string }> = [];
+  const entries: RunEntry[] = [];
   let interrupted = false;
-  for (const spec of mainJob) {
-    const def = await loadModel(spec.model, io.cwd);
-    const report = await runCheck(def, spec.params, { signal: io.signal });
-    if (report.result.completion === 'interrupted') {
-      interrupted = true;
-      break;
+  const reporter = await createReporter(io, { mode, multiRun: true });
+  try {
+    for (const [i, spec] of mainJob.entries()) {
+      const def = await loadModel(spec.model, io.cwd);
+      const run: RunStart = { model: spec.model, params: resolveParams(def, spec.params), title: spec.title, index: i + 1, total: mainJob.length };
+      reporter.onStart(run);
+      const report = await runCheck(def, spec.params, { signal: io.signal, onProgress: reporter.onProgress });
+      if (report.result.completion === 'interrupted') {
+        // Shown as a partial row; nothing is written for it.
+        interrupted = true;
+        entries.push({ title: spec.title, report });
+        reporter.onFinish(run, entries[entries.length - 1]);
+        break;
+      }
+      const dir = join(outDir, runSlug(spec.model, report.result.params));
+      const files = writeCheckOutputs(dir, report);
+      done.push({ title: spec.title, report, dir });
+      entries.push({ title: spec.title, report, files });
+      reporter.onFinish(run, entries[entries.length - 1]);
     }
-    const dir = join(outDir, runSlug(spec.model, report.result.params));
-    writeCheckOutputs(dir, report);
-    done.push({ title: spec.title, report, dir });
-    if (!args.switches.has('json')) io.stderr(`${verdictLine(report)}`);
+    const final: FinalReport = { kind: 'runs', heading: 'interleave main job', entries, total: mainJob.length, complete: !interrupted };
+    const written = [join(outDir, 'summary.txt'), join(outDir, 'summary.json')];
+    writeFileAtomic(written[0], `${finalReportToText(final)}\n`);
+    const json = {
+      schema: 'interleave/run@1',
+      complete: !interrupted,
+      runs: done.map(({ title, report, dir }) => ({ title, dir, ...checkToJson(report) })),
+    };
+    writeFileAtomic(written[1], `${JSON.stringify(json, null, 2)}\n`);
+    if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
+    else if (mode === 'quiet') io.stdout(runsVerdictLine(final));
+    else await reporter.close({ ...final, written });
+  } finally {
+    await reporter.dispose();
   }
-  const rows = done.map(({ title, report }) => {
-    const r = report.result;
-    return [title, r.model.replace('dm-snapshot/', ''), formatParams(r.params), r.verdict, formatCount(r.stats.states),
-      formatCount(r.stats.transitions), String(r.stats.depth), `${(r.stats.elapsedMs / 1000).toFixed(2)}`];
-  });
-  const summary = [
-    `interleave main job: ${done.length} of ${mainJob.length} runs${interrupted ? ' (INTERRUPTED: partial)' : ''}`,
-    '',
-    table(['run', 'design', 'parameters', 'verdict', 'states', 'transitions', 'depth', 's'], rows),
-    '',
-    ...done.filter((d) => d.report.counterexample).map(({ title, report, dir }) => {
-      const cx = report.counterexample!;
-      const stuck = cx.blocked.map((b) => `    ${b.process}: ${b.wait?.summary ?? ''}`).join('\n');
-      return `${title}: ${cx.kind === 'deadlock' ? 'deadlock' : `violates "${cx.property}"`} in ${cx.trace.length} steps (${join(dir, 'report.txt')})${stuck ? `\n${stuck}` : ''}`;
-    }),
-  ].join('\n');
-  writeFileAtomic(join(outDir, 'summary.txt'), `${summary}\n`);
-  const json = {
-    schema: 'interleave/run@1',
-    complete: !interrupted,
-    runs: done.map(({ title, report, dir }) => ({ title, dir, ...checkToJson(report) })),
-  };
-  writeFileAtomic(join(outDir, 'summary.json'), `${JSON.stringify(json, null, 2)}\n`);
-  io.stdout(args.switches.has('json') ? JSON.stringify(json, null, 2) : `${summary}\nwrote ${join(outDir, 'summary.txt')}`);
   return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
 }

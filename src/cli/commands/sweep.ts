@@ -1,0 +1,105 @@
+/**
+ * `interleave sweep <model> --writers 1..4 --ctrs 0..2 ...`: checks every
+ * combination of the given parameter values and prints the matrix of
+ * verdicts, so a kernel developer sees under which conditions a design
+ * fails. Writes the same as Markdown and JSON under --out.
+ */
+import { join, resolve } from 'node:path';
+import { resolveParams } from '../../model/definition.js';
+import type { FinalReport } from '../../render/final-report.js';
+import { sweepSummaryLine, sweepToJson, sweepToMarkdown, type SweepReport, type SweepRun } from '../../render/sweep.js';
+import type { RunEntry, RunStart } from '../../render/text.js';
+import { parseArgs, takeInt, takeString } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { UsageError, type CliIO } from '../io.js';
+import { loadModel } from '../load-model.js';
+import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { buildParamGrid, expandGrid } from '../param-grid.js';
+import { createReporter } from '../reporter.js';
+import { parseSize, runCheck } from '../run-check.js';
+import { paramHelp } from './check.js';
+
+export const SWEEP_USAGE = `usage: interleave sweep <model> [--<param> VALUES ...] [options]
+
+Checks every combination of the given parameter values and prints a matrix of
+verdicts: under which conditions does the design fail? Writes the matrix and
+one row per run as DIR/sweep.md and DIR/sweep.json.
+
+<model>              a registered name (see \`interleave list\`) or a model file (.ts/.js)
+--<param> VALUES     one value (3), a range (1..4) or a list (a,b or 0,2..4);
+                     parameters not given keep their defaults
+--out DIR            where sweep.md and sweep.json go (default out/sweep/<model>)
+--json               print only the sweep JSON (schema interleave/sweep@1)
+--quiet              print only the summary line
+--max-states N       per configuration: stop after N states (its cell reads unknown)
+--max-memory SIZE    per configuration: stop when the state store exceeds SIZE
+
+The matrix's columns are the values of the last parameter given with more than
+one value; its rows, every combination of the others.
+
+exit codes: 0 the sweep completed, whatever it found (a sweep reports, it does
+            not judge), 2 bad usage or model, 130 interrupted (partial matrix printed)
+
+example:
+  interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2 --rwsem writer-fair,reader-preferring`;
+
+export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
+  if (args.switches.has('help')) {
+    io.stdout(SWEEP_USAGE);
+    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
+    return ExitCode.Ok;
+  }
+  if (args.positionals.length === 0) throw new UsageError('sweep needs a model', 'e.g. interleave sweep dm-snapshot/semaphore --writers 1..4 --ctrs 0..2');
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name VALUES');
+  const outText = takeString(args, 'out');
+  const maxStates = takeInt(args, 'max-states', 1);
+  const memText = takeString(args, 'max-memory');
+  const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
+  if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
+
+  const def = await loadModel(args.positionals[0], io.cwd);
+  const grid = buildParamGrid(def, args.values);
+  const combos = expandGrid(grid);
+  // Validate every combination before anything runs (and before the UI takes the terminal).
+  const resolved = combos.map((c) => resolveParams(def, c));
+  const outDir = resolve(io.cwd, outText ?? join('out', 'sweep', runSlug(def.name, {})));
+  const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
+
+  const started = Date.now();
+  const entries: RunEntry[] = [];
+  let interrupted = false;
+  const reporter = await createReporter(io, { mode, multiRun: true });
+  try {
+    for (const [i, combo] of combos.entries()) {
+      const run: RunStart = { model: def.name, params: resolved[i], index: i + 1, total: combos.length };
+      reporter.onStart(run);
+      const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
+      entries.push({ report });
+      reporter.onFinish(run, entries[i]);
+      if (report.result.completion === 'interrupted') {
+        interrupted = true;
+        break;
+      }
+    }
+    const sweep: SweepReport = {
+      model: def.name,
+      axes: grid.axes,
+      runs: combos.map((params, i): SweepRun => (entries[i] ? { params, entry: entries[i] } : { params })),
+      complete: !interrupted,
+      elapsedMs: Date.now() - started,
+    };
+    const written = [join(outDir, 'sweep.md'), join(outDir, 'sweep.json')];
+    const json = sweepToJson(sweep);
+    writeFileAtomic(written[0], sweepToMarkdown(sweep));
+    writeFileAtomic(written[1], `${JSON.stringify(json, null, 2)}\n`);
+    const final: FinalReport = { kind: 'sweep', sweep, written };
+    if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
+    else if (mode === 'quiet') io.stdout(sweepSummaryLine(sweep));
+    else await reporter.close(final);
+  } finally {
+    await reporter.dispose();
+  }
+  return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+}
+

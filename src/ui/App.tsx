@@ -1,0 +1,51 @@
+// @jsxRuntime automatic (also when tsx runs without this project's tsconfig, e.g. from another directory)
+/**
+ * The ink root: finished runs and, at the end, the final report in <Static>
+ * (each printed once, scrolling up like plain output), and below them the
+ * live progress of the run in flight. It reads data; it computes nothing.
+ */
+import { Box, Static, Text } from 'ink';
+import { useSyncExternalStore } from 'react';
+import { verdictLine, verdictTone } from '../render/text.js';
+import { Progress } from './Progress.js';
+import type { StaticItem, UiStore } from './store.js';
+import { Summary } from './Summary.js';
+import { TONE_COLOR, TONE_MARK } from './tones.js';
+import { useProgress } from './use-progress.js';
+
+export interface AppProps {
+  readonly store: UiStore;
+  /** How often the live line samples progress, in ms. */
+  readonly sampleMs?: number;
+}
+
+function Item({ item, first }: { item: StaticItem; first: boolean }) {
+  if (item.kind === 'final') {
+    return (
+      <Box marginTop={first ? 0 : 1}>
+        <Summary final={item.final} />
+      </Box>
+    );
+  }
+  const tone = verdictTone(item.entry.report);
+  const counter = item.run.total > 1 ? `[${item.run.index}/${item.run.total}] ` : '';
+  const line = `${counter}${verdictLine(item.entry.report)}`;
+  return (
+    <Box width={line.length + 2}>
+      <Text>
+        <Text color={TONE_COLOR[tone]}>{TONE_MARK[tone]}</Text> {line}
+      </Text>
+    </Box>
+  );
+}
+
+export function App({ store, sampleMs }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const sample = useProgress(store, sampleMs);
+  return (
+    <>
+      <Static items={state.items as StaticItem[]}>{(item, i) => <Item key={item.key} item={item} first={i === 0} />}</Static>
+      {state.current && !state.ended ? <Progress run={state.current} sample={sample} /> : null}
+    </>
+  );
+}

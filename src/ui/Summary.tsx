@@ -1,0 +1,35 @@
+// @jsxRuntime automatic (also when tsx runs without this project's tsconfig, e.g. from another directory)
+/**
+ * The final report: the same sections `finalReportToText` prints for a pipe
+ * (render/final-report.ts), with verdicts in colour.
+ */
+import { Box, Text } from 'ink';
+import { finalReportSections, sectionsToText, type FinalReport } from '../render/final-report.js';
+import { Table } from './Table.js';
+import { TONE_COLOR } from './tones.js';
+
+export interface SummaryProps {
+  readonly final: FinalReport;
+}
+
+export function Summary({ final }: SummaryProps) {
+  const sections = finalReportSections(final);
+  // As wide as the widest line, not the terminal: ink would hard-wrap long
+  // table rows; the terminal soft-wraps them instead, so a copy-paste keeps lines whole.
+  const width = Math.max(1, ...sectionsToText(sections).split('\n').map((l) => l.length));
+  return (
+    <Box flexDirection="column" width={width}>
+      {sections.map((s, i) => (
+        <Box key={i} marginTop={i === 0 ? 0 : 1} flexDirection="column">
+          {s.kind === 'text' ? (
+            <Text bold={s.bold} dimColor={s.dim} color={s.tone ? TONE_COLOR[s.tone] : undefined}>
+              {s.text}
+            </Text>
+          ) : (
+            <Table header={s.header} rows={s.rows} tones={s.tones} />
+          )}
+        </Box>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * What the terminal UI shows, as a small external store: the reporter (in
+ * cli/) pushes data in; the ink components read it. Finished items only ever
+ * grow, so ink's <Static> can print each once. Progress is kept as the
+ * latest sample only: the explorer reports often, the UI samples it when it
+ * repaints (use-progress), so a fast search never waits for the screen.
+ */
+import type { ProgressEvent } from '../explore/result.js';
+import type { FinalReport } from '../render/final-report.js';
+import type { RunEntry, RunStart } from '../render/text.js';
+
+/** A progress event plus what the host process knows (resident memory). */
+export interface ProgressSample extends ProgressEvent {
+  readonly rssBytes?: number;
+  /** `RunStart.index` of the run it belongs to, so a stale sample is never shown for the next run. */
+  readonly run?: number;
+}
+
+/** Printed once, above the live line. */
+export type StaticItem =
+  | { readonly kind: 'run'; readonly key: string; readonly run: RunStart; readonly entry: RunEntry }
+  | { readonly kind: 'final'; readonly key: string; readonly final: FinalReport };
+
+export interface UiState {
+  readonly items: readonly StaticItem[];
+  /** The run being explored now, if any. */
+  readonly current?: RunStart;
+  /** Set once the command has ended; no live line after that. */
+  readonly ended: boolean;
+}
+
+export class UiStore {
+  private state: UiState = { items: [], ended: false };
+  private latest: ProgressSample | undefined;
+  private readonly listeners = new Set<() => void>();
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  readonly getState = (): UiState => this.state;
+
+  /** The newest progress sample of the current run (undefined before the first). */
+  readonly latestProgress = (): ProgressSample | undefined => this.latest;
+
+  start(run: RunStart): void {
+    this.latest = undefined;
+    this.set({ ...this.state, current: run });
+  }
+
+  /** Cheap on purpose: no render, just remember. */
+  progress(sample: ProgressSample): void {
+    this.latest = sample;
+  }
+
+  /** A finished run, shown as one static row (multi-run commands). */
+  finish(run: RunStart, entry: RunEntry): void {
+    const item: StaticItem = { kind: 'run', key: `run-${this.state.items.length}`, run, entry };
+    this.set({ ...this.state, items: [...this.state.items, item], current: undefined });
+  }
+
+  end(final: FinalReport): void {
+    const item: StaticItem = { kind: 'final', key: `final-${this.state.items.length}`, final };
+    this.set({ items: [...this.state.items, item], current: undefined, ended: true });
+  }
+
+  private set(next: UiState): void {
+    this.state = next;
+    for (const l of this.listeners) l();
+  }
+}
