@@ -16,12 +16,16 @@
 import { ModelRuntimeError, type CompiledModel } from './compile.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
+import { ModelError } from '../model/model-error.js';
+import { buildSymmetry, concretize, symmetryProblems } from './symmetry.js';
 
 export interface SearchLimits {
   /** Stop (partial result) once this many states are stored. */
   readonly maxStates?: number;
   /** Stop (partial result) once the state store holds this many bytes. */
   readonly maxMemoryBytes?: number;
+  /** Store one representative per orbit of symmetric processes. */
+  readonly symmetry?: boolean;
 }
 
 export interface Search {
@@ -54,6 +58,16 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   const started = now();
   /** levelStart[d] = first id of level d. */
   const levelStart: number[] = [0];
+  if (limits.symmetry) {
+    const problems = symmetryProblems(cm);
+    if (problems.length > 0) throw new ModelError(problems.join('\n'));
+  }
+  const sym = limits.symmetry ? buildSymmetry(cm) : undefined;
+  const canon = new Int32Array(width);
+  /** Packs `s` (its representative, under symmetry) into `into`. */
+  const packKey = sym
+    ? (s: Int32Array, into: Int32Array) => { canon.set(s); sym.canonicalize(canon); pack(canon, into, 0); }
+    : (s: Int32Array, into: Int32Array) => pack(s, into, 0);
 
   let current = 0;
   let levelEnd = 1;
@@ -63,7 +77,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   let finished: SearchOutcome | undefined;
 
   const admit = (s: Int32Array) => {
-    pack(s, packed, 0);
+    packKey(s, packed);
     const id = store.insert(packed);
     if (id < 0) return;
     for (let i = 0; i < varSlots.length; i++) if (s[varSlots[i]] > maxima[i]) maxima[i] = s[varSlots[i]];
@@ -148,8 +162,9 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   };
 
   /** Rebuilds the BFS-tree path to `target` by scanning each previous level for its first predecessor. */
-  const pathTo = (target: number): number[] => {
+  const pathTo = (target: number): { path: number[]; ids: number[] } => {
     const path: number[] = [];
+    const ids: number[] = [target];
     const want = new Int32Array(words);
     const got = new Int32Array(words);
     const s = new Int32Array(width);
@@ -167,7 +182,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
         unpack(got, 0, s);
         cm.successors(s, o, (stepId) => {
           if (found >= 0) return;
-          pack(o, got, 0);
+          packKey(o, got);
           let k = 0;
           while (k < words && got[k] === want[k]) k++;
           if (k === words) {
@@ -178,9 +193,10 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
       }
       if (found < 0) throw new Error(`internal: no predecessor of state ${id} in level ${d - 1}`);
       path.push(step);
+      ids.push(found);
       id = found;
     }
-    return path.reverse();
+    return { path: path.reverse(), ids: ids.reverse() };
   };
 
   const progress = (): ProgressEvent => ({
@@ -198,10 +214,24 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     const done = current >= store.count;
     let discovery: Discovery | undefined;
     if (pending) {
-      const state = new Int32Array(width);
-      store.read(pending.id, packed);
-      unpack(packed, 0, state);
-      discovery = { ...pending.d, path: pathTo(pending.id), state };
+      const { path, ids } = pathTo(pending.id);
+      if (sym) {
+        // The path runs between representatives; replay it on concrete states.
+        const reps = ids.map((id) => { const r = new Int32Array(width); store.read(id, packed); unpack(packed, 0, r); return r; });
+        const concrete = concretize(cm, sym, reps);
+        const state = concrete.states[concrete.states.length - 1];
+        let failingStep = pending.d.failingStep;
+        if (failingStep !== undefined) {
+          const scratch = new Int32Array(width);
+          failingStep = cm.steps.find((cs) => { try { cm.runStep(cs.id, state, scratch); return false; } catch { return true; } })?.id ?? failingStep;
+        }
+        discovery = { ...pending.d, ...(failingStep !== undefined ? { failingStep } : {}), path: concrete.path, state };
+      } else {
+        const state = new Int32Array(width);
+        store.read(pending.id, packed);
+        unpack(packed, 0, state);
+        discovery = { ...pending.d, path, state };
+      }
     }
     const completion: Completion = discovery ? 'violation' : limitHit ?? (done && !interrupted ? 'complete' : 'interrupted');
     const m: Record<string, number> = {};

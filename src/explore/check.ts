@@ -38,6 +38,12 @@ export class Checker {
     return this;
   }
 
+  /** Store one state per orbit of interchangeable processes (e.g. the writers). */
+  symmetry(on = true): this {
+    this.limits.symmetry = on;
+    return this;
+  }
+
   /** Explores to completion (or a limit) synchronously. */
   run(): CheckResult {
     const search = createSearch(this.compiled, this.limits);

@@ -24,6 +24,7 @@ export function createJobQueue(
     decl,
     slotCount: 1 + cap,
     slotRanges: [[0, cap], ...Array.from({ length: cap }, (): [number, number] => [0, payloadMax])],
+    slotKinds: ['value', ...Array.from({ length: cap }, () => 'payload' as const)],
     init() {},
     ops: {
       submit: {

@@ -20,6 +20,7 @@ export function createMutex(
     decl,
     slotCount: 1 + q.slotCount,
     slotRanges: [[0, ctx.processCount], ...q.slotRanges],
+    slotKinds: ['pid1', ...q.slotKinds],
     init() {},
     ops: {
       lock: {

@@ -81,6 +81,8 @@ export interface PrimitiveRuntime {
   readonly slotCount: number;
   /** Inclusive [min, max] of each slot, so states can be bit-packed. */
   readonly slotRanges: ReadonlyArray<readonly [number, number]>;
+  /** How each slot refers to processes, so symmetry reduction can permute them. */
+  readonly slotKinds: readonly SlotKind[];
   init(s: Int32Array): void;
   readonly ops: Readonly<Record<string, OpImpl>>;
   readonly queries: Readonly<Record<string, (s: Int32Array) => number>>;
@@ -93,6 +95,15 @@ export interface PrimitiveRuntime {
   /** Short state summary for traces, e.g. `readers {2}, queue [ctr:W, kcopyd:R]`. */
   describe(s: Int32Array, name: (pid: number) => string): string;
 }
+
+/**
+ * - `value`: no process identity (counts, lengths);
+ * - `pid1`: a process id + 1, 0 for none (a lock owner);
+ * - `mask`: a bitmask of process ids (readers, wait-queue members);
+ * - `qentry`: a waiter-queue entry `(pid + 1) * 4 + tag`, 0 for empty;
+ * - `payload`: model data carried by a job (e.g. a chunk number).
+ */
+export type SlotKind = 'value' | 'pid1' | 'mask' | 'qentry' | 'payload';
 
 export type PrimitiveFactory<D extends PrimitiveDecl = PrimitiveDecl> = (decl: D, ctx: PrimitiveContext) => PrimitiveRuntime;
 

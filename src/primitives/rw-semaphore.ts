@@ -82,6 +82,7 @@ export function createRwSemaphore(
     decl,
     slotCount: 2 + q.slotCount,
     slotRanges: [[0, 2 ** ctx.processCount - 1], [0, ctx.processCount], ...q.slotRanges],
+    slotKinds: ['mask', 'pid1', ...q.slotKinds],
     init() {},
     ops: {
       downRead: {

@@ -24,6 +24,7 @@ export function createSemaphore(
     decl,
     slotCount: 1 + q.slotCount,
     slotRanges: [[0, max], ...q.slotRanges],
+    slotKinds: ['value', ...q.slotKinds],
     init(s) { s[COUNT] = decl.initial; },
     ops: {
       down: {

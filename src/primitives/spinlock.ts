@@ -20,6 +20,7 @@ export function createSpinlock(
     decl,
     slotCount: 1,
     slotRanges: [[0, ctx.processCount]],
+    slotKinds: ['pid1'],
     init() {},
     ops: {
       lock: {

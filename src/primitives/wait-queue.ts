@@ -31,6 +31,7 @@ export function createWaitQueue(
     decl,
     slotCount: 2,
     slotRanges: [[0, 2 ** ctx.processCount - 1], [0, 2 ** ctx.processCount - 1]],
+    slotKinds: ['mask', 'mask'],
     init() {},
     ops: {
       prepareToWait: {

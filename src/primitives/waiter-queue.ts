@@ -15,6 +15,10 @@ export class WaiterQueue {
     return 1 + this.capacity;
   }
 
+  get slotKinds(): Array<'value' | 'qentry'> {
+    return ['value', ...Array.from({ length: this.capacity }, () => 'qentry' as const)];
+  }
+
   get slotRanges(): Array<[number, number]> {
     return [[0, this.capacity], ...Array.from({ length: this.capacity }, (): [number, number] => [0, this.capacity * 4 + 3])];
   }
