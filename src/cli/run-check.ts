@@ -6,6 +6,7 @@ import type { ProgressEvent } from '../explore/result.js';
 import { instantiate, type ModelDefinition } from '../model/definition.js';
 import { checkToJson } from '../render/json.js';
 import { checkToText } from '../render/text.js';
+import { writeDiagrams } from './diagrams.js';
 import { ExitCode } from './exit-codes.js';
 import { writeFileAtomic } from './out-dir.js';
 
@@ -14,6 +15,8 @@ export interface RunCheckOptions {
   readonly maxMemoryBytes?: number;
   readonly signal?: { readonly aborted: boolean };
   readonly onProgress?: (e: ProgressEvent) => void;
+  /** Symmetry reduction over interchangeable processes. */
+  readonly symmetry?: boolean;
 }
 
 export async function runCheck(
@@ -25,6 +28,7 @@ export async function runCheck(
   const checker = check(model);
   if (options.maxStates !== undefined) checker.maxStates(options.maxStates);
   if (options.maxMemoryBytes !== undefined) checker.maxMemoryBytes(options.maxMemoryBytes);
+  if (options.symmetry) checker.symmetry();
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });
   return buildReport(checker.compiled, result);
 }
@@ -37,11 +41,23 @@ export function exitCodeOf(report: CheckReport): ExitCode {
   return ExitCode.Ok;
 }
 
-/** Writes `result.json` and `report.txt` under `dir`; returns the paths written. */
-export function writeCheckOutputs(dir: string, report: CheckReport): Record<string, string> {
-  const files = { json: join(dir, 'result.json'), report: join(dir, 'report.txt') };
-  writeFileAtomic(files.report, `${checkToText(report)}\n`);
-  writeFileAtomic(files.json, `${JSON.stringify(checkToJson(report, { files }), null, 2)}\n`);
+export interface WriteOutputsOptions {
+  /** Draw the state graph only up to this many states (`--max-nodes`). */
+  readonly maxNodes?: number;
+}
+
+/**
+ * Writes `result.json`, `report.txt` and, for a counterexample, its diagrams
+ * (`waitfor`, `trace`, `states` as .dot and .svg) under `dir`; returns the
+ * paths written by kind. Every file is written atomically.
+ */
+export async function writeCheckOutputs(dir: string, report: CheckReport, options: WriteOutputsOptions = {}): Promise<Record<string, string>> {
+  const diagrams = await writeDiagrams(dir, report, options);
+  const files = { json: join(dir, 'result.json'), report: join(dir, 'report.txt'), ...diagrams.files };
+  const note = diagrams.stateGraph && !diagrams.stateGraph.drawn ? `\n\n${diagrams.stateGraph.reason}` : '';
+  writeFileAtomic(files.report, `${checkToText(report)}${note}\n`);
+  const extra = { files, ...(diagrams.stateGraph ? { stateGraph: diagrams.stateGraph } : {}) };
+  writeFileAtomic(files.json, `${JSON.stringify(checkToJson(report, extra), null, 2)}\n`);
   return files;
 }
 

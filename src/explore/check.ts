@@ -84,6 +84,7 @@ export class Checker {
       discovery: outcome.discovery,
       maxima: outcome.maxima,
       covered: outcome.covered,
+      reductions: this.limits.symmetry ? ['symmetry'] : [],
     };
   }
 }

@@ -55,4 +55,6 @@ export interface CheckResult {
   readonly maxima: Readonly<Record<string, number>>;
   /** Per step id: whether it ever ran. */
   readonly covered: Uint8Array;
+  /** Reductions the search used, e.g. `symmetry`. */
+  readonly reductions: readonly string[];
 }

@@ -22,8 +22,11 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     elapsedMs: r.stats.elapsedMs,
     statesPerSecond: report.statesPerSecond,
     bytesPerState: r.stats.bytesPerState,
+    reductions: r.reductions,
     properties: report.properties,
     maxima: r.maxima,
+    /** Names along the wait-for cycle of the final state (a resource may repeat); empty when there is none. */
+    cycle: cx?.analysis.cycle?.names ?? [],
     ...(cx
       ? {
           property: cx.property,
@@ -45,6 +48,8 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
             queuedBehind: b.wait?.queuedBehind ?? [],
             releasers: b.wait?.releasers ?? [],
           })),
+          cycleText: cx.analysis.cycle?.text ?? null,
+          findings: cx.analysis.findings.map((f) => ({ kind: f.kind, process: f.process, resource: f.resource ?? null, text: f.text })),
           finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), primitives: cx.primitives },
           ...(cx.failingStep ? { failingStep: cx.failingStep } : {}),
         }

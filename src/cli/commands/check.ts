@@ -19,9 +19,14 @@ reports a shortest counterexample if a deadlock or violated property exists.
 --<param> <value>    a model parameter, e.g. --writers 2 --cow-threshold 1
 --json               print one JSON object (schema interleave/check@1) and nothing else
 --quiet              print only the verdict line
---out DIR            also write DIR/result.json and DIR/report.txt
+--out DIR            also write DIR/result.json, DIR/report.txt and, for a
+                     counterexample, its diagrams: DIR/waitfor.{dot,svg},
+                     DIR/trace.{dot,svg} and DIR/states.{dot,svg}
+--max-nodes N        draw the state graph only up to N states (default 2000)
 --max-states N       stop after N states (partial result, exit 3)
 --max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3)
+--symmetry           store one state per permutation of interchangeable processes
+                     (the writers); same verdicts, far fewer states
 
 exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
             3 stopped at a limit (no verdict), 130 interrupted`;
@@ -33,7 +38,7 @@ export function paramHelp(def: ModelDefinition): string {
 }
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry']));
   if (args.switches.has('help')) {
     io.stdout(CHECK_USAGE);
     if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
@@ -43,6 +48,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
   const out = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
+  const maxNodes = takeInt(args, 'max-nodes', 1);
   const memText = takeString(args, 'max-memory');
   const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
   if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
@@ -54,8 +60,8 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
-    const files = out !== undefined ? writeCheckOutputs(resolve(io.cwd, out), report) : undefined;
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry') });
+    const files = out !== undefined ? await writeCheckOutputs(resolve(io.cwd, out), report, { maxNodes }) : undefined;
     const entry: RunEntry = { report, ...(files ? { files } : {}) };
     reporter.onFinish(run, entry);
     if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));

@@ -53,7 +53,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
         break;
       }
       const dir = join(outDir, runSlug(spec.model, report.result.params));
-      const files = writeCheckOutputs(dir, report);
+      const files = await writeCheckOutputs(dir, report);
       done.push({ title: spec.title, report, dir });
       entries.push({ title: spec.title, report, files });
       reporter.onFinish(run, entries[entries.length - 1]);
