@@ -4,6 +4,7 @@
  */
 import type { CompiledModel } from '../explore/compile.js';
 import type { CheckResult } from '../explore/result.js';
+import type { Model } from '../model/types.js';
 import { explainDiscovery, type Counterexample } from './counterexample.js';
 import { unreachedSteps, type UnreachedStep } from './coverage.js';
 
@@ -14,6 +15,8 @@ export interface CheckReport {
   readonly counterexample?: Counterexample;
   readonly unreached: readonly UnreachedStep[];
   readonly statesPerSecond: number;
+  /** The model that was checked (plain data), so diagrams can re-explore it. */
+  readonly model?: Model;
 }
 
 export function buildReport(cm: CompiledModel, result: CheckResult): CheckReport {
@@ -22,6 +25,7 @@ export function buildReport(cm: CompiledModel, result: CheckResult): CheckReport
     properties: ['no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`)],
     ...(result.discovery ? { counterexample: explainDiscovery(cm, result.discovery) } : {}),
     unreached: unreachedSteps(cm, result.covered),
+    model: cm.model,
     statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,
   };
 }
