@@ -161,7 +161,8 @@ function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, 
   const impl = ctx.primitives[primId].ops[step.op.op];
   const pid = proc.pid;
   const arg = step.op.arg ? num(ctx, proc, step.op.arg, 'o') : '0';
-  const into = step.op.into !== undefined ? `o[${proc.localSlots.get(step.op.into)}] = r; ` : '';
+  const intoDecl = proc.template.locals.find((l) => l.name === step.op!.into);
+  const into = intoDecl ? `if (r < ${intoDecl.min} || r > ${intoDecl.max}) R(${id}, ${JSON.stringify(`${intoDecl.name} = ${step.op.op}(${step.op.primitive})`)}, r, ${intoDecl.min}, ${intoDecl.max}); o[${proc.localSlots.get(intoDecl.name)}] = r; ` : '';
   switch (impl.kind) {
     case 'blocking': {
       const tryAcquire = constant(ctx, impl.tryAcquire);
