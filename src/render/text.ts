@@ -52,7 +52,9 @@ export function traceTable(trace: readonly TraceRow[]): string {
 }
 
 export function checkToText(report: CheckReport): string {
-  return `${verdictLine(report)}\n\n${checkDetails(report)}`;
+  // The wait-for cycle (or why the stuck are stuck) closes the plain report; the terminal report shows it among its pointers.
+  const stuck = stuckLine(report);
+  return `${verdictLine(report)}\n\n${checkDetails(report)}${stuck ? `\n\n${stuck}` : ''}`;
 }
 
 /** Everything after the verdict line: properties, the counterexample, partial and vacuity warnings. */
