@@ -49,7 +49,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.stderr(`interleave: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
+      const hint = e.hint ?? (commands[name] ? `see interleave ${name} --help` : undefined);
+      io.stderr(`interleave: ${e.message}${hint ? `\nhint: ${hint}` : ''}`);
       return ExitCode.Usage;
     }
     if (e instanceof ModelError) {

@@ -72,10 +72,13 @@ export function plainReporter(io: CliIO, options: Omit<ReporterOptions, 'mode'>)
 }
 
 /** The ink UI on `terminal`; loaded only when used, so pipes never load ink. */
-export async function inkReporter(terminal: NonNullable<CliIO['terminal']>, options: Omit<ReporterOptions, 'mode'>): Promise<Reporter> {
+export async function inkReporter(
+  terminal: NonNullable<CliIO['terminal']>,
+  options: Omit<ReporterOptions, 'mode'> & { readonly patchConsole?: boolean },
+): Promise<Reporter> {
   const [{ UiStore }, { mountUi }] = await Promise.all([import('../ui/store.js'), import('../ui/mount.js')]);
   const store = new UiStore();
-  const ui = mountUi(store, terminal.stdout, terminal.stderr);
+  const ui = mountUi(store, terminal.stdout, terminal.stderr, { patchConsole: options.patchConsole ?? true });
   let run = 0;
   return {
     onStart(r) {

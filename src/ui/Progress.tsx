@@ -20,9 +20,8 @@ export function Progress({ run, sample }: ProgressProps) {
   const frame = FRAMES[Math.floor((current?.elapsedMs ?? 0) / 250) % FRAMES.length];
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         <Text color="cyan">{frame}</Text> exploring <Text bold>{runStartLine(run)}</Text>
-        <Text dimColor>  (Ctrl-C stops and prints a partial report)</Text>
       </Text>
       <Box paddingLeft={2} flexWrap="wrap" columnGap={2}>
         {current ? (
@@ -34,6 +33,9 @@ export function Progress({ run, sample }: ProgressProps) {
         ) : (
           <Text dimColor>starting…</Text>
         )}
+      </Box>
+      <Box paddingLeft={2}>
+        <Text dimColor>Ctrl-C stops the search and prints a partial report</Text>
       </Box>
     </Box>
   );

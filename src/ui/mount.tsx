@@ -9,8 +9,14 @@ export interface MountedUi {
   close(): Promise<void>;
 }
 
-export function mountUi(store: UiStore, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): MountedUi {
-  const instance = render(<App store={store} />, { stdout, stderr, exitOnCtrlC: false, patchConsole: true });
+export interface MountOptions {
+  /** Route stray console output above the live line (default true; off where console is not Node's, e.g. under a test runner). */
+  readonly patchConsole?: boolean;
+}
+
+export function mountUi(store: UiStore, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream, options: MountOptions = {}): MountedUi {
+  // exitOnCtrlC off: Ctrl-C must reach bin/interleave.js's SIGINT handler, which stops the search and lets us print a partial report.
+  const instance = render(<App store={store} />, { stdout, stderr, exitOnCtrlC: false, patchConsole: options.patchConsole ?? true });
   let closed: Promise<void> | undefined;
   return {
     close() {

@@ -1,0 +1,53 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { ProgressEvent } from '../../src/explore/result.js';
+import { finalReportToText, type FinalReport } from '../../src/render/final-report.js';
+import { formatCount, verdictLine, type RunEntry, type RunStart } from '../../src/render/text.js';
+import { App } from '../../src/ui/App.js';
+import { UiStore } from '../../src/ui/store.js';
+import { checkModel } from '../models/helpers.js';
+import { plainFrame, plainText } from './frame.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function event(states: number, elapsedMs: number): ProgressEvent {
+  return { states, transitions: states * 3, depth: 7, frontier: 100, elapsedMs, memoryBytes: 4096 };
+}
+
+describe('App', () => {
+  it('samples progress instead of repainting per event, prints finished runs once, ends with the summary', async () => {
+    const store = new UiStore();
+    const { lastFrame, frames, unmount } = render(<App store={store} sampleMs={20} />);
+    const params = [{ writers: 2, ctrs: 1 }, { writers: 2, ctrs: 0 }];
+    const runs: RunStart[] = params.map((p, i) => ({ model: 'dm-snapshot/semaphore', params: p, index: i + 1, total: 2 }));
+    const entries: RunEntry[] = params.map((p) => ({ report: checkModel('dm-snapshot/semaphore', p) }));
+
+    store.start(runs[0]);
+    await sleep(5);
+    expect(plainFrame(lastFrame())).toContain('exploring [1/2] dm-snapshot/semaphore writers=2 ctrs=1');
+    expect(plainFrame(lastFrame())).toContain('starting');
+
+    // A burst of events as fast as an explorer can send them: no repaint per event.
+    const before = frames.length;
+    for (let i = 1; i <= 5000; i++) store.progress({ ...event(i * 100, i), run: 1 });
+    expect(frames.length).toBe(before);
+    await sleep(80);
+    expect(plainFrame(lastFrame())).toContain(`states ${formatCount(500_000)}`);
+    expect(frames.length - before).toBeLessThan(20);
+
+    store.finish(runs[0], entries[0]);
+    store.start(runs[1]);
+    store.finish(runs[1], entries[1]);
+    const final: FinalReport = { kind: 'runs', heading: 'test job', entries, total: 2, complete: true };
+    store.end(final);
+    await sleep(30);
+    const frame = plainFrame(lastFrame());
+    for (const [i, e] of entries.entries()) {
+      const row = `[${i + 1}/2] ${verdictLine(e.report)}`;
+      expect(frame.split(row).length - 1, row).toBe(1);
+    }
+    expect(frame).toContain(plainText(finalReportToText(final)));
+    expect(frame).not.toContain('exploring');
+    unmount();
+  });
+});
