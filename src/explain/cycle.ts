@@ -35,8 +35,8 @@ export interface WaitCycle {
 export type FindingKind =
   /** Waits for a wake-up or semaphore unit that no process left can give. */
   | 'no-waker'
-  /** Waits for a lock held by a process that has finished. */
-  | 'held-by-finished'
+  /** Waits for a lock held by a process that has stopped for good (finished, or idle at a valid end). */
+  | 'held-by-stopped'
   /** Waits on a plain condition (a guard), not on a primitive. */
   | 'condition';
 
@@ -84,7 +84,7 @@ function hopsFrom(graph: WaitForGraph, actor: string, byId: ReadonlyMap<string, 
 
 function noteOf(e: WaitForEdge, byId: ReadonlyMap<string, WaitForNode>): string | undefined {
   const target = byId.get(e.to)?.name ?? e.to;
-  if (e.kind === 'holds') return `${e.mode ?? 'held'}-held by ${target}`;
+  if (e.kind === 'holds') return `${e.mode === undefined || e.mode === 'held' ? 'held' : `${e.mode}-held`} by ${target}`;
   if (e.kind === 'queued-behind') return `queued behind ${target}`;
   return undefined;
 }
@@ -188,9 +188,11 @@ export function findDeadEnds(graph: WaitForGraph): Finding[] {
       });
       continue;
     }
-    const finished = out.map((e) => byId.get(e.to)).filter((n) => n?.kind === 'process' && n.state === 'done');
-    for (const n of finished) {
-      findings.push({ kind: 'held-by-finished', process: b.process, resource, text: `${b.process} waits for ${resource}, held by ${n!.name}, which has finished without releasing it` });
+    for (const e of out) {
+      const n = byId.get(e.to);
+      if (n?.kind !== 'process' || (n.state !== 'done' && n.state !== 'idle')) continue;
+      const why = n.state === 'done' ? 'has finished without releasing it' : `is idle at ${n.at} and will not release it`;
+      findings.push({ kind: 'held-by-stopped', process: b.process, resource, text: `${b.process} waits for ${resource}, held by ${n.name}, which ${why}` });
     }
   }
   return findings;

@@ -264,7 +264,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
   cm.primitives.forEach((prim) => {
     for (const h of prim.holders(s)) {
       const blocks: string[] = [];
-      const edge: WaitForEdge = { from: resourceNodeId(prim.decl.name), to: processNodeId(name(h.pid)), kind: 'holds', label: `${h.mode}-held by`, mode: h.mode, blocks };
+      const edge: WaitForEdge = { from: resourceNodeId(prim.decl.name), to: processNodeId(name(h.pid)), kind: 'holds', label: h.mode === 'held' ? 'held by' : `${h.mode}-held by`, mode: h.mode, blocks };
       holdEdges.set(`${prim.decl.name}\u0000${name(h.pid)}`, { edge, blocks });
       edges.push(edge);
     }

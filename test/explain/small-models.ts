@@ -1,0 +1,85 @@
+/**
+ * Tiny hand-written models that exercise the wait-for graph outside
+ * dm-snapshot: an ABBA mutex deadlock, a semaphore only a lock-blocked
+ * process can up, a guard nobody makes true, and a lock handed over to a
+ * sleeper (for trace hand-offs). Verdicts come from exploring them.
+ */
+import { ModelBuilder } from '../../src/model/builder.js';
+import { eq, inc, lt } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import type { Model } from '../../src/model/types.js';
+
+const at = sourceIn('demo.c', 'test');
+
+/** p takes A then B, q takes B then A. */
+export function abba(): Model {
+  const b = new ModelBuilder('abba');
+  const A = b.mutex('A');
+  const B = b.mutex('B');
+  b.process('p', {}, (p) => p
+    .step('lock_a', { action: 'mutex_lock(&A)', source: at(10, 'p'), op: A.lock() })
+    .step('lock_b', { action: 'mutex_lock(&B)', source: at(11, 'p'), op: B.lock() })
+    .step('unlock_b', { action: 'mutex_unlock(&B)', source: at(12, 'p'), op: B.unlock() })
+    .step('unlock_a', { action: 'mutex_unlock(&A)', source: at(13, 'p'), op: A.unlock() }));
+  b.process('q', {}, (p) => p
+    .step('lock_b', { action: 'mutex_lock(&B)', source: at(20, 'q'), op: B.lock() })
+    .step('lock_a', { action: 'mutex_lock(&A)', source: at(21, 'q'), op: A.lock() })
+    .step('unlock_a', { action: 'mutex_unlock(&A)', source: at(22, 'q'), op: A.unlock() })
+    .step('unlock_b', { action: 'mutex_unlock(&B)', source: at(23, 'q'), op: B.unlock() }));
+  return b.build();
+}
+
+/** waiter holds M and downs S (initially 0); only poster ups S, after taking M. */
+export function semaphoreBehindLock(): Model {
+  const b = new ModelBuilder('sem-behind-lock');
+  const M = b.mutex('M');
+  const S = b.semaphore('S', { initial: 0 });
+  b.process('waiter', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&M)', source: at(30, 'waiter'), op: M.lock() })
+    .step('down', { action: 'down(&S)', source: at(31, 'waiter'), op: S.down() })
+    .step('unlock', { action: 'mutex_unlock(&M)', source: at(32, 'waiter'), op: M.unlock() }));
+  b.process('poster', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&M)', source: at(40, 'poster'), op: M.lock() })
+    .step('up', { action: 'up(&S)', source: at(41, 'poster'), op: S.up() })
+    .step('unlock', { action: 'mutex_unlock(&M)', source: at(42, 'poster'), op: M.unlock() }));
+  return b.build();
+}
+
+/** waiter spins until flag == 1; nobody sets it. */
+export function deadGuard(): Model {
+  const b = new ModelBuilder('dead-guard');
+  const flag = b.var('flag', 0);
+  b.process('waiter', {}, (p) => p
+    .step('wait', { action: 'while (!flag) cpu_relax()', source: at(50, 'waiter'), guard: eq(flag, 1) }));
+  b.process('other', {}, (p) => p
+    .step('work', { action: 'do other work', source: at(60, 'other') }));
+  return b.build();
+}
+
+/**
+ * a and b each take and drop L; b bumps `after` once it has L. Used with a
+ * hand-picked schedule where b sleeps on L until a's unlock hands it over.
+ */
+export function handOver(): Model {
+  const b = new ModelBuilder('hand-over');
+  const L = b.mutex('L');
+  const after = b.var('after', 0);
+  b.process('a', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&L)', source: at(70, 'a'), op: L.lock() })
+    .step('unlock', { action: 'mutex_unlock(&L)', source: at(71, 'a'), op: L.unlock() }));
+  b.process('b', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&L)', source: at(80, 'b'), op: L.lock(), effects: [inc(after)] })
+    .step('unlock', { action: 'mutex_unlock(&L)', source: at(81, 'b'), op: L.unlock() }));
+  b.always('after < 1', lt(after, 1));
+  return b.build();
+}
+
+/** Step ids for `process:step` names, in order (a hand-picked schedule). */
+export function stepIds(cm: { steps: ReadonlyArray<{ id: number; pid: number; step: { name: string } }>; processName(pid: number): string }, names: readonly string[]): number[] {
+  return names.map((n) => {
+    const [proc, step] = n.split(':');
+    const cs = cm.steps.find((s) => cm.processName(s.pid) === proc && s.step.name === step);
+    if (!cs) throw new Error(`no step ${n}`);
+    return cs.id;
+  });
+}
