@@ -17,6 +17,8 @@ export interface RunCheckOptions {
   readonly onProgress?: (e: ProgressEvent) => void;
   /** Symmetry reduction over interchangeable processes. */
   readonly symmetry?: boolean;
+  /** Expansion worker threads (1 = none). */
+  readonly workers?: number;
 }
 
 export async function runCheck(
@@ -29,6 +31,7 @@ export async function runCheck(
   if (options.maxStates !== undefined) checker.maxStates(options.maxStates);
   if (options.maxMemoryBytes !== undefined) checker.maxMemoryBytes(options.maxMemoryBytes);
   if (options.symmetry) checker.symmetry();
+  if (options.workers !== undefined) checker.workers(options.workers);
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });
   return buildReport(checker.compiled, result);
 }

@@ -9,15 +9,18 @@
  * levels backwards (at worst one more pass over the space, and only when a
  * violation is reported), which saves 5 bytes on every stored state.
  *
- * The search is a resumable object: `advance(budget)` does a bounded amount
- * of work, so a driver can yield to the event loop (progress UI, Ctrl-C)
- * without the core knowing about either.
+ * `SearchCore` owns the store and the verdict bookkeeping; drivers feed it
+ * expanded states in id order: `createSearch` expands on this thread, a
+ * resumable object whose `advance(budget)` does a bounded amount of work (so
+ * a caller can yield for a progress UI or Ctrl-C); `parallel.ts` expands in
+ * worker threads and merges their results in the same order.
  */
-import { ModelRuntimeError, type CompiledModel } from './compile.js';
+import { ModelError } from '../model/model-error.js';
+import type { CompiledModel } from './compile.js';
+import { createExpander, SourceStatus, type ExpandResult, type Expander } from './expand.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
-import { ModelError } from '../model/model-error.js';
-import { buildSymmetry, concretize, symmetryProblems } from './symmetry.js';
+import { buildSymmetry, concretize, symmetryProblems, type Symmetry } from './symmetry.js';
 
 export interface SearchLimits {
   /** Stop (partial result) once this many states are stored. */
@@ -44,147 +47,149 @@ export interface SearchOutcome {
   readonly covered: Uint8Array;
 }
 
-export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now): Search {
-  const width = cm.slotCount;
-  const { pack, unpack, words } = cm.packer;
-  const store = new StateStore(words);
-  const packed = new Int32Array(words);
-  const cur = new Int32Array(width);
-  const out = new Int32Array(width);
-  const covered = new Uint8Array(cm.steps.length);
-  const varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
-  const maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
-  const hasAlways = cm.alwaysProperties.length > 0;
-  const started = now();
-  /** levelStart[d] = first id of level d. */
-  const levelStart: number[] = [0];
-  if (limits.symmetry) {
-    const problems = symmetryProblems(cm);
-    if (problems.length > 0) throw new ModelError(problems.join('\n'));
+/** Symmetry for a search, after checking it is sound for the model. */
+export function symmetryFor(cm: CompiledModel, limits: SearchLimits): Symmetry | undefined {
+  if (!limits.symmetry) return undefined;
+  const problems = symmetryProblems(cm);
+  if (problems.length > 0) throw new ModelError(problems.join('\n'));
+  return buildSymmetry(cm);
+}
+
+export class SearchCore {
+  readonly store: StateStore;
+  /** Next state id to expand; every id below it has been merged. */
+  current = 0;
+  transitions = 0;
+  readonly covered: Uint8Array;
+  private readonly levelStart: number[] = [0];
+  private levelEnd = 1;
+  private pending: { d: Omit<Discovery, 'path' | 'state'>; id: number } | undefined;
+  private limitHit: Completion | undefined;
+  private finished: SearchOutcome | undefined;
+  private readonly varSlots: Int32Array;
+  private readonly maxima: Int32Array;
+  private readonly scratch: Int32Array;
+  private readonly started: number;
+
+  constructor(
+    readonly cm: CompiledModel,
+    readonly limits: SearchLimits,
+    readonly expander: Expander,
+    readonly sym: Symmetry | undefined,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.store = new StateStore(cm.packer.words);
+    this.covered = new Uint8Array(cm.steps.length);
+    this.varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
+    this.maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
+    this.scratch = new Int32Array(cm.slotCount);
+    this.started = now();
+    const init = new Int32Array(cm.packer.words);
+    expander.packKey(cm.initialState(), init);
+    this.admit(init, -1);
   }
-  const sym = limits.symmetry ? buildSymmetry(cm) : undefined;
-  const canon = new Int32Array(width);
-  /** Packs `s` (its representative, under symmetry) into `into`. */
-  const packKey = sym
-    ? (s: Int32Array, into: Int32Array) => { canon.set(s); sym.canonicalize(canon); pack(canon, into, 0); }
-    : (s: Int32Array, into: Int32Array) => pack(s, into, 0);
 
-  let current = 0;
-  let levelEnd = 1;
-  let transitions = 0;
-  let pending: { d: Omit<Discovery, 'path' | 'state'>; id: number } | undefined;
-  let limitHit: Completion | undefined;
-  let finished: SearchOutcome | undefined;
+  /** True once a violation or a limit ended the search. */
+  get stopped(): boolean {
+    return this.pending !== undefined || this.limitHit !== undefined || this.finished !== undefined;
+  }
 
-  const admit = (s: Int32Array) => {
-    packKey(s, packed);
-    const id = store.insert(packed);
+  get exhausted(): boolean {
+    return this.current >= this.store.count;
+  }
+
+  /** Stores one successor (or the initial state, with step -1). */
+  readonly admit = (packed: Int32Array, stepId: number): void => {
+    if (stepId >= 0) {
+      this.transitions++;
+      this.covered[stepId] = 1;
+    }
+    const id = this.store.insert(packed);
     if (id < 0) return;
+    const s = this.scratch;
+    this.cm.packer.unpack(packed, 0, s);
+    const { varSlots, maxima } = this;
     for (let i = 0; i < varSlots.length; i++) if (s[varSlots[i]] > maxima[i]) maxima[i] = s[varSlots[i]];
-    if (hasAlways && pending === undefined) {
-      const v = cm.violatedAlways(s);
+    if (this.pending === undefined && this.cm.alwaysProperties.length > 0) {
+      const v = this.cm.violatedAlways(s);
       if (v >= 0) {
-        const name = cm.alwaysProperties[v];
-        pending = { d: { kind: 'invariant', property: name, message: `invariant "${name}" is violated` }, id };
+        const name = this.cm.alwaysProperties[v];
+        this.pending = { d: { kind: 'invariant', property: name, message: `invariant "${name}" is violated` }, id };
       }
     }
   };
 
-  const emit = (stepId: number) => {
-    transitions++;
-    covered[stepId] = 1;
-    admit(out);
-  };
-
-  admit(cm.initialState());
-
-  const memoryBytes = () => store.bytesAllocated;
-
-  const advance = (budget: number): boolean => {
-    if (finished || pending || limitHit) return true;
-    try {
-      for (let n = 0; n < budget; n++) {
-        if (current >= store.count) return true;
-        if (current === levelEnd) {
-          levelStart.push(levelEnd);
-          levelEnd = store.count;
-        }
-        store.read(current, packed);
-        unpack(packed, 0, cur);
-        let enabled: number;
-        try {
-          enabled = cm.successors(cur, out, emit);
-        } catch (e) {
-          if (!(e instanceof ModelRuntimeError)) throw e;
-          pending = { d: { kind: 'invariant', property: 'assertion', message: e.message, failingStep: e.stepId }, id: current };
-          return true;
-        }
-        if (enabled === 0) {
-          if (!cm.allAtValidEnd(cur)) {
-            pending = { d: { kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' }, id: current };
-          } else {
-            const v = cm.violatedAtEnd(cur);
-            if (v >= 0) {
-              const name = cm.atEndProperties[v];
-              pending = { d: { kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` }, id: current };
-            }
-          }
-        }
-        current++;
-        if (pending) return true;
-        if (limits.maxStates !== undefined && store.count >= limits.maxStates && current < store.count) {
-          limitHit = 'state-limit';
-          return true;
-        }
-      }
-    } catch (e) {
-      // Out of table ids or out of memory for a new segment: stop cleanly.
-      if (e instanceof StoreFullError || e instanceof RangeError) {
-        limitHit = 'memory-limit';
-        return true;
-      }
-      throw e;
+  /** Called before the successors of state `current` are admitted. */
+  beginSource(): void {
+    if (this.current === this.levelEnd) {
+      this.levelStart.push(this.levelEnd);
+      this.levelEnd = this.store.count;
     }
-    if (limits.maxMemoryBytes !== undefined && memoryBytes() > limits.maxMemoryBytes) {
-      limitHit = 'memory-limit';
-      return true;
-    }
-    return current >= store.count;
-  };
+  }
 
-  const levelOf = (id: number): number => {
-    // The level of `id` is the last level starting at or before it; a state
-    // beyond the last recorded level start belongs to the level being built.
-    let d = levelStart.length - 1;
-    if (id >= levelEnd) return d + 1;
-    while (levelStart[d] > id) d--;
+  /** Called after the successors of state `current` were admitted. */
+  endSource(r: ExpandResult): void {
+    const id = this.current;
+    const cm = this.cm;
+    if (r.status === SourceStatus.RuntimeError) {
+      this.pending ??= { d: { kind: 'invariant', property: 'assertion', message: r.message, failingStep: r.extra }, id };
+    } else if (r.status === SourceStatus.Deadlock) {
+      this.pending ??= { d: { kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' }, id };
+    } else if (r.status === SourceStatus.AtEndViolation) {
+      const name = cm.atEndProperties[r.extra];
+      this.pending ??= { d: { kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` }, id };
+    }
+    this.current++;
+    const { maxStates, maxMemoryBytes } = this.limits;
+    if (!this.pending && maxStates !== undefined && this.store.count >= maxStates && this.current < this.store.count) this.limitHit = 'state-limit';
+    if (!this.pending && maxMemoryBytes !== undefined && (this.current & 1023) === 0 && this.store.bytesAllocated > maxMemoryBytes) this.limitHit = 'memory-limit';
+  }
+
+  /** The store ran out of ids or memory: end with a partial result. */
+  outOfMemory(): void {
+    this.limitHit = 'memory-limit';
+  }
+
+  progress(): ProgressEvent {
+    return {
+      states: this.store.count,
+      transitions: this.transitions,
+      depth: this.levelStart.length - 1,
+      frontier: this.store.count - this.current,
+      elapsedMs: this.now() - this.started,
+      memoryBytes: this.store.bytesAllocated,
+    };
+  }
+
+  private levelOf(id: number): number {
+    if (id >= this.levelEnd) return this.levelStart.length;
+    let d = this.levelStart.length - 1;
+    while (this.levelStart[d] > id) d--;
     return d;
-  };
+  }
 
-  /** Rebuilds the BFS-tree path to `target` by scanning each previous level for its first predecessor. */
-  const pathTo = (target: number): { path: number[]; ids: number[] } => {
-    const path: number[] = [];
-    const ids: number[] = [target];
+  /** The BFS-tree path to `target`: for each level back, its first predecessor in id order. */
+  private pathTo(target: number): { path: number[]; ids: number[] } {
+    const { store, cm, expander } = this;
+    const words = cm.packer.words;
     const want = new Int32Array(words);
     const got = new Int32Array(words);
-    const s = new Int32Array(width);
-    const o = new Int32Array(width);
+    const path: number[] = [];
+    const ids: number[] = [target];
     let id = target;
     while (id > 0) {
-      const d = levelOf(id);
+      const d = this.levelOf(id);
       store.read(id, want);
-      const from = levelStart[d - 1];
-      const to = d < levelStart.length ? levelStart[d] : levelEnd;
+      const from = this.levelStart[d - 1];
+      const to = d < this.levelStart.length ? this.levelStart[d] : this.levelEnd;
       let found = -1;
       let step = -1;
       for (let p = from; p < to && found < 0; p++) {
         store.read(p, got);
-        unpack(got, 0, s);
-        cm.successors(s, o, (stepId) => {
+        expander.expand(got, 0, (packed, stepId) => {
           if (found >= 0) return;
-          packKey(o, got);
           let k = 0;
-          while (k < words && got[k] === want[k]) k++;
+          while (k < words && packed[k] === want[k]) k++;
           if (k === words) {
             found = p;
             step = stepId;
@@ -197,61 +202,84 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
       id = found;
     }
     return { path: path.reverse(), ids: ids.reverse() };
-  };
+  }
 
-  const progress = (): ProgressEvent => ({
-    states: store.count,
-    transitions,
-    depth: levelStart.length - 1,
-    frontier: store.count - current,
-    elapsedMs: now() - started,
-    memoryBytes: memoryBytes(),
-  });
+  private unpacked(id: number): Int32Array {
+    const packed = new Int32Array(this.cm.packer.words);
+    const s = new Int32Array(this.cm.slotCount);
+    this.store.read(id, packed);
+    this.cm.packer.unpack(packed, 0, s);
+    return s;
+  }
 
-  const finish = (interrupted = false): SearchOutcome => {
-    if (finished) return finished;
-    const elapsedMs = now() - started;
-    const done = current >= store.count;
+  finish(interrupted = false): SearchOutcome {
+    if (this.finished) return this.finished;
+    const { cm, pending, sym } = this;
+    const elapsedMs = this.now() - this.started;
     let discovery: Discovery | undefined;
     if (pending) {
-      const { path, ids } = pathTo(pending.id);
+      const { path, ids } = this.pathTo(pending.id);
       if (sym) {
         // The path runs between representatives; replay it on concrete states.
-        const reps = ids.map((id) => { const r = new Int32Array(width); store.read(id, packed); unpack(packed, 0, r); return r; });
-        const concrete = concretize(cm, sym, reps);
+        const concrete = concretize(cm, sym, ids.map((id) => this.unpacked(id)));
         const state = concrete.states[concrete.states.length - 1];
         let failingStep = pending.d.failingStep;
         if (failingStep !== undefined) {
-          const scratch = new Int32Array(width);
-          failingStep = cm.steps.find((cs) => { try { cm.runStep(cs.id, state, scratch); return false; } catch { return true; } })?.id ?? failingStep;
+          const scratch = new Int32Array(cm.slotCount);
+          const throws = (id: number) => { try { cm.runStep(id, state, scratch); return false; } catch { return true; } };
+          failingStep = cm.steps.find((cs) => throws(cs.id))?.id ?? failingStep;
         }
         discovery = { ...pending.d, ...(failingStep !== undefined ? { failingStep } : {}), path: concrete.path, state };
       } else {
-        const state = new Int32Array(width);
-        store.read(pending.id, packed);
-        unpack(packed, 0, state);
-        discovery = { ...pending.d, path, state };
+        discovery = { ...pending.d, path, state: this.unpacked(pending.id) };
       }
     }
-    const completion: Completion = discovery ? 'violation' : limitHit ?? (done && !interrupted ? 'complete' : 'interrupted');
-    const m: Record<string, number> = {};
-    cm.model.vars.forEach((v, i) => { m[v.name] = maxima[i]; });
-    finished = {
+    const done = this.exhausted;
+    const completion: Completion = discovery ? 'violation' : this.limitHit ?? (done && !interrupted ? 'complete' : 'interrupted');
+    const maxima: Record<string, number> = {};
+    cm.model.vars.forEach((v, i) => { maxima[v.name] = this.maxima[i]; });
+    this.finished = {
       completion,
       discovery,
-      maxima: m,
-      covered,
+      maxima,
+      covered: this.covered,
       stats: {
-        states: store.count,
-        transitions,
-        depth: Math.max(levelStart.length - 1, discovery?.path.length ?? 0),
+        states: this.store.count,
+        transitions: this.transitions,
+        depth: Math.max(this.levelStart.length - 1, discovery?.path.length ?? 0),
         elapsedMs,
-        bytesPerState: Math.round(store.bytesPerState * 10) / 10,
-        memoryBytes: memoryBytes(),
+        bytesPerState: Math.round(this.store.bytesPerState * 10) / 10,
+        memoryBytes: this.store.bytesAllocated,
       },
     };
-    return finished;
+    return this.finished;
+  }
+}
+
+export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now): Search {
+  const sym = symmetryFor(cm, limits);
+  const expander = createExpander(cm, sym);
+  const core = new SearchCore(cm, limits, expander, sym, now);
+  const packed = new Int32Array(cm.packer.words);
+
+  const advance = (budget: number): boolean => {
+    try {
+      for (let n = 0; n < budget; n++) {
+        if (core.stopped || core.exhausted) return true;
+        core.beginSource();
+        core.store.read(core.current, packed);
+        core.endSource(expander.expand(packed, 0, core.admit));
+      }
+    } catch (e) {
+      // Out of table ids or out of memory for a new segment: stop cleanly.
+      if (e instanceof StoreFullError || e instanceof RangeError) {
+        core.outOfMemory();
+        return true;
+      }
+      throw e;
+    }
+    return core.stopped || core.exhausted;
   };
 
-  return { advance, progress, finish };
+  return { advance, progress: () => core.progress(), finish: (interrupted) => core.finish(interrupted) };
 }

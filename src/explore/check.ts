@@ -7,6 +7,7 @@
 import type { Model } from '../model/types.js';
 import { createSearch, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { compileModel, type CompiledModel } from './compile.js';
+import { runParallel } from './parallel.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
 
 /** Expand this many states between progress reports and interruption checks. */
@@ -22,6 +23,7 @@ export interface RunAsyncOptions {
 
 export class Checker {
   private limits: { -readonly [K in keyof SearchLimits]: SearchLimits[K] } = {};
+  private workerCount = 1;
   readonly compiled: CompiledModel;
 
   constructor(model: Model | CompiledModel) {
@@ -44,7 +46,17 @@ export class Checker {
     return this;
   }
 
-  /** Explores to completion (or a limit) synchronously. */
+  /**
+   * Expands states in `n` worker threads (`runAsync` only). Counts, verdicts
+   * and counterexamples are the same for every `n`.
+   */
+  workers(n: number): this {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`workers must be a positive integer, got ${n}`);
+    this.workerCount = n;
+    return this;
+  }
+
+  /** Explores to completion (or a limit) synchronously, on this thread. */
   run(): CheckResult {
     const search = createSearch(this.compiled, this.limits);
     while (!search.advance(CHUNK)) { /* keep going */ }
@@ -53,6 +65,9 @@ export class Checker {
 
   /** Explores in chunks, yielding to the event loop so progress and Ctrl-C get through. */
   async runAsync(options: RunAsyncOptions = {}): Promise<CheckResult> {
+    if (this.workerCount > 1) {
+      return this.toResult(await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options }));
+    }
     const search = createSearch(this.compiled, this.limits);
     const interval = options.progressIntervalMs ?? 200;
     let lastReport = 0;
@@ -85,6 +100,7 @@ export class Checker {
       maxima: outcome.maxima,
       covered: outcome.covered,
       reductions: this.limits.symmetry ? ['symmetry'] : [],
+      workers: this.workerCount,
     };
   }
 }

@@ -57,4 +57,6 @@ export interface CheckResult {
   readonly covered: Uint8Array;
   /** Reductions the search used, e.g. `symmetry`. */
   readonly reductions: readonly string[];
+  /** Expansion threads used (1 = the main thread only). */
+  readonly workers: number;
 }

@@ -23,6 +23,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     statesPerSecond: report.statesPerSecond,
     bytesPerState: r.stats.bytesPerState,
     reductions: r.reductions,
+    workers: r.workers,
     properties: report.properties,
     maxima: r.maxima,
     /** Names along the wait-for cycle of the final state (a resource may repeat); empty when there is none. */

@@ -27,6 +27,8 @@ reports a shortest counterexample if a deadlock or violated property exists.
 --max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3)
 --symmetry           store one state per permutation of interchangeable processes
                      (the writers); same verdicts, far fewer states
+--workers N          expand states in N worker threads; same counts and
+                     counterexamples for every N
 
 exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
             3 stopped at a limit (no verdict), 130 interrupted`;
@@ -48,6 +50,8 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
   const out = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
+  const workers = takeInt(args, 'workers', 1);
+  if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const memText = takeString(args, 'max-memory');
   const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
@@ -60,7 +64,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry') });
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), workers });
     const files = out !== undefined ? await writeCheckOutputs(resolve(io.cwd, out), report, { maxNodes }) : undefined;
     const entry: RunEntry = { report, ...(files ? { files } : {}) };
     reporter.onFinish(run, entry);

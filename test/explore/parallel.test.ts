@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../models/index.js';
+import { check } from '../../src/explore/check.js';
+import { compileModel } from '../../src/explore/compile.js';
+import { instantiate } from '../../src/model/definition.js';
+
+const configs: Array<[string, Record<string, string | number>]> = [
+  ['dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2 }],
+  ['dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2, rwsem: 'reader-preferring' }],
+  ['dm-snapshot/in-progress', { writers: 3, 'cow-threshold': 0, ctrs: 2 }],
+  ['dm-snapshot/in-progress', { writers: 4, 'cow-threshold': 1, ctrs: 1 }],
+  ['dm-snapshot/in-progress', { writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }],
+  ['dm-snapshot/in-progress', { writers: 3, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' }],
+  ['dm-snapshot/unthrottled', { writers: 4, ctrs: 1, 'max-inflight': 3 }],
+];
+
+describe('check().workers(n)', () => {
+  it('gives the same states, transitions, coverage and counterexample for 1 and 2 workers, with and without symmetry', async () => {
+    for (const [name, params] of configs) {
+      const cm = compileModel(instantiate(registry.find((d) => d.name === name)!, params));
+      for (const symmetry of [false, true]) {
+        const one = await check(cm).symmetry(symmetry).runAsync();
+        const two = await check(cm).symmetry(symmetry).workers(2).runAsync();
+        const summary = (r: typeof one) => ({
+          verdict: r.verdict, states: r.stats.states, transitions: r.stats.transitions, depth: r.stats.depth,
+          path: r.discovery?.path, state: r.discovery ? [...r.discovery.state] : undefined, covered: [...r.covered], maxima: r.maxima,
+        });
+        expect({ name, params, symmetry, ...summary(two) }).toEqual({ name, params, symmetry, ...summary(one) });
+        expect(two.workers).toBe(2);
+      }
+    }
+  });
+
+  it('stops at a state limit with the same partial counts', async () => {
+    const cm = compileModel(instantiate(registry.find((d) => d.name === 'dm-snapshot/in-progress')!, { writers: 4 }));
+    const one = await check(cm).maxStates(10_000).runAsync();
+    const two = await check(cm).maxStates(10_000).workers(2).runAsync();
+    expect(two.completion).toBe('state-limit');
+    expect(two.stats.states).toBe(one.stats.states);
+  });
+});
