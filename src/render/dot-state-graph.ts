@@ -7,7 +7,7 @@
  */
 import { Digraph, Edge, Node, toDot, type NodeAttributesObject } from 'ts-graphviz';
 import type { StateGraph, StateGraphNode } from '../explain/state-graph.js';
-import { COLORS, FONT, html, PEN, wrap } from './dot-style.js';
+import { COLORS, FONT, html, paddedLabel, PEN, wrap } from './dot-style.js';
 
 export interface StateGraphDotOptions {
   readonly title?: string;
@@ -36,7 +36,7 @@ export function stateGraphToDot(sg: CompleteStateGraph, options: StateGraphDotOp
   const deadlocks = sg.nodes.filter((n) => n.deadlock).length;
   const violations = sg.nodes.filter((n) => n.violation).length;
   const heading = [
-    ...(options.title ? wrap(options.title, 90) : []),
+    ...(options.title ? wrap(options.title, 70) : []),
   ];
   const facts = `${sg.nodes.length} states, ${sg.edges.length} steps; ${deadlocks} deadlock state${deadlocks === 1 ? '' : 's'}` +
     `${violations > 0 ? `, ${violations} violating` : ''}${sg.pathLength > 0 ? `; thick red: the ${sg.pathLength}-step counterexample` : ''}`;
@@ -68,7 +68,7 @@ export function stateGraphToDot(sg: CompleteStateGraph, options: StateGraphDotOp
   }
   pathEdges.forEach((e, i) => {
     g.addEdge(new Edge([nodes[e.from], nodes[e.to]], {
-      label: `${i + 1}. ${e.process}: ${e.label}`,
+      label: paddedLabel([`${i + 1}. ${e.process}: ${e.label}`], { padding: 1, background: 'white' }),
       tooltip: `${e.process}: ${e.label}`,
       color: COLORS.cycle,
       fontcolor: COLORS.cycle,

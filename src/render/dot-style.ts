@@ -44,6 +44,17 @@ export function htmlLines(text: string, width: number): string {
   return wrap(text, width).map(html).join('<br/>');
 }
 
+/**
+ * An edge label as a padded HTML table: the padding absorbs the difference
+ * between Graphviz's font metrics and a wider fallback font (DejaVu Sans is
+ * about 15% wider than Helvetica), so the text does not run into its own
+ * edge. `background` fills the cell, for labels that other edges cross.
+ */
+export function paddedLabel(lines: readonly string[], options: { readonly padding?: number; readonly background?: string } = {}): string {
+  const bg = options.background ? ` bgcolor="${options.background}"` : '';
+  return `<<table border="0" cellborder="0" cellpadding="${options.padding ?? 7}" cellspacing="0"${bg}><tr><td>${lines.map(html).join('<br/>')}</td></tr></table>>`;
+}
+
 export const FONT = 'Helvetica';
 
 export const COLORS = {

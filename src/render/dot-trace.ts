@@ -15,8 +15,7 @@
 import { Digraph, Edge, Node, Subgraph, toDot, type EdgeAttributesObject } from 'ts-graphviz';
 import type { Counterexample } from '../explain/counterexample.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { COLORS, FONT, html, wrap } from './dot-style.js';
-import { paddedLabel } from './dot-wait-for.js';
+import { COLORS, FONT, html, paddedLabel, wrap } from './dot-style.js';
 
 export interface TraceDotOptions {
   readonly title?: string;
@@ -32,7 +31,7 @@ const invisible: EdgeAttributesObject = { style: 'invis', weight: 0 };
 export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): string {
   const title = options.title ? `${options.title}: ` : '';
   const g = new Digraph('trace', {
-    label: `<<b>${wrap(`${title}${cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`} (${cx.trace.length} steps)`, 90).map(html).join('<br/>')}</b><br/><font point-size="9" color="${COLORS.muted}">${html('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good')}</font>>`,
+    label: `<${wrap(`${title}${cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`} (${cx.trace.length} steps)`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/><font point-size="9" color="${COLORS.muted}">${html('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good')}</font>>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
@@ -43,7 +42,7 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
     pad: 0.3,
     class: 'trace',
   });
-  g.attributes.node.apply({ fontname: FONT, fontsize: 10, shape: 'box', style: 'rounded', margin: '0.3,0.08' });
+  g.attributes.node.apply({ fontname: FONT, fontsize: 10, shape: 'box', style: 'rounded', margin: '0.4,0.08' });
   g.attributes.edge.apply({ fontname: FONT, fontsize: 9, arrowsize: 0.7 });
 
   const lanes = cx.processes;
@@ -98,10 +97,10 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
       : `runnable at ${p.at}`;
     const node = new Node(`end:${k}`, {
       label: `<${wrap(text, 34).map(html).join('<br/>')}>`,
-      shape: p.state === 'blocked' ? 'octagon' : 'plaintext',
-      style: p.state === 'blocked' ? 'filled,bold' : 'solid',
+      shape: p.state === 'blocked' ? 'box' : 'plaintext',
+      style: p.state === 'blocked' ? 'rounded,filled,bold' : 'solid',
       fontsize: 9,
-      ...(p.state === 'blocked' ? { fillcolor: COLORS.blockedFill, color: COLORS.blockedLine } : { fontcolor: COLORS.muted }),
+      ...(p.state === 'blocked' ? { fillcolor: COLORS.blockedFill, color: COLORS.blockedLine, penwidth: 2 } : { fontcolor: COLORS.muted }),
       class: `lane-end ${p.state}`,
     });
     clusters[k].addNode(node);

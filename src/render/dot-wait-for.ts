@@ -11,7 +11,7 @@ import { Digraph, Edge, Node, toDot, type EdgeAttributesObject, type NodeAttribu
 import type { WaitForAnalysis } from '../explain/cycle.js';
 import type { WaitForEdge, WaitForGraph, WaitForNode } from '../explain/wait-for.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { COLORS, FONT, html, htmlLines, PEN, wrap, wrapAt } from './dot-style.js';
+import { COLORS, FONT, html, htmlLines, paddedLabel, PEN, wrap, wrapAt } from './dot-style.js';
 
 export interface WaitForDotOptions {
   /** First line of the title, e.g. the model and its parameters. */
@@ -71,21 +71,16 @@ function nodeAttributes(n: WaitForNode): NodeAttributesObject {
 function edgeLabel(e: WaitForEdge): string[] {
   switch (e.kind) {
     case 'waits': return [`waits: ${e.label}`];
-    case 'queued-behind': return [e.label, `(wants ${e.mode})`];
+    case 'queued-behind': {
+      // Narrow, so it does not run into the waiter's own edge drawn beside it.
+      const m = /^queued ahead (of .*)$/.exec(e.label);
+      return m ? ['queued ahead', m[1], `(wants ${e.mode})`] : [e.label, `(wants ${e.mode})`];
+    }
     default: {
       const m = /^(.*) (\(holds .*\))$/.exec(e.label);
       return m ? [m[1], m[2]] : [e.label];
     }
   }
-}
-
-/**
- * An edge label as a padded HTML table: the padding absorbs the difference
- * between Graphviz's font metrics and a wider fallback font, so the text does
- * not run into its own edge.
- */
-export function paddedLabel(lines: readonly string[]): string {
-  return `<<table border="0" cellborder="0" cellpadding="4" cellspacing="0"><tr><td>${lines.map(html).join('<br/>')}</td></tr></table>>`;
 }
 
 function edgeAttributes(e: WaitForEdge, inCycle: boolean): EdgeAttributesObject {
@@ -108,13 +103,13 @@ export function waitForToDot(graph: WaitForGraph, analysis: WaitForAnalysis, opt
   // One font run per line: mixing runs on a line lets them overlap in
   // viewers whose fallback font is wider than Graphviz's Helvetica metrics.
   const headline = analysis.cycle
-    ? `<font color="${COLORS.cycle}">${wrapAt(`cycle: ${analysis.cycle.text}`, 80, ' -> ').map(html).join('<br/>')}</font>`
+    ? `<font color="${COLORS.cycle}">${wrapAt(`cycle: ${analysis.cycle.text}`, 72, ' -> ').map(html).join('<br/>')}</font>`
     : analysis.findings.length > 0
       ? html(`no cycle: ${analysis.findings.map((f) => `${f.kind.replace(/-/g, ' ')} for ${f.process}${f.resource ? ` (${f.resource})` : ''}`).join('; ')}`)
       : html(analysis.summary);
   const key = 'arrows: waits for / can only be freed by · thick red: the cycle · red fill: blocked · grey dashed: finished';
   const g = new Digraph('waitfor', {
-    label: `<${options.title ? `<b>${wrap(options.title, 80).map(html).join('<br/>')}</b><br/>` : ''}${headline}<br/><font point-size="9" color="${COLORS.muted}">${html(key)}</font>>`,
+    label: `<${options.title ? `${wrap(options.title, 64).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>` : ''}${headline}<br/><font point-size="9" color="${COLORS.muted}">${html(key)}</font>>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
@@ -124,7 +119,7 @@ export function waitForToDot(graph: WaitForGraph, analysis: WaitForAnalysis, opt
     pad: 0.3,
     class: analysis.cycle ? 'has-cycle' : 'no-cycle',
   });
-  g.attributes.node.apply({ fontname: FONT, fontsize: 11, margin: '0.3,0.1' });
+  g.attributes.node.apply({ fontname: FONT, fontsize: 11, margin: '0.45,0.1' });
   g.attributes.edge.apply({ fontname: FONT, fontsize: 10, arrowsize: 0.8 });
 
   const nodes = new Map<string, Node>();
