@@ -16,7 +16,9 @@ describe('stateGraphToDot', () => {
     expect(g.edges).toHaveLength(sg.edges.length);
     const pathEdges = g.edges.filter((e) => hasClass(e.attrs, 'path'));
     expect(pathEdges).toHaveLength(path.length);
-    expect(pathEdges.map((e) => e.attrs.label.split('.')[0])).toEqual(path.map((_, i) => String(i + 1)));
+    const text = (label: string) => label.replace(/<[^>]*>/g, '');
+    expect(pathEdges.map((e) => text(e.attrs.label).split('.')[0])).toEqual(path.map((_, i) => String(i + 1)));
+    expect(text(pathEdges[0].attrs.label)).toBe('1. writer#1: down_read');
     // The path is a chain from the initial state to a deadlock state.
     expect(pathEdges[0].tail).toBe('s0');
     pathEdges.slice(1).forEach((e, i) => expect(e.tail).toBe(pathEdges[i].head));

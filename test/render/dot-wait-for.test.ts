@@ -61,7 +61,7 @@ describe('waitForToDot', () => {
     expect(label('resource:_origins_lock', 'process:writer#2')).toContain('read-held by');
     expect(label('process:writer#2', 'resource:cow_count')).toContain('waits: down');
     expect(label('process:snapshot_ctr', 'resource:_origins_lock')).toContain('waits: write');
-    expect(label('resource:_origins_lock', 'process:snapshot_ctr')).toContain('queued ahead of kcopyd');
+    expect(label('resource:_origins_lock', 'process:snapshot_ctr')).toMatch(/queued ahead<br\/>of kcopyd<br\/>\(wants write\)/);
     expect(label('resource:cow_count', 'job:kcopyd:0')).toMatch(/released only by its completion.*holds 1 of 1 token/s);
     expect(label('job:kcopyd:0', 'process:kcopyd')).toContain('completion runs on');
     for (const e of g.edges) expect(e.attrs.label ?? '').not.toBe('');
