@@ -19,3 +19,13 @@ export type { CheckResult, Discovery, ProgressEvent, Verdict } from './explore/r
 export { buildReport } from './explain/report.js';
 export type { CheckReport } from './explain/report.js';
 export { replayPath } from './explain/path.js';
+export { buildWaitForGraph } from './explain/wait-for.js';
+export type { WaitForGraph, WaitForNode, WaitForEdge } from './explain/wait-for.js';
+export { analyzeWaitFor, findCycle } from './explain/cycle.js';
+export type { WaitCycle, WaitForAnalysis, Finding } from './explain/cycle.js';
+export { exploreStateGraph } from './explain/state-graph.js';
+export { waitForToDot } from './render/dot-wait-for.js';
+export { traceToDot } from './render/dot-trace.js';
+export { stateGraphToDot } from './render/dot-state-graph.js';
+export { dotToSvg } from './render/svg.js';
+export { renderDiagrams } from './render/diagrams.js';
