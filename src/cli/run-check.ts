@@ -19,6 +19,8 @@ export interface RunCheckOptions {
   readonly symmetry?: boolean;
   /** Expansion worker threads (1 = none). */
   readonly workers?: number;
+  /** Bitstate search with a table of 2^log2Bits bits. */
+  readonly bitstateBits?: number;
 }
 
 export async function runCheck(
@@ -32,6 +34,7 @@ export async function runCheck(
   if (options.maxMemoryBytes !== undefined) checker.maxMemoryBytes(options.maxMemoryBytes);
   if (options.symmetry) checker.symmetry();
   if (options.workers !== undefined) checker.workers(options.workers);
+  if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });
   return buildReport(checker.compiled, result);
 }

@@ -8,6 +8,7 @@ import type { Model } from '../model/types.js';
 import { createSearch, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { compileModel, type CompiledModel } from './compile.js';
 import { runParallel } from './parallel.js';
+import { runBitstate, type BitstateOptions } from './bitstate.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
 
 /** Expand this many states between progress reports and interruption checks. */
@@ -24,6 +25,7 @@ export interface RunAsyncOptions {
 export class Checker {
   private limits: { -readonly [K in keyof SearchLimits]: SearchLimits[K] } = {};
   private workerCount = 1;
+  private bitstateOptions: BitstateOptions | undefined;
   readonly compiled: CompiledModel;
 
   constructor(model: Model | CompiledModel) {
@@ -56,8 +58,18 @@ export class Checker {
     return this;
   }
 
+  /**
+   * Bitstate search (`runAsync` only): a bit table instead of stored states.
+   * Violations found are real; finding none is not a proof (verdict `unknown`).
+   */
+  bitstate(options: BitstateOptions = {}): this {
+    this.bitstateOptions = options;
+    return this;
+  }
+
   /** Explores to completion (or a limit) synchronously, on this thread. */
   run(): CheckResult {
+    if (this.workerCount > 1 || this.bitstateOptions) throw new Error('workers and bitstate search need runAsync()');
     const search = createSearch(this.compiled, this.limits);
     while (!search.advance(CHUNK)) { /* keep going */ }
     return this.toResult(search.finish());
@@ -65,6 +77,11 @@ export class Checker {
 
   /** Explores in chunks, yielding to the event loop so progress and Ctrl-C get through. */
   async runAsync(options: RunAsyncOptions = {}): Promise<CheckResult> {
+    if (this.bitstateOptions) {
+      const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+      const outcome = await runBitstate(this.compiled, this.limits, this.bitstateOptions, { ...options, yieldNow });
+      return { ...this.toResult(outcome), bitstate: outcome.bitstate };
+    }
     if (this.workerCount > 1) {
       return this.toResult(await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options }));
     }

@@ -1,6 +1,6 @@
 /** MurmurHash3 (x86, 32-bit) over `width` ints of `a` starting at `at`. */
-export function hashInts(a: Int32Array, at: number, width: number): number {
-  let h = 0x9747b28c;
+export function hashInts(a: Int32Array, at: number, width: number, seed = 0x9747b28c): number {
+  let h = seed;
   for (let i = at, end = at + width; i < end; i++) {
     let k = Math.imul(a[i], 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);

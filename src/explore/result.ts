@@ -8,7 +8,9 @@ import type { Params } from '../model/types.js';
 export type Verdict = 'ok' | 'deadlock' | 'invariant' | 'unknown';
 
 /** Why the search stopped. */
-export type Completion = 'complete' | 'violation' | 'interrupted' | 'state-limit' | 'memory-limit';
+export type Completion = 'complete' | 'violation' | 'interrupted' | 'state-limit' | 'memory-limit'
+  /** A bitstate search ran to its end: states may have been missed, so no proof. */
+  | 'bitstate';
 
 export interface Discovery {
   readonly kind: 'deadlock' | 'invariant';
@@ -44,6 +46,17 @@ export interface ProgressEvent {
   readonly memoryBytes: number;
 }
 
+export interface BitstateStats {
+  /** Bits in the table. */
+  readonly bits: number;
+  /** Hash functions per state. */
+  readonly hashes: number;
+  /** Probability that a new state was taken for a seen one when the search ended. */
+  readonly omissionProbability: number;
+  /** Expected number of reachable states never explored (an estimate, from the fill of the table). */
+  readonly expectedMissedStates: number;
+}
+
 export interface CheckResult {
   readonly model: string;
   readonly params: Params;
@@ -59,4 +72,6 @@ export interface CheckResult {
   readonly reductions: readonly string[];
   /** Expansion threads used (1 = the main thread only). */
   readonly workers: number;
+  /** For a bitstate search: its table and how many states it may have missed. */
+  readonly bitstate?: BitstateStats;
 }

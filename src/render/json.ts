@@ -24,6 +24,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     bytesPerState: r.stats.bytesPerState,
     reductions: r.reductions,
     workers: r.workers,
+    ...(r.bitstate ? { bitstate: r.bitstate } : {}),
     properties: report.properties,
     maxima: r.maxima,
     /** Names along the wait-for cycle of the final state (a resource may repeat); empty when there is none. */

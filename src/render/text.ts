@@ -19,6 +19,7 @@ export function verdictLine(report: CheckReport): string {
     r.verdict === 'ok' ? 'OK: no deadlock, every property holds'
     : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
+    : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
     : `UNKNOWN: search ${r.completion}, no violation in the states explored`;
   return `${r.model} ${formatParams(r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
 }
@@ -77,7 +78,13 @@ export function checkDetails(report: CheckReport): string {
     for (const p of cx.processes) lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}`);
     for (const p of cx.primitives) lines.push(`  ${p}`);
   }
-  if (r.completion !== 'complete' && r.completion !== 'violation') {
+  if (r.bitstate) {
+    const b = r.bitstate;
+    lines.push('', `BITSTATE search: ${formatCount(b.bits)} bits, ${b.hashes} hashes per state. Violations it reports are real; ` +
+      `finding none is not a proof: about ${formatCount(Math.ceil(b.expectedMissedStates))} states may have been taken for seen ones ` +
+      `(chance per new state at the end ${b.omissionProbability.toExponential(1)}; their successors may be missed too).` +
+      (b.omissionProbability > 0.01 ? ' The table is too full: raise --bitstate-bits.' : ''));
+  } else if (r.completion !== 'complete' && r.completion !== 'violation') {
     lines.push('', `PARTIAL: the search stopped (${r.completion}) after ${formatCount(r.stats.states)} states; this is not a proof.`);
   }
   const required = report.unreached.filter((u) => u.required);

@@ -29,6 +29,9 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      (the writers); same verdicts, far fewer states
 --workers N          expand states in N worker threads; same counts and
                      counterexamples for every N
+--bitstate           supertrace: a bit table instead of stored states, for spaces
+                     beyond memory; violations are real, "none found" is no proof (exit 3)
+--bitstate-bits N    table of 2^N bits (default 30 = 128 MiB; 10..33)
 
 exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
             3 stopped at a limit (no verdict), 130 interrupted`;
@@ -40,7 +43,7 @@ export function paramHelp(def: ModelDefinition): string {
 }
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry']));
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate']));
   if (args.switches.has('help')) {
     io.stdout(CHECK_USAGE);
     if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
@@ -51,6 +54,11 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const out = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
   const workers = takeInt(args, 'workers', 1);
+  const bitsGiven = takeInt(args, 'bitstate-bits', 10);
+  if (bitsGiven !== undefined && bitsGiven > 33) throw new UsageError(`--bitstate-bits ${bitsGiven} is too large`, 'use 10..33 (2^33 bits = 1 GiB)');
+  if (bitsGiven !== undefined && !args.switches.has('bitstate')) throw new UsageError('--bitstate-bits needs --bitstate');
+  const bitstateBits = args.switches.has('bitstate') ? bitsGiven ?? 30 : undefined;
+  if (bitstateBits !== undefined && workers !== undefined && workers > 1) throw new UsageError('--bitstate runs on one thread', 'drop --workers');
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const memText = takeString(args, 'max-memory');
@@ -64,7 +72,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), workers });
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), workers, bitstateBits });
     const files = out !== undefined ? await writeCheckOutputs(resolve(io.cwd, out), report, { maxNodes }) : undefined;
     const entry: RunEntry = { report, ...(files ? { files } : {}) };
     reporter.onFinish(run, entry);
