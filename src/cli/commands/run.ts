@@ -22,7 +22,9 @@ export const RUN_USAGE = `usage: interleave run [--out DIR] [--json | --quiet]
 
 The main job: checks each dm-snapshot design (unthrottled, semaphore,
 in-progress) and the fix's mutants at small sizes, prints a summary and
-writes DIR/summary.txt, DIR/summary.json and one folder per run (default DIR: out).`;
+writes DIR/summary.txt, DIR/summary.json and one folder per run (default DIR: out)
+with report.txt, result.json and, for each counterexample, its diagrams:
+waitfor.{dot,svg}, trace.{dot,svg} and, for small spaces, states.{dot,svg}.`;
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
