@@ -1,4 +1,5 @@
 /** One check from a definition and raw parameters to a report, shared by every command. */
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, type CheckReport } from '../explain/report.js';
 import { check } from '../explore/check.js';
@@ -31,7 +32,7 @@ export async function runCheck(
   const model = instantiate(def, params);
   const checker = check(model);
   if (options.maxStates !== undefined) checker.maxStates(options.maxStates);
-  if (options.maxMemoryBytes !== undefined) checker.maxMemoryBytes(options.maxMemoryBytes);
+  checker.maxMemoryBytes(options.maxMemoryBytes ?? defaultMemoryCap());
   if (options.symmetry) checker.symmetry();
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
@@ -65,6 +66,14 @@ export async function writeCheckOutputs(dir: string, report: CheckReport, option
   const extra = { files, ...(diagrams.stateGraph ? { stateGraph: diagrams.stateGraph } : {}) };
   writeFileAtomic(files.json, `${JSON.stringify(checkToJson(report, extra), null, 2)}\n`);
   return files;
+}
+
+/**
+ * Without --max-memory a search stops cleanly (exit 3, partial report) at 60%
+ * of the machine's memory, rather than being killed by the kernel.
+ */
+export function defaultMemoryCap(): number {
+  return Math.floor(totalmem() * 0.6);
 }
 
 /** Parses `512`, `512M`, `2G` (MiB by default) into bytes. */

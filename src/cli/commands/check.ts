@@ -24,7 +24,8 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      DIR/trace.{dot,svg} and DIR/states.{dot,svg}
 --max-nodes N        draw the state graph only up to N states (default 2000)
 --max-states N       stop after N states (partial result, exit 3)
---max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3)
+--max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3);
+                     default 60% of this machine's memory
 --symmetry           store one state per permutation of interchangeable processes
                      (the writers); same verdicts, far fewer states
 --workers N          expand states in N worker threads; same counts and
