@@ -179,13 +179,16 @@ function findWorkers(cm: CompiledModel): WorkerInfo[] {
 
 const conflicts = (waiter: string, other: string) => !(waiter === 'read' && other === 'read');
 
+/** An edge while the graph is being built: waiters are added to `blocks` as they are found. */
+type EdgeDraft = Omit<WaitForEdge, 'blocks'> & { blocks: string[] };
+
 /**
  * Builds the wait-for graph of state `s`. `statuses` defaults to
  * `processStatuses(cm, s)`; pass them when already computed.
  */
 export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: readonly ProcessStatus[] = processStatuses(cm, s)): WaitForGraph {
   const nodes: WaitForNode[] = [];
-  const edges: WaitForEdge[] = [];
+  const edges: EdgeDraft[] = [];
   const blocked: WaitForBlock[] = [];
   const name = (pid: number) => cm.processName(pid);
   const stateOf = (pid: number) => statuses[pid].state;
@@ -260,19 +263,18 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
   });
 
   // Holds: one edge per holder of each owned lock.
-  const holdEdges = new Map<string, { edge: WaitForEdge; blocks: string[] }>();
+  const holdEdges = new Map<string, EdgeDraft>();
   cm.primitives.forEach((prim) => {
     for (const h of prim.holders(s)) {
-      const blocks: string[] = [];
-      const edge: WaitForEdge = { from: resourceNodeId(prim.decl.name), to: processNodeId(name(h.pid)), kind: 'holds', label: h.mode === 'held' ? 'held by' : `${h.mode}-held by`, mode: h.mode, blocks };
-      holdEdges.set(`${prim.decl.name}\u0000${name(h.pid)}`, { edge, blocks });
+      const edge: EdgeDraft = { from: resourceNodeId(prim.decl.name), to: processNodeId(name(h.pid)), kind: 'holds', label: h.mode === 'held' ? 'held by' : `${h.mode}-held by`, mode: h.mode, blocks: [] };
+      holdEdges.set(`${prim.decl.name}\u0000${name(h.pid)}`, edge);
       edges.push(edge);
     }
   });
 
   const addReleasedBy = (from: string, to: string, label: string, waiter: string) => {
     const existing = edges.find((e) => e.kind === 'released-by' && e.from === from && e.to === to);
-    if (existing) (existing.blocks as string[]).push(waiter);
+    if (existing) existing.blocks.push(waiter);
     else edges.push({ from, to, kind: 'released-by', label, blocks: [waiter] });
   };
 
