@@ -77,7 +77,19 @@ function blockedOn(
 ): BlockedOn {
   const proc = cm.layout.processes[pid];
   const waitSlot = s[proc.waitSlot];
-  const opStep = steps.find((st) => st.op !== undefined && (waitSlot > 0 ? cm.layout.primitiveIndex.get(st.op.primitive) === waitSlot - 1 : true));
+  // Asleep: on the primitive its wait slot names. Awake but stuck: on a
+  // primitive only if it spins there (a guarded op the primitive refuses);
+  // otherwise every op would run if its guard held, so a guard stops it.
+  const spinsOn = (op: NonNullable<CompiledModel['steps'][number]['step']['op']>) => {
+    const impl = cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].ops[op.op];
+    if (impl.kind !== 'guarded') return false;
+    try {
+      return !impl.enabled(s, pid);
+    } catch {
+      return true; // the primitive rejects the call outright (e.g. a spinlock taken twice)
+    }
+  };
+  const opStep = steps.find((st) => st.op !== undefined && (waitSlot > 0 ? cm.layout.primitiveIndex.get(st.op.primitive) === waitSlot - 1 : spinsOn(st.op)));
   if (!opStep?.op) {
     const guards = steps.map((st) => (st.guard ? formatExpr(st.guard) : 'true')).join(' or ');
     return { mode: 'condition', holders: [], queuedBehind: [], releasers: [], summary: `waits until ${guards}` };

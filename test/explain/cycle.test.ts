@@ -5,7 +5,7 @@ import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import type { Model } from '../../src/model/types.js';
 import { explore, exploreCase, LOST_WAKEUP, SEMAPHORE_DEADLOCK, SLEEP_HOLDING_LOCK } from './acceptance-cases.js';
-import { abba, deadGuard, semaphoreBehindLock } from './small-models.js';
+import { abba, deadGuard, guardedLock, semaphoreBehindLock } from './small-models.js';
 
 const analyzeModel = (m: Model) => {
   const cm = compileModel(m);
@@ -80,6 +80,12 @@ describe('analyzeWaitFor', () => {
     const a = analyzeModel(deadGuard());
     expect(a.verdict).toBe('deadlock');
     expect(a.cycle).toBeUndefined();
+    expect(a.findings).toEqual([expect.objectContaining({ kind: 'condition', process: 'waiter', text: expect.stringContaining('flag == 1') })]);
+  });
+
+  it('blames the guard, not the free lock, when a guarded lock call can never run', () => {
+    const a = analyzeModel(guardedLock());
+    expect(a.verdict).toBe('deadlock');
     expect(a.findings).toEqual([expect.objectContaining({ kind: 'condition', process: 'waiter', text: expect.stringContaining('flag == 1') })]);
   });
 

@@ -45,6 +45,17 @@ export function semaphoreBehindLock(): Model {
   return b.build();
 }
 
+/** waiter's mutex_lock is guarded by flag == 1, nobody sets it, and the mutex stays free. */
+export function guardedLock(): Model {
+  const b = new ModelBuilder('guarded-lock');
+  const flag = b.var('flag', 0);
+  const M = b.mutex('M');
+  b.process('waiter', {}, (p) => p
+    .step('lock', { action: 'if (flag) mutex_lock(&M)', source: at(90, 'waiter'), guard: eq(flag, 1), op: M.lock() })
+    .step('unlock', { action: 'mutex_unlock(&M)', source: at(91, 'waiter'), op: M.unlock() }));
+  return b.build();
+}
+
 /** waiter spins until flag == 1; nobody sets it. */
 export function deadGuard(): Model {
   const b = new ModelBuilder('dead-guard');
