@@ -17,10 +17,12 @@ const def = registry.find((d) => d.name === spec.model);
 if (!def) throw new Error(`unknown model ${spec.model}`);
 const checker = check(instantiate(def, spec.params));
 const opts = spec.options ?? {};
+if (opts.symmetry) checker.symmetry();
+if (typeof opts.workers === 'number') checker.workers(opts.workers);
+if (typeof opts.bitstate === 'number') checker.bitstate({ log2Bits: opts.bitstate });
 const started = process.hrtime.bigint();
 const result = await checker.runAsync({});
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-void opts;
 process.stdout.write(`${JSON.stringify({
   verdict: result.verdict,
   completion: result.completion,

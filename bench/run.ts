@@ -20,8 +20,15 @@ interface Row {
 }
 
 const fix = 'dm-snapshot/in-progress';
+const reference = { writers: 5, 'cow-threshold': 0, ctrs: 1 };
 export const runs: Row[] = [
-  { name: 'reference: in-progress w5 t0 c1', model: fix, params: { writers: 5, 'cow-threshold': 0, ctrs: 1 } },
+  { name: 'reference: in-progress w5 t0 c1', model: fix, params: reference },
+  { name: 'reference + symmetry', model: fix, params: reference, options: { symmetry: true } },
+  { name: 'reference, 2 workers', model: fix, params: reference, options: { workers: 2 } },
+  { name: 'reference, bitstate 2^28 bits', model: fix, params: reference, options: { bitstate: 28 } },
+  { name: 'in-progress w6 t2 c2 + symmetry', model: fix, params: { writers: 6, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },
+  { name: 'in-progress w7 t2 c2 + symmetry', model: fix, params: { writers: 7, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },
+  { name: 'in-progress w8 t2 c2 + symmetry', model: fix, params: { writers: 8, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },
   { name: 'in-progress w4 t2 c2', model: fix, params: { writers: 4, 'cow-threshold': 2, ctrs: 2 } },
   { name: 'in-progress w4 t1 c2 reader-preferring', model: fix, params: { writers: 4, 'cow-threshold': 1, ctrs: 2, rwsem: 'reader-preferring' } },
   { name: 'semaphore w4 t2 c0', model: 'dm-snapshot/semaphore', params: { writers: 4, 'cow-threshold': 2, ctrs: 0 } },
@@ -39,7 +46,7 @@ for (const run of runs.filter((r) => !only || r.name.includes(only))) {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 process.stdout.write(`${table(
   ['run', 'verdict', 'states', 'transitions', 's', 'states/s', 'transitions/s', 'B/state', 'peak RSS MiB'],
-  results.map((r) => [r.name, r.verdict, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), fmt(r.transitionsPerSecond), r.bytesPerState.toFixed(1), fmt(r.peakRssMiB)]),
+  results.map((r) => [r.name, r.completion === 'bitstate' ? 'none found (bitstate)' : r.verdict, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), fmt(r.statesPerSecond), fmt(r.transitionsPerSecond), r.bytesPerState.toFixed(1), fmt(r.peakRssMiB)]),
 )}\n`);
 mkdirSync(join(root, 'out'), { recursive: true });
 writeFileSync(join(root, 'out', 'bench.json'), `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);

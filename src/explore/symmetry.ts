@@ -104,40 +104,46 @@ export function buildSymmetry(cm: CompiledModel): Symmetry | undefined {
   });
   const tmp = new Int32Array(cm.slotCount);
 
-  const compareKeys = (keys: Int32Array, len: number, a: number, b: number) => {
-    const ao = a * len;
-    const bo = b * len;
-    for (let i = 0; i < len; i++) {
-      const d = keys[ao + i] - keys[bo + i];
-      if (d !== 0) return d;
-    }
-    return 0;
-  };
-
   const canonicalize = (s: Int32Array): void => {
     for (let i = 0; i < eraseSlots.length; i++) s[eraseSlots[i]] = eraseValues[i];
     for (const plan of plans) {
       const { first, k, blockSlots, blockLen, keyLen, keys, order, newPid } = plan;
+      // Own slots first, then a signature of how the primitives refer to each member.
+      keys.fill(0);
       for (let m = 0; m < k; m++) {
-        const pid = first + m;
         const o = m * keyLen;
         const slots = blockSlots[m];
         for (let i = 0; i < blockLen; i++) keys[o + i] = s[slots[i]];
-        for (let r = 0; r < refs.length; r++) {
-          const v = s[refs[r]];
-          const kind = kinds[r];
-          keys[o + blockLen + r] = kind === 0 ? (v >>> pid) & 1 : kind === 1 ? (v === pid + 1 ? 1 : 0) : ((v >> 2) - 1 === pid ? 1 : 0);
-        }
         order[m] = m;
+      }
+      for (let r = 0; r < refs.length; r++) {
+        const v = s[refs[r]];
+        if (v === 0) continue;
+        const kind = kinds[r];
+        if (kind === 0) {
+          let bits = (v >>> first) & ((1 << k) - 1);
+          while (bits !== 0) {
+            const m = 31 - Math.clz32(bits & -bits);
+            keys[m * keyLen + blockLen + r] = 1;
+            bits &= bits - 1;
+          }
+        } else {
+          const m = (kind === 1 ? v - 1 : (v >> 2) - 1) - first;
+          if (m >= 0 && m < k) keys[m * keyLen + blockLen + r] = 1;
+        }
       }
       // Insertion sort: groups are small (<= 8 writers here).
       let sorted = true;
       for (let i = 1; i < k; i++) {
         const x = order[i];
+        const xo = x * keyLen;
         let j = i - 1;
-        while (j >= 0 && compareKeys(keys, keyLen, order[j], x) > 0) {
+        for (; j >= 0; j--) {
+          const yo = order[j] * keyLen;
+          let d = 0;
+          for (let c = 0; c < keyLen && d === 0; c++) d = keys[yo + c] - keys[xo + c];
+          if (d <= 0) break;
           order[j + 1] = order[j];
-          j--;
           sorted = false;
         }
         order[j + 1] = x;
