@@ -170,6 +170,7 @@ export async function runBitstate(
   }
 
   let discovery: Discovery | undefined;
+  if (pending && pending.level === stepsByLevel.length) swap(); // an invariant broken in the level being built: keep its parents
   if (pending) {
     // Step ids back to the root through each level's parent indexes.
     const path: number[] = [];
