@@ -214,7 +214,7 @@ export async function runBitstate(
     stats: {
       states,
       transitions,
-      depth: Math.max(level, discovery?.path.length ?? 0),
+      depth: Math.max(stepsByLevel.filter((l) => l.length > 0).length - 1, discovery?.path.length ?? 0), // deepest non-empty level
       elapsedMs: Date.now() - started,
       bytesPerState: states > 0 ? Math.round((p.memoryBytes / states) * 10) / 10 : 0,
       memoryBytes: p.memoryBytes,
