@@ -5,6 +5,7 @@
  */
 import { ModelError } from '../model/model-error.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
+import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep.js';
@@ -17,6 +18,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   check: { run: checkCommand, summary: 'explore one model configuration and report a shortest counterexample' },
   run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
   sweep: { run: sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
+  export: { run: exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
   list: { run: listCommand, summary: 'list the registered models and their parameters' },
 };
 

@@ -19,7 +19,8 @@
  *   after the step's effects.
  * - Deadlock is SPIN's "invalid end state": valid-end locations carry `end_`
  *   labels. `always` invariants are assertions at the end of every step (the
- *   initial state is checked here, at export). `at-end` properties are
+ *   initial state has none, so if it already violates one, an extra
+ *   `initial_state` process asserts it in its only step). `at-end` properties are
  *   asserted by a monitor process that runs only on `timeout` with every
  *   process at a valid end; its step returns to the same state, so it adds no
  *   states.
@@ -173,6 +174,10 @@ function render(e: Expr, sc: ExprScope): Rendered {
       const r = render(e.right, sc);
       const left = relational ? wrap(l, p + 1) : wrap(l, p);
       const right = wrap(r, p + 1);
+      // interleave's x / 0 and x % 0 give 0 (JavaScript's `| 0`); C would trap.
+      if ((e.op === '/' || e.op === '%') && !(e.right.kind === 'lit' && e.right.value !== 0)) {
+        return { text: `(${r.text} != 0 -> ${left} ${e.op} ${right} : 0)`, prec: ATOM };
+      }
       return { text: `${left} ${e.op} ${right}`, prec: p };
     }
   }
@@ -646,12 +651,6 @@ function nameProcess(template: ProcessDecl, proctype: string, locals: ReadonlyMa
   return { proctype, locals, labels, asleep, validEnd };
 }
 
-function localType(template: ProcessDecl, l: VarDecl): string {
-  // A local that receives an op's result is not range-checked by interleave: give it room.
-  const into = template.locations.some((loc) => loc.steps.some((s) => s.op?.into === l.name));
-  return into ? 'int' : intType(l.min, l.max);
-}
-
 function indent(lines: string, by: string): string {
   return lines.split('\n').map((l) => (l.length > 0 ? by + l : l)).join('\n');
 }
@@ -724,7 +723,7 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
 
   const out: string[] = [];
   for (const l of template.locals) {
-    out.push(`${localType(template, l)} ${pn.locals.get(l.name)} = ${l.init};  ${comment(`${l.min}..${l.max}`)}`);
+    out.push(`${intType(l.min, l.max)} ${pn.locals.get(l.name)} = ${l.init};  ${comment(`${l.min}..${l.max}`)}`);
   }
   if (template.locals.length > 0) out.push('');
 
@@ -771,7 +770,10 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
       } else if (code.kind === 'apply') {
         for (const b of branchGuards(scopeAfterOp(undefined))) alts.push({ tag: tag('', b.note), guard: [...guard, b.cond], body: [...misuse, ...code.apply, ...fx], goto: b.to });
       } else if (code.kind === 'guarded') {
-        const into = intoName && code.result !== undefined ? [`${intoName} = ${code.result}`] : [];
+        const intoDecl = template.locals.find((l) => l.name === step.op!.into);
+        const into = intoName && intoDecl && code.result !== undefined
+          ? [`assert(${intoDecl.min} <= ${code.result} && ${code.result} <= ${intoDecl.max})  ${comment(`${intoName}: ${intoDecl.min}..${intoDecl.max}`)}`, `${intoName} = ${code.result}`]
+          : [];
         for (const b of branchGuards(scopeAfterOp(code.result))) {
           alts.push({ tag: tag('', b.note), guard: [...guard, code.enabled, b.cond], body: [...misuse, ...into, ...code.apply, ...fx], goto: b.to });
         }
@@ -830,7 +832,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   const layout = buildLayout(model);
   const processCount = layout.processes.length;
 
-  const global = new Names([...RESERVED, 'NPROC', 'wait', 'i_', 'j_', 'k_', 'pid_', 'check_always', 'at_end', 'ALL_AT_VALID_END']);
+  const global = new Names([...RESERVED, 'NPROC', 'wait', 'i_', 'j_', 'k_', 'pid_', 'check_always', 'at_end', 'initial_state', 'ALL_AT_VALID_END']);
   // Processes and variables keep their names; primitives only prefix theirs.
   const proctypes = model.processes.map((t) => global.claim(t.name));
   const vars = new Map(model.vars.map((v) => [v.name, global.claim(v.name)] as const));
@@ -910,9 +912,6 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
       out.push(`  assert(${text(p.expr, globalScope)})${i < always.length - 1 ? ';' : ''}  ${comment(`always: ${p.name}`)}`);
     });
     out.push('}');
-    if (initialViolation >= 0) {
-      out.push(comment(`WARNING: "${always[initialViolation]}" is already false in the initial state, which SPIN never asserts on`));
-    }
     out.push('');
   }
 
@@ -922,6 +921,15 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
     out.push(comment(`process ${template.name}: ${who}`));
     out.push(`active${instances.length > 1 ? ` [${instances.length}]` : ''} proctype ${pn.proctype}() {`);
     out.push(indent(processBody(template, pids[0], pn, names, varDecls), '  '));
+    out.push('}');
+    out.push('');
+  }
+
+  const initialViolation = always.length > 0 ? cm.violatedAlways(cm.initialState()) : -1;
+  if (initialViolation >= 0) {
+    out.push(comment(`The initial state already violates "${always[initialViolation].name}". interleave reports that before any step; SPIN asserts only in steps, so this process's one step does (the trail is one step longer)`));
+    out.push('active proctype initial_state() {');
+    out.push(`  assert(${text(always[initialViolation].expr, globalScope)})`);
     out.push('}');
     out.push('');
   }

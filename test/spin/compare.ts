@@ -12,12 +12,19 @@ import type { SpinOutcome, TrailStep } from './spin-runner.js';
  *   trail ends with that step, whose assert fails: one more.
  * - a terminal-state (`at-end`) property: SPIN's trail ends with the at_end
  *   monitor's step, which asserts it: one more.
- * Deadlocks and `always` invariants need no offset.
+ * - an invariant false in the initial state: interleave's path is empty,
+ *   SPIN needs the export's `initial_state` process to take its one step.
+ * Other deadlocks and `always` invariants need no offset.
  */
 export function trailOffset(il: InterleaveSide): number {
-  if (il.property === 'assertion') return 1;
+  if (il.property === 'assertion' || initialViolation(il)) return 1;
   if (il.property !== undefined && il.cm.atEndProperties.includes(il.property)) return 1;
   return 0;
+}
+
+/** The initial state violates an invariant (the export then adds an `initial_state` process, which changes SPIN's space). */
+export function initialViolation(il: InterleaveSide): boolean {
+  return il.verdict === 'invariant' && il.trace?.length === 0;
 }
 
 /** A SPIN trail step in interleave's trace words: `writer#2 down_cow blocked`. */
@@ -46,8 +53,9 @@ export function disagreements(il: InterleaveSide, sp: SpinOutcome): string[] {
   if (il.verdict !== sp.verdict) out.push(`verdict: interleave ${il.verdict}, SPIN ${sp.verdict} (${sp.firstError ?? 'no error'})`);
   if (il.verdict === 'ok' && il.states !== sp.dfs.stored) out.push(`states: interleave ${il.states}, SPIN ${sp.dfs.stored}`);
   // After a run-time error interleave expands nothing more from that state, while SPIN's
-  // -c0 search carries on past the failed assertion: their whole spaces differ by design.
-  if (il.runtimeErrors === 0) {
+  // -c0 search carries on past the failed assertion; and the initial_state process of a
+  // model whose initial state is already wrong adds states: the whole spaces differ by design.
+  if (il.runtimeErrors === 0 && !initialViolation(il)) {
     if (il.reachable !== sp.dfs.stored) out.push(`reachable states (search not stopping at violations): interleave ${il.reachable}, SPIN ${sp.dfs.stored}`);
     if (il.otherViolations === 0 && sp.dfs.errors !== il.deadlockStates) {
       out.push(`deadlocked states: interleave ${il.deadlockStates}, SPIN ${sp.dfs.errors} invalid end states`);
