@@ -12,7 +12,7 @@
  */
 import type { ProgressEvent } from '../explore/result.js';
 import { finalReportToText, type FinalReport } from '../render/final-report.js';
-import { progressLine, runStartLine, verdictLine, type RunEntry, type RunStart } from '../render/text.js';
+import { finishedLine, progressLine, runStartLine, type RunEntry, type RunStart } from '../render/text.js';
 import type { CliIO } from './io.js';
 
 export interface Reporter {
@@ -62,7 +62,7 @@ export function plainReporter(io: CliIO, options: Omit<ReporterOptions, 'mode'>)
       io.stderr(`progress: ${current ? `${runStartLine(current)}: ` : ''}${progressLine(event)}`);
     },
     onFinish(run, entry) {
-      if (options.multiRun) io.stderr(`${run.total > 1 ? `[${run.index}/${run.total}] ` : ''}${verdictLine(entry.report)}`);
+      if (options.multiRun) io.stderr(finishedLine(run, entry.report));
     },
     async close(final) {
       io.stdout(finalReportToText(final));

@@ -215,3 +215,9 @@ export function runStartLine(run: RunStart): string {
   const counter = run.total > 1 ? `[${run.index}/${run.total}] ` : '';
   return `${counter}${run.title ? `${run.title}: ` : ''}${run.model} ${formatParams(run.params)}`.trimEnd();
 }
+
+/** A finished run in one short line: `[3/36] model writers=2 ctrs=1: deadlock (9 steps), 279 states, 2 ms`. */
+export function finishedLine(run: RunStart, report: CheckReport): string {
+  const s = report.result.stats;
+  return `${runStartLine({ ...run, title: undefined })}: ${verdictCell(report)}, ${formatCount(s.states)} states, ${formatDuration(s.elapsedMs)}`;
+}

@@ -6,7 +6,7 @@
  */
 import { Box, Static, Text } from 'ink';
 import { useSyncExternalStore } from 'react';
-import { verdictLine, verdictTone } from '../render/text.js';
+import { finishedLine, verdictTone } from '../render/text.js';
 import { Progress } from './Progress.js';
 import type { StaticItem, UiStore } from './store.js';
 import { Summary } from './Summary.js';
@@ -28,8 +28,7 @@ function Item({ item, first }: { item: StaticItem; first: boolean }) {
     );
   }
   const tone = verdictTone(item.entry.report);
-  const counter = item.run.total > 1 ? `[${item.run.index}/${item.run.total}] ` : '';
-  const line = `${counter}${verdictLine(item.entry.report)}`;
+  const line = finishedLine(item.run, item.entry.report);
   return (
     <Box width={line.length + 2}>
       <Text>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createReporter, inkReporter, plainReporter, silentReporter } from '../../src/cli/reporter.js';
 import type { ProgressEvent } from '../../src/explore/result.js';
 import { finalReportToText, type FinalReport } from '../../src/render/final-report.js';
-import { progressLine, verdictLine, type RunStart } from '../../src/render/text.js';
+import { finishedLine, progressLine, type RunStart } from '../../src/render/text.js';
 import { checkModel } from '../models/helpers.js';
 import { plainFrame, plainText } from '../ui/frame.js';
 import { fakeIO } from './fake-io.js';
@@ -53,7 +53,8 @@ describe('plainReporter', () => {
     ]);
     const report = checkModel('dm-snapshot/semaphore', { writers: 2, ctrs: 1 });
     reporter.onFinish(run, { report });
-    expect(io.err[2]).toBe(`[1/3] ${verdictLine(report)}`);
+    expect(io.err[2]).toBe(finishedLine(run, report));
+    expect(io.err[2]).toMatch(new RegExp(`^\\[1/3\\] dm-snapshot/semaphore writers=2 ctrs=1: deadlock \\(${report.counterexample!.trace.length} steps\\), ${report.result.stats.states} states, `));
     expect(io.out).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/explore/result.js';
 import { finalReportToText, type FinalReport } from '../../src/render/final-report.js';
-import { formatCount, verdictLine, type RunEntry, type RunStart } from '../../src/render/text.js';
+import { finishedLine, formatCount, type RunEntry, type RunStart } from '../../src/render/text.js';
 import { App } from '../../src/ui/App.js';
 import { UiStore } from '../../src/ui/store.js';
 import { checkModel } from '../models/helpers.js';
@@ -43,7 +43,8 @@ describe('App', () => {
     await sleep(30);
     const frame = plainFrame(lastFrame());
     for (const [i, e] of entries.entries()) {
-      const row = `[${i + 1}/2] ${verdictLine(e.report)}`;
+      const row = finishedLine(runs[i], e.report);
+      expect(row.startsWith(`[${i + 1}/2] dm-snapshot/semaphore writers=2 ctrs=${params[i].ctrs}: `)).toBe(true);
       expect(frame.split(row).length - 1, row).toBe(1);
     }
     expect(frame).toContain(plainText(finalReportToText(final)));

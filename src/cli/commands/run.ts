@@ -9,7 +9,6 @@ import type { CheckReport } from '../../explain/report.js';
 import { checkToJson } from '../../render/json.js';
 import { finalReportToText, runsVerdictLine, type FinalReport } from '../../render/final-report.js';
 import type { RunEntry, RunStart } from '../../render/text.js';
-import { resolveParams } from '../../model/definition.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -44,7 +43,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
   try {
     for (const [i, spec] of mainJob.entries()) {
       const def = await loadModel(spec.model, io.cwd);
-      const run: RunStart = { model: spec.model, params: resolveParams(def, spec.params), title: spec.title, index: i + 1, total: mainJob.length };
+      const run: RunStart = { model: spec.model, params: spec.params, title: spec.title, index: i + 1, total: mainJob.length };
       reporter.onStart(run);
       const report = await runCheck(def, spec.params, { signal: io.signal, onProgress: reporter.onProgress });
       if (report.result.completion === 'interrupted') {

@@ -62,7 +62,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   // Validate every combination before anything runs (and before the UI takes the terminal).
-  const resolved = combos.map((c) => resolveParams(def, c));
+  for (const c of combos) resolveParams(def, c);
   const outDir = resolve(io.cwd, outText ?? join('out', 'sweep', runSlug(def.name, {})));
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
 
@@ -72,7 +72,8 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: true });
   try {
     for (const [i, combo] of combos.entries()) {
-      const run: RunStart = { model: def.name, params: resolved[i], index: i + 1, total: combos.length };
+      // Announced with the swept parameters only; the report has them all.
+      const run: RunStart = { model: def.name, params: combo, index: i + 1, total: combos.length };
       reporter.onStart(run);
       const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
       entries.push({ report });
