@@ -734,7 +734,8 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
     const single = loc.steps.length === 1;
     for (const step of loc.steps) {
       const tag = (suffix = '', note = '') => `[${step.name}${suffix}]${note}${single ? '' : ` ${stepDoc(step)}`}`;
-      const guard = step.guard ? [text(step.guard, sc)] : [];
+      // Joined with && to the op's and branch's conditions: a guard with a top-level || needs its parentheses.
+      const guard = step.guard ? [wrap(render(step.guard, sc), PREC['&&'])] : [];
       const code = step.op ? model.prims.get(step.op.primitive)!.op(step.op.op, '_pid', step.op.arg ? text(step.op.arg, sc) : undefined) : undefined;
       const opPrim = step.op?.primitive;
       const intoKey = step.op?.into !== undefined ? `local:${step.op.into}` : undefined;

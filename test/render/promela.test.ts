@@ -3,7 +3,7 @@ import { registry } from '../../models/index.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
 import { instantiate } from '../../src/model/definition.js';
-import { eq, inc, le, lt, set } from '../../src/model/expr.js';
+import { eq, inc, le, lt, ne, or, self, set } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { Model } from '../../src/model/types.js';
 import { PromelaExportError, toPromela } from '../../src/render/promela.js';
@@ -113,6 +113,19 @@ describe('toPromela', () => {
     // kcopyd is both a process and a job queue above; the queue only prefixes its variables.
     expect(pml).toContain('proctype kcopyd()');
     expect(pml).toContain('kcopyd_len');
+  });
+
+  it('keeps a guard with || in parentheses when it is joined to the lock\'s condition', () => {
+    // Regression: `3 != x || self && p0_writer == 0` took the lock whatever x was (found by the random SPIN agreement test).
+    const b = new ModelBuilder('test/or-guard');
+    const x = b.var('x', 0, { max: 3 });
+    const l = b.rwsem('L', { policy: 'reader-preferring' });
+    b.process('p', {}, (p) => p
+      .step('take', { action: 'down_read', source: at(1, 'p'), guard: or(ne(x, 3), self), op: l.downRead() })
+      .step('give', { action: 'up_read', source: at(2, 'p'), op: l.upRead() }));
+    const text = toPromela(b.build());
+    expect(text).toContain('(x != 3 || _pid) &&\n         L_writer == 0 ->');
+    expect(text).toContain('(x != 3 || _pid) &&\n         !(L_writer == 0) ->');
   });
 
   it('guards division by a variable, which interleave defines as 0', () => {

@@ -7,16 +7,22 @@
  * Needs `spin` and `gcc` (`.ci/run` installs spin). Without them the suite
  * fails, unless INTERLEAVE_SKIP_SPIN=1, which reports it as skipped.
  */
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileModel } from '../../src/explore/compile.js';
 import { toPromela } from '../../src/render/promela.js';
+import { buildRandomModel, randomModelSpec } from '../support/random-model.js';
 import { disagreementReport, disagreements, trailOffset } from './compare.js';
 import { configTitle, spinConfigs } from './configs.js';
-import { checkWithInterleave, type InterleaveSide } from './interleave-side.js';
+import { checkCompiled, checkWithInterleave, type InterleaveSide } from './interleave-side.js';
 import { findTools, runSpin, type SpinOutcome } from './spin-runner.js';
 import { toyConfigs } from './toy-models.js';
 
-/** Configurations checked at once: SPIN runs are a spin -a and two gcc builds each. */
+/** Configurations checked at once: SPIN runs are a spin -a and one or two gcc builds each. */
 const PARALLEL = 2;
+/** Random models (test/support/random-model.ts) checked by both, from a fixed seed. */
+const RANDOM_MODELS = 20;
+const RANDOM_SEED = 8;
 
 function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
   let running = 0;
@@ -61,14 +67,14 @@ if (skip) {
   const slot = limiter(PARALLEL);
   const started = Date.now();
 
-  const agree = async (title: string, side: () => InterleaveSide) => {
+  const agree = async (title: string, side: () => InterleaveSide, detail = '') => {
     const { il, sp } = await slot(async () => {
       const il = side();
       return { il, sp: await runSpin(toPromela(il.cm)) };
     });
     rows.push({ title, il, sp });
     const problems = disagreements(il, sp);
-    if (problems.length > 0) console.log(disagreementReport(title, il, sp, problems));
+    if (problems.length > 0) console.log(`${disagreementReport(title, il, sp, problems)}${detail}`);
     expect(problems).toEqual([]);
   };
 
@@ -83,8 +89,21 @@ if (skip) {
     for (const t of toyConfigs) it.concurrent(t.title, () => agree(t.title, t.build), 600_000);
   });
 
+  const randomSpecs = fc.sample(randomModelSpec, { numRuns: RANDOM_MODELS, seed: RANDOM_SEED });
+  const randomTitle = (k: number) => `random model ${k} (seed ${RANDOM_SEED})`;
+  describe('interleave agrees with SPIN on random models', () => {
+    randomSpecs.forEach((spec, k) => {
+      it.concurrent(randomTitle(k), () => agree(
+        randomTitle(k),
+        () => checkCompiled(compileModel(buildRandomModel(spec, `random-${k}`))),
+        `\nspec (buildRandomModel in test/support/random-model.ts): ${JSON.stringify(spec)}`,
+      ), 600_000);
+    });
+  });
+
   afterAll(() => {
-    const order = new Map([...spinConfigs.map(configTitle), ...toyConfigs.map((t) => t.title)].map((t, i) => [t, i]));
+    const titles = [...spinConfigs.map(configTitle), ...toyConfigs.map((t) => t.title), ...randomSpecs.map((_, k) => randomTitle(k))];
+    const order = new Map(titles.map((t, i) => [t, i]));
     rows.sort((a, b) => order.get(a.title)! - order.get(b.title)!);
     const table = [['config', 'interleave states', 'reachable', 'SPIN states', 'interleave', 'SPIN', 'cx il', 'cx SPIN', 'SPIN time']];
     for (const { title, il, sp } of rows) {
