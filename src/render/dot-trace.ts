@@ -9,10 +9,14 @@
  * lane ends in its final state.
  *
  * Layout: header nodes share the top rank and are chained left to right by
- * invisible flat edges (which fixes the lane order); an invisible chain
- * through the steps in trace order puts step k on its own row.
+ * invisible flat edges, which fixes the lane order; each lifeline edge's
+ * `minlen` is its distance in steps, which puts step k on row k. Lanes are
+ * drawn as lifelines, not Graphviz clusters: dot does not keep clusters in
+ * the order of flat edges between them (it swapped writer#1 and writer#3 of
+ * a three-writer trace), while plain nodes keep it. Each lane's nodes share
+ * a `group` and its lifeline edges are heavy, so the lane stays a column.
  */
-import { Digraph, Edge, Node, Subgraph, toDot, type EdgeAttributesObject } from 'ts-graphviz';
+import { Digraph, Edge, Node, Subgraph, toDot } from 'ts-graphviz';
 import type { Counterexample } from '../explain/counterexample.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { COLORS, FONT, html, paddedLabel, wrap } from './dot-style.js';
@@ -25,8 +29,6 @@ const HANDOFF = {
   job: { color: '#1f4e79', style: 'dashed' },
   wake: { color: '#2e6b30', style: 'bold' },
 } as const;
-
-const invisible: EdgeAttributesObject = { style: 'invis', weight: 0 };
 
 export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): string {
   const title = options.title ? `${options.title}: ` : '';
@@ -46,18 +48,19 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   g.attributes.edge.apply({ fontname: FONT, fontsize: 9, arrowsize: 0.7 });
 
   const lanes = cx.processes;
-  const headers = lanes.map((p, k) => new Node(`lane:${k}`, {
-    label: `<<b>${html(p.process)}</b>>`,
-    shape: 'plaintext',
-    style: 'solid',
-    fontsize: 12,
-    class: 'lane-header',
-  }));
-  const clusters = lanes.map((p, k) => {
-    const c = new Subgraph(`cluster_lane_${k}`, { label: '', style: 'rounded,dashed', color: '#b0b0b0', class: `lane ${p.state}` });
-    c.addNode(headers[k]);
-    g.addSubgraph(c);
-    return c;
+  const headers = lanes.map((p, k) => {
+    const node = new Node(`lane:${k}`, {
+      label: `<<b>${html(p.process)}</b>>`,
+      shape: 'box',
+      style: 'rounded,filled',
+      fillcolor: COLORS.doneFill,
+      color: '#9a9a9a',
+      fontsize: 12,
+      class: `lane-header lane-${k}`,
+      group: `lane${k}`,
+    });
+    g.addNode(node);
+    return node;
   });
   const top = new Subgraph({ rank: 'same' });
   headers.forEach((h) => top.addNode(h));
@@ -80,11 +83,12 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
     if (t.changes.length > 0) lines.push(`<font point-size="8">${html(t.changes.join(', '))}</font>`);
     const node = new Node(`step:${t.index}`, {
       label: `<${lines.join('<br/>')}>`,
-      class: `step ${t.outcome}${stuckHere ? ' final-blocked' : ''}`,
+      class: `step ${t.outcome} lane-${k}${stuckHere ? ' final-blocked' : ''}`,
+      group: `lane${k}`,
       tooltip: `${t.process}: ${t.action} (${formatSourceShort(t.source)})`,
       ...(stuckHere ? { style: 'rounded,filled,bold', fillcolor: COLORS.blockedFill, color: COLORS.blockedLine, penwidth: 2 } : {}),
     });
-    clusters[k].addNode(node);
+    g.addNode(node);
     return { row: t, node, lane: k };
   });
 
@@ -101,28 +105,28 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
       style: p.state === 'blocked' ? 'rounded,filled,bold' : 'solid',
       fontsize: 9,
       ...(p.state === 'blocked' ? { fillcolor: COLORS.blockedFill, color: COLORS.blockedLine, penwidth: 2 } : { fontcolor: COLORS.muted }),
-      class: `lane-end ${p.state}`,
+      class: `lane-end ${p.state} lane-${k}`,
+      group: `lane${k}`,
     });
-    clusters[k].addNode(node);
+    g.addNode(node);
     return node;
   });
-  const bottom = new Subgraph({ rank: 'same' });
-  ends.forEach((e) => bottom.addNode(e));
-  g.addSubgraph(bottom);
-
-  // Rows: one step per rank, in trace order.
-  for (let i = 0; i < steps.length; i++) {
-    const prev = i === 0 ? headers[0] : steps[i - 1].node;
-    g.addEdge(new Edge([prev, steps[i].node], invisible));
-  }
-  if (steps.length > 0) g.addEdge(new Edge([steps[steps.length - 1].node, ends[0]], invisible));
-
-  // Program order within each lane, and into the lane's end.
+  // Program order within each lane, and into the lane's end. `minlen` is the
+  // distance in trace steps, so step k lands on row k (headers are row 0, the
+  // ends row n + 1) without any edge between lanes; same `group` and a heavy
+  // weight keep each lifeline straight, each lane a column.
+  const last = cx.trace.length + 1;
   lanes.forEach((_, k) => {
-    const mine = steps.filter((s) => s.lane === k).map((s) => s.node);
-    const chain = [headers[k], ...mine, ends[k]];
+    const mine = steps.filter((s) => s.lane === k);
+    const chain = [{ node: headers[k], row: 0 }, ...mine.map((s) => ({ node: s.node, row: s.row.index })), { node: ends[k], row: last }];
     for (let i = 1; i < chain.length; i++) {
-      g.addEdge(new Edge([chain[i - 1], chain[i]], { color: '#9a9a9a', arrowsize: 0.5, class: 'program-order' }));
+      g.addEdge(new Edge([chain[i - 1].node, chain[i].node], {
+        color: '#9a9a9a',
+        arrowsize: 0.5,
+        weight: 100,
+        minlen: chain[i].row - chain[i - 1].row,
+        class: 'program-order',
+      }));
     }
   });
 
@@ -138,6 +142,8 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
       fontcolor: look.color,
       style: look.style,
       penwidth: 1.6,
+      // Causality never decides rows or lane order, only arrows between them.
+      constraint: false,
       class: `handoff ${h.kind}`,
     }));
   }

@@ -3,24 +3,49 @@ import { explainDiscovery } from '../../src/explain/counterexample.js';
 import { replayPath } from '../../src/explain/path.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { traceToDot } from '../../src/render/dot-trace.js';
-import { exploreCase, LOST_WAKEUP, SEMAPHORE_DEADLOCK } from '../explain/acceptance-cases.js';
+import { explore, exploreCase, LOST_WAKEUP, SEMAPHORE_DEADLOCK } from '../explain/acceptance-cases.js';
 import { handOver, stepIds } from '../explain/small-models.js';
-import { hasClass, parseDot } from './parse-dot.js';
+import { hasClass, parseDot, posOf } from './parse-dot.js';
 
 describe('traceToDot', () => {
-  it('puts one lane per process, in pid order, each with its own steps in trace order', async () => {
+  it('puts one lane per process, in pid order, each a lifeline through its own steps in trace order', async () => {
     const cx = exploreCase(SEMAPHORE_DEADLOCK).report.counterexample!;
     const g = await parseDot(traceToDot(cx));
-    const lanes = g.clusters.filter((c) => c.name.startsWith('cluster_lane_'));
-    expect(lanes.map((c) => g.nodes.get(c.nodes.find((n) => n.startsWith('lane:'))!)!.label))
-      .toEqual(cx.processes.map((p) => `<b>${p.process}</b>`));
+    const headers = [...g.nodes.keys()].filter((n) => n.startsWith('lane:'));
+    expect(headers.map((h) => g.nodes.get(h)!.label)).toEqual(cx.processes.map((p) => `<b>${p.process}</b>`));
     // Lane order is pinned by flat edges between the headers, left to right.
     const headerChain = g.edges.filter((e) => e.tail.startsWith('lane:') && e.head.startsWith('lane:')).map((e) => [e.tail, e.head]);
-    expect(headerChain).toEqual(lanes.slice(1).map((_, k) => [`lane:${k}`, `lane:${k + 1}`]));
+    expect(headerChain).toEqual(headers.slice(1).map((_, k) => [`lane:${k}`, `lane:${k + 1}`]));
+    const next = new Map(g.edges.filter((e) => hasClass(e.attrs, 'program-order')).map((e) => [e.tail, e.head]));
     cx.processes.forEach((p, k) => {
-      const mine = cx.trace.filter((t) => t.process === p.process).map((t) => `step:${t.index}`);
-      expect(lanes[k].nodes.filter((n) => n.startsWith('step:'))).toEqual(mine);
+      const lifeline: string[] = [];
+      for (let at = next.get(`lane:${k}`); at !== undefined && at !== `end:${k}`; at = next.get(at)) lifeline.push(at);
+      expect(lifeline).toEqual(cx.trace.filter((t) => t.process === p.process).map((t) => `step:${t.index}`));
     });
+  });
+
+  it('lays the lanes out left to right in pid order, every step under its own lane and one step per row', async () => {
+    const cases = [
+      exploreCase(SEMAPHORE_DEADLOCK),
+      exploreCase(LOST_WAKEUP),
+      explore('dm-snapshot/unthrottled', { writers: 3, ctrs: 1, 'max-inflight': 2 }),
+      explore('dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2 }),
+    ];
+    for (const { report } of cases) {
+      const cx = report.counterexample!;
+      const g = await parseDot(traceToDot(cx), { laidOut: true });
+      const xs = cx.processes.map((_, k) => posOf(g.nodes.get(`lane:${k}`)!).x);
+      expect(xs).toEqual([...xs].sort((a, b) => a - b));
+      const lane = new Map(cx.processes.map((p, k) => [p.process, k]));
+      let lastY = Number.POSITIVE_INFINITY;
+      for (const t of cx.trace) {
+        const { x, y } = posOf(g.nodes.get(`step:${t.index}`)!);
+        const nearest = xs.reduce((best, hx, k) => (Math.abs(hx - x) < Math.abs(xs[best] - x) ? k : best), 0);
+        expect(nearest, `step ${t.index} (${t.process})`).toBe(lane.get(t.process));
+        expect(y).toBeLessThan(lastY);
+        lastY = y;
+      }
+    }
   });
 
   it('labels each step with its kernel function and dm-snap.c line', async () => {
@@ -50,7 +75,7 @@ describe('traceToDot', () => {
     const cx = exploreCase(LOST_WAKEUP).report.counterexample!;
     const g = await parseDot(traceToDot(cx));
     const ends = cx.processes.map((_, k) => g.nodes.get(`end:${k}`)!);
-    expect(ends.map((a) => a.class)).toEqual(['lane-end done', 'lane-end blocked', 'lane-end idle']);
+    expect(ends.map((a) => ['done', 'blocked', 'idle'].find((c) => hasClass(a, c)))).toEqual(['done', 'blocked', 'idle']);
     expect(ends[1].label).toContain('BLOCKED forever');
   });
 

@@ -27,9 +27,13 @@ interface JsonObject {
 const stringAttrs = (o: Record<string, unknown>): Attrs =>
   Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v === 'string' && !k.startsWith('_'))) as Attrs;
 
-export async function parseDot(dot: string): Promise<ParsedDot> {
+/**
+ * `laidOut` runs the dot layout too (Graphviz's `json` output), so nodes
+ * carry `pos` (`x,y` in points, y growing upwards).
+ */
+export async function parseDot(dot: string, options: { laidOut?: boolean } = {}): Promise<ParsedDot> {
   const graphviz = await Graphviz.load();
-  const json = JSON.parse(graphviz.layout(dot, 'dot_json')) as {
+  const json = JSON.parse(graphviz.layout(dot, options.laidOut ? 'json' : 'dot_json')) as {
     name: string;
     _subgraph_cnt?: number;
     objects?: JsonObject[];
@@ -50,6 +54,12 @@ export async function parseDot(dot: string): Promise<ParsedDot> {
       .filter((o) => o.name.startsWith('cluster'))
       .map((o) => ({ name: o.name, attrs: stringAttrs(o), nodes: (o.nodes ?? []).map(nameOf) })),
   };
+}
+
+/** A laid-out node's position. */
+export function posOf(attrs: Attrs): { x: number; y: number } {
+  const [x, y] = (attrs.pos ?? '').split(',').map(Number);
+  return { x, y };
 }
 
 /** Whether a Graphviz `class` attribute lists `name`. */
