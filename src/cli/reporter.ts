@@ -95,7 +95,10 @@ export async function inkReporter(
       store.end(final);
       await ui.close();
     },
-    dispose: () => ui.close(),
+    async dispose() {
+      store.stop();
+      await ui.close();
+    },
   };
 }
 

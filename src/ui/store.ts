@@ -62,6 +62,11 @@ export class UiStore {
     this.set({ ...this.state, items: [...this.state.items, item], current: undefined });
   }
 
+  /** Ends without a report (the command failed): the live line goes away. */
+  stop(): void {
+    if (!this.state.ended) this.set({ ...this.state, current: undefined, ended: true });
+  }
+
   end(final: FinalReport): void {
     const item: StaticItem = { kind: 'final', key: `final-${this.state.items.length}`, final };
     this.set({ items: [...this.state.items, item], current: undefined, ended: true });

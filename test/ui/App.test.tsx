@@ -10,6 +10,15 @@ import { plainFrame, plainText } from './frame.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls until `ok()` holds (repaints are timer-driven, so a loaded machine may take longer). */
+async function waitFor(ok: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
 function event(states: number, elapsedMs: number): ProgressEvent {
   return { states, transitions: states * 3, depth: 7, frontier: 100, elapsedMs, memoryBytes: 4096 };
 }
@@ -23,7 +32,7 @@ describe('App', () => {
     const entries: RunEntry[] = params.map((p) => ({ report: checkModel('dm-snapshot/semaphore', p) }));
 
     store.start(runs[0]);
-    await sleep(5);
+    await waitFor(() => plainFrame(lastFrame()).includes('exploring'), 'the live line');
     expect(plainFrame(lastFrame())).toContain('exploring [1/2] dm-snapshot/semaphore writers=2 ctrs=1');
     expect(plainFrame(lastFrame())).toContain('starting');
 
@@ -31,8 +40,7 @@ describe('App', () => {
     const before = frames.length;
     for (let i = 1; i <= 5000; i++) store.progress({ ...event(i * 100, i), run: 1 });
     expect(frames.length).toBe(before);
-    await sleep(80);
-    expect(plainFrame(lastFrame())).toContain(`states ${formatCount(500_000)}`);
+    await waitFor(() => plainFrame(lastFrame()).includes(`states ${formatCount(500_000)}`), 'the sampled progress');
     expect(frames.length - before).toBeLessThan(20);
 
     store.finish(runs[0], entries[0]);
@@ -40,7 +48,7 @@ describe('App', () => {
     store.finish(runs[1], entries[1]);
     const final: FinalReport = { kind: 'runs', heading: 'test job', entries, total: 2, complete: true };
     store.end(final);
-    await sleep(30);
+    await waitFor(() => !plainFrame(lastFrame()).includes('exploring'), 'the live line to go');
     const frame = plainFrame(lastFrame());
     for (const [i, e] of entries.entries()) {
       const row = finishedLine(runs[i], e.report);
@@ -49,6 +57,17 @@ describe('App', () => {
     }
     expect(frame).toContain(plainText(finalReportToText(final)));
     expect(frame).not.toContain('exploring');
+    unmount();
+  });
+
+  it('takes the live line away when the command stops without a report', async () => {
+    const store = new UiStore();
+    const { lastFrame, unmount } = render(<App store={store} sampleMs={10} />);
+    store.start({ model: 'dm-snapshot/semaphore', params: { writers: 2 }, index: 1, total: 1 });
+    store.progress({ ...event(1234, 50), run: 1 });
+    await waitFor(() => plainFrame(lastFrame()).includes(`states ${formatCount(1234)}`), 'the sampled progress');
+    store.stop();
+    await waitFor(() => plainFrame(lastFrame()) === '', 'an empty screen');
     unmount();
   });
 });
