@@ -950,7 +950,9 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
     out.push('active proctype at_end() {');
     out.push('end_watch:');
     out.push('  do');
-    out.push(`  :: atomic { timeout && ALL_AT_VALID_END -> ${atEnd.map((p) => `assert(${text(p.expr, globalScope)})`).join('; ')} }  ${comment(atEnd.map((p) => `at end: ${p.name}`).join('; '))}`);
+    out.push('  :: atomic { timeout && ALL_AT_VALID_END ->');
+    atEnd.forEach((p, i) => out.push(`       assert(${text(p.expr, globalScope)})${i < atEnd.length - 1 ? ';' : ''}  ${comment(`at end: ${p.name}`)}`));
+    out.push('     }');
     out.push('  od');
     out.push('}');
     out.push('');

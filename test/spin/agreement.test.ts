@@ -68,12 +68,13 @@ if (skip) {
   const started = Date.now();
 
   const agree = async (title: string, side: () => InterleaveSide, detail = '') => {
-    const { il, sp } = await slot(async () => {
+    const { il, sp, pml } = await slot(async () => {
       const il = side();
-      return { il, sp: await runSpin(toPromela(il.cm)) };
+      const pml = toPromela(il.cm);
+      return { il, pml, sp: await runSpin(pml) };
     });
     rows.push({ title, il, sp });
-    const problems = disagreements(il, sp);
+    const problems = disagreements(il, sp, pml);
     if (problems.length > 0) console.log(`${disagreementReport(title, il, sp, problems)}${detail}`);
     expect(problems).toEqual([]);
   };

@@ -47,10 +47,29 @@ export function sideBySide(leftTitle: string, left: readonly string[], rightTitl
   return rows.join('\n');
 }
 
+const normalize = (expr: string) => expr.replace(/[\s()]/g, '');
+
+/**
+ * The property whose assertion SPIN reports as violated, by matching its
+ * message against the export's `assert(...)  /* always: name *\/` lines;
+ * `assertion` for any other assertion (a model's run-time check).
+ */
+export function violatedProperty(message: string | undefined, pml: string): string | undefined {
+  const m = message === undefined ? undefined : /assertion violated (.*?)(?: \(at depth \d+\))?$/.exec(message);
+  if (!m) return undefined;
+  for (const line of pml.matchAll(/assert\((.*)\);? +\/\* (?:always|at end): (.*) \*\//g)) {
+    if (normalize(line[1]) === normalize(m[1])) return line[2];
+  }
+  return 'assertion';
+}
+
 /** Every way the two disagree; empty when they agree. */
-export function disagreements(il: InterleaveSide, sp: SpinOutcome): string[] {
+export function disagreements(il: InterleaveSide, sp: SpinOutcome, pml?: string): string[] {
   const out: string[] = [];
   if (il.verdict !== sp.verdict) out.push(`verdict: interleave ${il.verdict}, SPIN ${sp.verdict} (${sp.firstError ?? 'no error'})`);
+  else if (il.verdict === 'invariant' && pml !== undefined && violatedProperty(sp.firstError, pml) !== il.property) {
+    out.push(`violated property: interleave "${il.property}", SPIN "${violatedProperty(sp.firstError, pml)}" (${sp.firstError})`);
+  }
   if (il.verdict === 'ok' && il.states !== sp.dfs.stored) out.push(`states: interleave ${il.states}, SPIN ${sp.dfs.stored}`);
   // After a run-time error interleave expands nothing more from that state, while SPIN's
   // -c0 search carries on past the failed assertion; and the initial_state process of a
