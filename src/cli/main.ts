@@ -9,6 +9,8 @@ import { exportCommand } from './commands/export.js';
 import { listCommand } from './commands/list.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep.js';
+import { replayCommand, REPLAY_USAGE } from './commands/replay.js';
+import { simulateCommand, SIMULATE_USAGE } from './commands/simulate.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -19,6 +21,8 @@ const commands: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
   sweep: { run: sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
   export: { run: exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
+  simulate: { run: simulateCommand, summary: 'random schedules from a seed: how many runs hit a violation, and the first' },
+  replay: { run: replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
   list: { run: listCommand, summary: 'list the registered models and their parameters' },
 };
 
@@ -33,7 +37,7 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
   interleave run`;
 
-export { CHECK_USAGE, RUN_USAGE, SWEEP_USAGE };
+export { CHECK_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const [name, ...rest] = argv;
