@@ -30,6 +30,10 @@ export interface Counterexample {
   readonly analysis: WaitForAnalysis;
   /** Jobs submitted -> taken and locks or wake-ups handed over -> woken, along the trace. */
   readonly handOffs: readonly HandOff[];
+  /** Context switches in the trace (consecutive steps by different processes). */
+  readonly switches?: number;
+  /** Context switches in the schedule BFS first found, before choosing the fewest. */
+  readonly bfsSwitches?: number;
 }
 
 export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexample {

@@ -7,6 +7,7 @@ import type { CheckResult } from '../explore/result.js';
 import type { Model } from '../model/types.js';
 import { explainDiscovery, type Counterexample } from './counterexample.js';
 import { unreachedSteps, type UnreachedStep } from './coverage.js';
+import { fewestSwitches } from './fewest-switches.js';
 
 export interface CheckReport {
   readonly result: CheckResult;
@@ -19,11 +20,18 @@ export interface CheckReport {
   readonly model?: Model;
 }
 
-export function buildReport(cm: CompiledModel, result: CheckResult): CheckReport {
+/**
+ * The counterexample shown is a shortest one with the fewest context switches
+ * (see fewest-switches.ts); the report's result carries that schedule too, so
+ * every view of it (trace, diagrams, JSON) shows the same one.
+ */
+export function buildReport(cm: CompiledModel, found: CheckResult): CheckReport {
+  const better = found.discovery ? fewestSwitches(cm, found.discovery.path) : undefined;
+  const result: CheckResult = found.discovery && better ? { ...found, discovery: { ...found.discovery, path: better.path } } : found;
   return {
     result,
     properties: ['no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`)],
-    ...(result.discovery ? { counterexample: explainDiscovery(cm, result.discovery) } : {}),
+    ...(result.discovery && better ? { counterexample: { ...explainDiscovery(cm, result.discovery), switches: better.switches, bfsSwitches: better.bfsSwitches } } : {}),
     unreached: unreachedSteps(cm, result.covered),
     model: cm.model,
     statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,

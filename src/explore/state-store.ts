@@ -79,6 +79,18 @@ export class StateStore {
     return id;
   }
 
+  /** The id of packed state `p`, or -1 if it is not stored. */
+  find(p: Int32Array): number {
+    const words = this.words;
+    const h = hashInts(p, 0, words);
+    const tag = (h >>> 28) << ID_BITS;
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = this.table[slot];
+      if (entry === 0) return -1;
+      if ((entry & ~ID_MASK) === tag && this.equals((entry & ID_MASK) - 1, p)) return (entry & ID_MASK) - 1;
+    }
+  }
+
   /** Copies packed state `id` into `into` at `at`. */
   read(id: number, into: Int32Array, at = 0): void {
     const words = this.words;

@@ -33,6 +33,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
       ? {
           property: cx.property,
           message: cx.message,
+          switches: cx.switches ?? null,
           trace: cx.trace.map((t) => ({
             process: t.process,
             action: t.action,

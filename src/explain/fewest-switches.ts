@@ -1,0 +1,139 @@
+/**
+ * Among all shortest schedules that reach a counterexample's final state,
+ * one with the fewest context switches (consecutive steps by different
+ * processes). BFS finds a shortest schedule, but the one it finds follows
+ * process order and can hop between tasks needlessly; a reader follows a
+ * trace far more easily when each task runs as long as it can.
+ *
+ * Method: rebuild the BFS layers up to the target's depth, keep only the
+ * states that lie on some shortest path to the target (a backward pass over
+ * the layers), then a dynamic program over (state, last process) on that
+ * DAG. Ties go to the smaller step ids, so the answer is deterministic.
+ * Bounded by `maxStates`: past it, the BFS schedule is kept.
+ */
+import type { CompiledModel } from '../explore/compile.js';
+import { StateStore } from '../explore/state-store.js';
+import { replayPath } from './path.js';
+
+export interface SwitchesResult {
+  readonly path: readonly number[];
+  readonly switches: number;
+  /** Switches in the schedule BFS found, for comparison. */
+  readonly bfsSwitches: number;
+}
+
+export function countSwitches(cm: CompiledModel, path: readonly number[]): number {
+  let n = 0;
+  for (let i = 1; i < path.length; i++) if (cm.steps[path[i]].pid !== cm.steps[path[i - 1]].pid) n++;
+  return n;
+}
+
+export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxStates = 500_000): SwitchesResult {
+  const bfsSwitches = countSwitches(cm, path);
+  const keep: SwitchesResult = { path, switches: bfsSwitches, bfsSwitches };
+  const d = path.length;
+  if (d < 3 || bfsSwitches === 0) return keep;
+  const { pack, unpack, words } = cm.packer;
+  const target = replayPath(cm, path)[d];
+
+  // Forward: layers 0..d-1, each its own store (ids are positions in the layer).
+  const layers: StateStore[] = [];
+  const first = new StateStore(words);
+  const packed = new Int32Array(words);
+  pack(cm.initialState(), packed, 0);
+  first.insert(packed);
+  layers.push(first);
+  const seen = new StateStore(words);
+  seen.insert(packed);
+  const cur = new Int32Array(cm.slotCount);
+  const out = new Int32Array(cm.slotCount);
+  let total = 1;
+  for (let i = 0; i < d - 1; i++) {
+    const next = new StateStore(words);
+    const layer = layers[i];
+    for (let id = 0; id < layer.count; id++) {
+      layer.read(id, packed);
+      unpack(packed, 0, cur);
+      cm.successors(cur, out, () => {
+        pack(out, packed, 0);
+        if (seen.insert(packed) >= 0) {
+          next.insert(packed);
+          total++;
+        }
+      });
+      if (total > maxStates) return keep;
+    }
+    layers.push(next);
+  }
+
+  // Backward: which states of each layer lie on a shortest path to the target,
+  // and their edges (step id, index of the successor in the next layer's set).
+  const onPath: StateStore[] = new Array(d + 1);
+  onPath[d] = new StateStore(words);
+  pack(target, packed, 0);
+  onPath[d].insert(packed);
+  const edges: Array<Array<Array<[number, number]>>> = new Array(d);
+  for (let i = d - 1; i >= 0; i--) {
+    const mine = new StateStore(words);
+    const myEdges: Array<Array<[number, number]>> = [];
+    const layer = layers[i];
+    const succPacked = new Int32Array(words);
+    for (let id = 0; id < layer.count; id++) {
+      layer.read(id, packed);
+      unpack(packed, 0, cur);
+      const found: Array<[number, number]> = [];
+      cm.successors(cur, out, (stepId) => {
+        pack(out, succPacked, 0);
+        const j = onPath[i + 1].find(succPacked);
+        if (j >= 0) found.push([stepId, j]);
+      });
+      if (found.length > 0) {
+        mine.insert(packed);
+        myEdges.push(found);
+      }
+    }
+    onPath[i] = mine;
+    edges[i] = myEdges;
+  }
+  if (onPath[0].count !== 1) return keep;
+
+  // Forward DP over (node, last pid): fewest switches, then smallest step ids.
+  const P = cm.layout.processes.length;
+  type Cell = { cost: number; prevNode: number; prevPid: number; step: number };
+  let cells: Array<Array<Cell | undefined>> = [[...Array(P + 1)].map((_, pid) => (pid === P ? { cost: 0, prevNode: -1, prevPid: -1, step: -1 } : undefined))];
+  const history: Array<Array<Array<Cell | undefined>>> = [cells];
+  for (let i = 0; i < d; i++) {
+    const next: Array<Array<Cell | undefined>> = Array.from({ length: onPath[i + 1].count }, () => new Array(P + 1).fill(undefined));
+    cells.forEach((byPid, node) => {
+      byPid.forEach((cell, last) => {
+        if (!cell) return;
+        for (const [step, j] of edges[i][node]) {
+          const pid = cm.steps[step].pid;
+          const cost = cell.cost + (last !== P && last !== pid ? 1 : 0);
+          const have = next[j][pid];
+          if (!have || cost < have.cost) next[j][pid] = { cost, prevNode: node, prevPid: last, step };
+        }
+      });
+    });
+    cells = next;
+    history.push(cells);
+  }
+  let bestPid = -1;
+  for (let pid = 0; pid < P; pid++) {
+    const c = cells[0][pid];
+    if (c && (bestPid < 0 || c.cost < cells[0][bestPid]!.cost)) bestPid = pid;
+  }
+  if (bestPid < 0) return keep;
+  const steps: number[] = [];
+  let node = 0;
+  let pid = bestPid;
+  for (let i = d; i > 0; i--) {
+    const c = history[i][node][pid]!;
+    steps.push(c.step);
+    node = c.prevNode;
+    pid = c.prevPid;
+  }
+  steps.reverse();
+  const switches = cells[0][bestPid]!.cost;
+  return switches < bfsSwitches ? { path: steps, switches, bfsSwitches } : keep;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../models/index.js';
+import { countSwitches, fewestSwitches } from '../../src/explain/fewest-switches.js';
+import { replayPath } from '../../src/explain/path.js';
+import { buildReport } from '../../src/explain/report.js';
+import { check } from '../../src/explore/check.js';
+import { compileModel } from '../../src/explore/compile.js';
+import { instantiate } from '../../src/model/definition.js';
+
+const compile = (name: string, params: Record<string, string | number>) =>
+  compileModel(instantiate(registry.find((d) => d.name === name)!, params));
+
+describe('fewestSwitches', () => {
+  it('reorders the semaphore deadlock as the commit message tells it: writers, then snapshot_ctr, then kcopyd', () => {
+    const cm = compile('dm-snapshot/semaphore', { writers: 2, 'cow-threshold': 1, ctrs: 1 });
+    const r = check(cm).run();
+    const better = fewestSwitches(cm, r.discovery!.path);
+    expect(better.bfsSwitches).toBe(4);
+    expect(better.switches).toBe(3);
+    expect(better.path).toHaveLength(r.discovery!.path.length);
+    // Same final state, so the same deadlock.
+    expect([...replayPath(cm, better.path).at(-1)!]).toEqual([...r.discovery!.state]);
+    expect(better.path.map((s) => cm.processName(cm.steps[s].pid))).toEqual([
+      'writer#1', 'writer#1', 'writer#1', 'writer#1', 'writer#2', 'writer#2', 'snapshot_ctr', 'kcopyd', 'kcopyd',
+    ]);
+  });
+
+  it('never returns more switches than BFS found, nor a longer schedule, across designs', () => {
+    for (const [name, params] of [
+      ['dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2 }],
+      ['dm-snapshot/in-progress', { writers: 2, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }],
+      ['dm-snapshot/in-progress', { writers: 3, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' }],
+      ['dm-snapshot/unthrottled', { writers: 3, ctrs: 1, 'max-inflight': 2 }],
+    ] as const) {
+      const cm = compile(name, params);
+      const r = check(cm).run();
+      const better = fewestSwitches(cm, r.discovery!.path);
+      expect(better.path).toHaveLength(r.discovery!.path.length);
+      expect(better.switches).toBe(countSwitches(cm, better.path));
+      expect(better.switches).toBeLessThanOrEqual(better.bfsSwitches);
+      expect([...replayPath(cm, better.path).at(-1)!]).toEqual([...r.discovery!.state]);
+    }
+  });
+
+  it('is what reports show, with both numbers', () => {
+    const cm = compile('dm-snapshot/semaphore', { writers: 2, 'cow-threshold': 1, ctrs: 1 });
+    const report = buildReport(cm, check(cm).run());
+    expect(report.counterexample).toMatchObject({ switches: 3, bfsSwitches: 4 });
+    expect(report.result.discovery!.path).toEqual(report.counterexample!.trace.map((t) => cm.steps.find((s) => cm.processName(s.pid) === t.process && s.step.name === t.step)!.id));
+  });
+});
