@@ -7,7 +7,7 @@
  */
 import { Digraph, Edge, Node, toDot, type NodeAttributesObject } from 'ts-graphviz';
 import type { StateGraph, StateGraphNode } from '../explain/state-graph.js';
-import { COLORS, FONT, html, paddedLabel, PEN, wrap } from './dot-style.js';
+import { COLORS, FONT, html, legend, paddedLabel, PEN, wrap } from './dot-style.js';
 
 export interface StateGraphDotOptions {
   readonly title?: string;
@@ -41,7 +41,7 @@ export function stateGraphToDot(sg: CompleteStateGraph, options: StateGraphDotOp
   const facts = `${sg.nodes.length} states, ${sg.edges.length} steps; ${deadlocks} deadlock state${deadlocks === 1 ? '' : 's'}` +
     `${violations > 0 ? `, ${violations} violating` : ''}${sg.pathLength > 0 ? `; thick red: the ${sg.pathLength}-step counterexample` : ''}`;
   const g = new Digraph('states', {
-    label: `<${heading.map((l) => `<b>${html(l)}</b><br/>`).join('')}${html(facts)}<br/><font point-size="9" color="${COLORS.muted}">${html('state 0 is the initial state · red octagon: deadlock · orange: violates a property · grey double circle: every process done · hover a state for its contents')}</font>>`,
+    label: `<${heading.map((l) => `<b>${html(l)}</b><br/>`).join('')}${html(facts)}<br/>${legend('state 0 is the initial state · red octagon: deadlock · orange: violates a property · grey double circle: every process done · hover a state for its contents', COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,

@@ -45,17 +45,27 @@ export function htmlLines(text: string, width: number): string {
 }
 
 /**
- * An edge label as a padded HTML table: the padding absorbs the difference
- * between Graphviz's font metrics and a wider fallback font (DejaVu Sans is
- * about 15% wider than Helvetica), so the text does not run into its own
+ * An edge label as a padded HTML table, so the text keeps clear of its own
  * edge. `background` fills the cell, for labels that other edges cross.
  */
 export function paddedLabel(lines: readonly string[], options: { readonly padding?: number; readonly background?: string } = {}): string {
   const bg = options.background ? ` bgcolor="${options.background}"` : '';
-  return `<<table border="0" cellborder="0" cellpadding="${options.padding ?? 7}" cellspacing="0"${bg}><tr><td>${lines.map(html).join('<br/>')}</td></tr></table>>`;
+  return `<<table border="0" cellborder="0" cellpadding="${options.padding ?? 4}" cellspacing="0"${bg}><tr><td>${lines.map(html).join('<br/>')}</td></tr></table>>`;
 }
 
-export const FONT = 'Helvetica';
+/** A small grey key under a title, wrapped so a narrow graph does not cut it off. */
+export function legend(text: string, muted: string): string {
+  return wrapAt(text, 72, ' · ').map((l) => `<font point-size="9" color="${muted}">${html(l)}</font>`).join('<br/>');
+}
+
+/**
+ * Graphviz sizes every box from its own estimate of the text width. DejaVu
+ * Sans is the widest common sans (about 15% wider than Helvetica, the font a
+ * Linux viewer often substitutes), and the wasm Graphviz has its metrics: laid
+ * out for it, text fits wherever it is shown; a narrower fallback (Verdana,
+ * Helvetica, Arial; see `dotToSvg`) only leaves a little more room.
+ */
+export const FONT = 'DejaVu Sans';
 
 export const COLORS = {
   /** The cycle, hand-offs that matter: strong red, drawn thick. */

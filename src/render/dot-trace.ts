@@ -19,7 +19,7 @@
 import { Digraph, Edge, Node, Subgraph, toDot } from 'ts-graphviz';
 import type { Counterexample } from '../explain/counterexample.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { COLORS, FONT, html, paddedLabel, wrap } from './dot-style.js';
+import { COLORS, FONT, html, legend, paddedLabel, wrap } from './dot-style.js';
 
 export interface TraceDotOptions {
   readonly title?: string;
@@ -33,7 +33,7 @@ const HANDOFF = {
 export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): string {
   const title = options.title ? `${options.title}: ` : '';
   const g = new Digraph('trace', {
-    label: `<${wrap(`${title}${cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`} (${cx.trace.length} steps)`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/><font point-size="9" color="${COLORS.muted}">${html('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good')}</font>>`,
+    label: `<${wrap(`${title}${cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`} (${cx.trace.length} steps)`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
@@ -44,7 +44,7 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
     pad: 0.3,
     class: 'trace',
   });
-  g.attributes.node.apply({ fontname: FONT, fontsize: 10, shape: 'box', style: 'rounded', margin: '0.4,0.08' });
+  g.attributes.node.apply({ fontname: FONT, fontsize: 10, shape: 'box', style: 'rounded', margin: '0.2,0.06' });
   g.attributes.edge.apply({ fontname: FONT, fontsize: 9, arrowsize: 0.7 });
 
   const lanes = cx.processes;

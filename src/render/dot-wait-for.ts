@@ -11,7 +11,7 @@ import { Digraph, Edge, Node, toDot, type EdgeAttributesObject, type NodeAttribu
 import type { WaitForAnalysis } from '../explain/cycle.js';
 import type { WaitForEdge, WaitForGraph, WaitForNode } from '../explain/wait-for.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { COLORS, FONT, html, htmlLines, paddedLabel, PEN, wrap, wrapAt } from './dot-style.js';
+import { COLORS, FONT, html, htmlLines, legend, paddedLabel, PEN, wrap, wrapAt } from './dot-style.js';
 
 export interface WaitForDotOptions {
   /** First line of the title, e.g. the model and its parameters. */
@@ -109,7 +109,7 @@ export function waitForToDot(graph: WaitForGraph, analysis: WaitForAnalysis, opt
       : html(analysis.summary);
   const key = 'arrows: waits for / can only be freed by · thick red: the cycle · red fill: blocked · grey dashed: finished';
   const g = new Digraph('waitfor', {
-    label: `<${options.title ? `${wrap(options.title, 64).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>` : ''}${headline}<br/><font point-size="9" color="${COLORS.muted}">${html(key)}</font>>`,
+    label: `<${options.title ? `${wrap(options.title, 64).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>` : ''}${headline}<br/>${legend(key, COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
@@ -119,7 +119,7 @@ export function waitForToDot(graph: WaitForGraph, analysis: WaitForAnalysis, opt
     pad: 0.3,
     class: analysis.cycle ? 'has-cycle' : 'no-cycle',
   });
-  g.attributes.node.apply({ fontname: FONT, fontsize: 11, margin: '0.45,0.1' });
+  g.attributes.node.apply({ fontname: FONT, fontsize: 11, margin: '0.2,0.08' });
   g.attributes.edge.apply({ fontname: FONT, fontsize: 10, arrowsize: 0.8 });
 
   const nodes = new Map<string, Node>();

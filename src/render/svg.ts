@@ -4,11 +4,19 @@
  * module once and caches it, so repeated calls are cheap.
  */
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { FONT } from './dot-style.js';
 
-/** Lays out `dot` with the `dot` engine and returns the SVG document. */
+/** Fallbacks no wider than DejaVu Sans, then whatever sans the viewer has. */
+const FONT_STACK = `${FONT},Bitstream Vera Sans,Helvetica,Arial,sans-serif`;
+
+/**
+ * Lays out `dot` with the `dot` engine and returns the SVG document. Text
+ * set in the diagrams' font gets fallbacks no wider than it, for viewers
+ * without DejaVu Sans (Graphviz writes the bare family name).
+ */
 export async function dotToSvg(dot: string): Promise<string> {
   const graphviz = await Graphviz.load();
-  return graphviz.dot(dot, 'svg');
+  return graphviz.dot(dot, 'svg').replaceAll(`font-family="${FONT}"`, `font-family="${FONT_STACK}"`);
 }
 
 /** The Graphviz version doing the layout, for reports. */
