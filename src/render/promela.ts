@@ -94,6 +94,11 @@ class Names {
     return name;
   }
 
+  /** Every name claimed so far. */
+  taken(): string[] {
+    return [...this.used];
+  }
+
   /** A prefix `p` such that every `p + suffix` is free; claims them all. */
   claimPrefix(wanted: string, suffixes: readonly string[]): string {
     let base = wanted.replace(/[^A-Za-z0-9_]/g, '_');
@@ -632,8 +637,9 @@ function isBlocking(model: ModelNames, step: Step): boolean {
   return prim !== undefined && prim.op(step.op.op, '_pid', step.op.arg ? '0' : undefined).kind === 'blocking';
 }
 
-function nameProcess(template: ProcessDecl, proctype: string, locals: ReadonlyMap<string, string>, model: ModelNames): ProcessNames {
-  const localNames = new Names([...RESERVED, ...locals.values()]);
+function nameProcess(template: ProcessDecl, proctype: string, locals: ReadonlyMap<string, string>, model: ModelNames, globals: readonly string[]): ProcessNames {
+  // SPIN rejects a label named like any variable, proctype or inline ("bad label-name").
+  const localNames = new Names([...RESERVED, ...globals, ...locals.values()]);
   const labels = new Map<string, string>();
   const asleep = new Map<string, string>();
   const validEnd: string[] = [];
@@ -851,7 +857,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   const byTemplate = model.processes.map((template, i) => ({
     template,
     instances: layout.processes.filter((p) => p.template === template),
-    names: nameProcess(template, proctypes[i], localsOf[i], names),
+    names: nameProcess(template, proctypes[i], localsOf[i], names, global.taken()),
   }));
   const globalScope: ExprScope = {
     vars,

@@ -128,6 +128,19 @@ describe('toPromela', () => {
     expect(text).toContain('(x != 3 || _pid) &&\n         !(L_writer == 0) ->');
   });
 
+  it('never gives a label the name of a variable, a proctype or a local (SPIN: "bad label-name")', () => {
+    const b = new ModelBuilder('test/label-clash');
+    const x = b.var('step_a', 0, { max: 1 });
+    b.process('p', {}, (p) => {
+      const l = p.local('step_b', 0, { max: 1 });
+      p.step('step_a', { action: 'a', source: at(1, 'p'), effects: [inc(x)] })
+        .step('step_b', { action: 'b', source: at(2, 'p'), effects: [inc(l)] })
+        .step('p', { action: 'c', source: at(3, 'p') });
+    });
+    const body = proctype(toPromela(b.build()), 'p');
+    expect(labels(body)).toEqual(['step_a_2', 'step_b_2', 'p_2', 'end_done']);
+  });
+
   it('guards division by a variable, which interleave defines as 0', () => {
     const b = new ModelBuilder('test/div');
     const x = b.var('x', 0, { max: 3 });
