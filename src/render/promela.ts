@@ -742,7 +742,7 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
       const tag = (suffix = '', note = '') => `[${step.name}${suffix}]${note}${single ? '' : ` ${stepDoc(step)}`}`;
       // Joined with && to the op's and branch's conditions: a guard with a top-level || needs its parentheses.
       const guard = step.guard ? [wrap(render(step.guard, sc), PREC['&&'])] : [];
-      const code = step.op ? model.prims.get(step.op.primitive)!.op(step.op.op, '_pid', step.op.arg ? text(step.op.arg, sc) : undefined) : undefined;
+      const code = step.op ? model.prims.get(step.op.primitive)!.op(step.op.op, '_pid', step.op.arg ? wrap(render(step.op.arg, sc), ATOM) : undefined) : undefined;
       const opPrim = step.op?.primitive;
       const intoKey = step.op?.into !== undefined ? `local:${step.op.into}` : undefined;
       const intoName = step.op?.into !== undefined ? pn.locals.get(step.op.into)! : undefined;

@@ -141,6 +141,17 @@ describe('toPromela', () => {
     expect(labels(body)).toEqual(['step_a_2', 'step_b_2', 'p_2', 'end_done']);
   });
 
+  it('parenthesises an op\'s argument wherever it goes', () => {
+    // Regression: a payload `x < 1` became `assert(0 <= x < 1 && ...)` (found by the random SPIN agreement test).
+    const b = new ModelBuilder('test/arg');
+    const x = b.var('x', 0, { max: 3 });
+    const q = b.jobQueue('q', { capacity: 1, payloadMax: 3 });
+    b.process('p', {}, (p) => p.step('submit', { action: 'submit', source: at(1, 'p'), op: q.submit(lt(x, 1)) }));
+    const text = toPromela(b.build());
+    expect(text).toContain('assert(0 <= (x < 1) && (x < 1) <= 3)');
+    expect(text).toContain('q_q[q_len] = (x < 1);');
+  });
+
   it('guards division by a variable, which interleave defines as 0', () => {
     const b = new ModelBuilder('test/div');
     const x = b.var('x', 0, { max: 3 });
