@@ -3,6 +3,8 @@
  * models) become one line plus a hint and exit code 2; anything else is a
  * bug in interleave and says so.
  */
+import { diffCommand } from './commands/diff.js';
+import { minimizeCommand } from './commands/minimize.js';
 import { ModelError } from '../model/model-error.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
@@ -23,6 +25,8 @@ const commands: Record<string, { run: Command; summary: string }> = {
   export: { run: exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
   simulate: { run: simulateCommand, summary: 'random schedules from a seed: how many runs hit a violation, and the first' },
   replay: { run: replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
+  minimize: { run: minimizeCommand, summary: 'the smallest parameter configurations that fail, with their counterexamples' },
+  diff: { run: diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
   list: { run: listCommand, summary: 'list the registered models and their parameters' },
 };
 

@@ -1,0 +1,40 @@
+/** Runs one model over a list of parameter combinations, with progress, for minimize and diff. */
+import type { CheckReport } from '../explain/report.js';
+import type { ModelDefinition } from '../model/definition.js';
+import type { RunStart } from '../render/text.js';
+import type { ParamValue } from './param-grid.js';
+import type { Reporter } from './reporter.js';
+import { runCheck } from './run-check.js';
+import { symmetryProblems } from '../explore/symmetry.js';
+import { compileModel } from '../explore/compile.js';
+import { instantiate } from '../model/definition.js';
+
+/**
+ * Symmetry gives the same verdicts (tested over the dm-snapshot grid) at a
+ * fraction of the states, so grid commands use it wherever it is sound.
+ */
+export function symmetrySound(def: ModelDefinition, params: Readonly<Record<string, ParamValue>>): boolean {
+  return symmetryProblems(compileModel(instantiate(def, params))).length === 0;
+}
+
+export interface GridRun {
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly report: CheckReport;
+}
+
+export async function checkOne(
+  def: ModelDefinition,
+  params: Readonly<Record<string, ParamValue>>,
+  reporter: Reporter,
+  signal: { readonly aborted: boolean },
+  index: number,
+  total: number,
+): Promise<CheckReport> {
+  const run: RunStart = { model: def.name, params, index, total };
+  reporter.onStart(run);
+  const report = await runCheck(def, params, { signal, onProgress: reporter.onProgress, symmetry: symmetrySound(def, params) });
+  reporter.onFinish(run, { report });
+  return report;
+}
+
+export const failed = (r: CheckReport) => r.result.verdict === 'deadlock' || r.result.verdict === 'invariant';
