@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import semaphore from '../../models/dm-snapshot/semaphore.js';
+import { registry } from '../../models/index.js';
 import { buildReport } from '../../src/explain/report.js';
 import { parseSavedTrace, replaySavedTrace, TraceFormatError, type SavedTrace } from '../../src/explain/saved-trace.js';
 import { check } from '../../src/explore/check.js';
@@ -85,5 +86,29 @@ describe('replaySavedTrace', () => {
     expect(short.problem?.message).toMatch(/at the end kcopyd is runnable at 'retry_down_read', the file says blocked/);
     const noFinal = replaySavedTrace(cm, edit((j) => { j.trace.pop(); delete j.finalState; }));
     expect(noFinal.problem).toMatchObject({ kind: 'verdict', message: 'the file reports a deadlock, but 1 step is enabled at the end' });
+  });
+
+  it('replays every counterexample of the dm-snapshot grid from its saved JSON', () => {
+    let replayed = 0;
+    for (const writers of [1, 2, 3]) {
+      for (const ctrs of [0, 1, 2]) {
+        for (const rwsem of ['writer-fair', 'reader-preferring']) {
+          const configs: Array<[string, Record<string, string | number>]> = [['dm-snapshot/unthrottled', { writers, ctrs, rwsem, 'max-inflight': 2 }]];
+          for (const t of [0, 1, 2]) {
+            configs.push(['dm-snapshot/semaphore', { writers, ctrs, rwsem, 'cow-threshold': t }]);
+            for (const mutant of ['sleep-holding-lock', 'lost-wakeup']) configs.push(['dm-snapshot/in-progress', { writers, ctrs, rwsem, 'cow-threshold': t, mutant }]);
+          }
+          for (const [name, params] of configs) {
+            const model = compileModel(instantiate(registry.find((d) => d.name === name)!, params));
+            const report = buildReport(model, check(model).run());
+            if (!report.counterexample) continue;
+            const r = replaySavedTrace(model, parseSavedTrace(JSON.parse(JSON.stringify(checkToJson(report)))));
+            expect(r.problem, `${name} ${JSON.stringify(params)}`).toBeUndefined();
+            replayed++;
+          }
+        }
+      }
+    }
+    expect(replayed).toBeGreaterThanOrEqual(30);
   });
 });
