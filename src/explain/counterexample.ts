@@ -10,6 +10,8 @@ import { replayPath } from './path.js';
 import { processStatuses, type ProcessStatus } from './process-status.js';
 import { buildTrace, describePrimitives, type TraceRow } from './trace.js';
 import { buildWaitForGraph, type WaitForGraph } from './wait-for.js';
+import { sliceTrace, type TraceSlice } from './slice.js';
+import { buildScenario, type LockingScenario } from './scenario.js';
 
 export interface Counterexample {
   readonly kind: Discovery['kind'];
@@ -30,6 +32,10 @@ export interface Counterexample {
   readonly analysis: WaitForAnalysis;
   /** Jobs submitted -> taken and locks or wake-ups handed over -> woken, along the trace. */
   readonly handOffs: readonly HandOff[];
+  /** The steps the final blocked state depends on (indices into `trace`). */
+  readonly slice: TraceSlice;
+  /** For a deadlock: the lockdep-style two-or-more-column scenario of the slice. */
+  readonly scenario?: LockingScenario;
   /** Context switches in the trace (consecutive steps by different processes). */
   readonly switches?: number;
   /** Context switches in the schedule BFS first found, before choosing the fewest. */
@@ -41,6 +47,9 @@ export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexampl
   const processes = processStatuses(cm, d.state);
   const waitFor = buildWaitForGraph(cm, d.state, processes);
   const failing = d.failingStep !== undefined ? cm.steps[d.failingStep] : undefined;
+  const states = replayPath(cm, d.path);
+  const analysis = analyzeWaitFor(waitFor);
+  const slice = sliceTrace(cm, d.path, states, analysis, waitFor, processes);
   return {
     kind: d.kind,
     property: d.property,
@@ -51,7 +60,9 @@ export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexampl
     primitives: describePrimitives(cm, d.state),
     ...(failing ? { failingStep: { process: cm.processName(failing.pid), action: failing.step.action } } : {}),
     waitFor,
-    analysis: analyzeWaitFor(waitFor),
-    handOffs: findHandOffs(cm, d.path, replayPath(cm, d.path)),
+    analysis,
+    handOffs: findHandOffs(cm, d.path, states),
+    slice,
+    ...(d.kind === 'deadlock' ? { scenario: buildScenario(cm, trace, d.path, states, slice, analysis, waitFor) } : {}),
   };
 }

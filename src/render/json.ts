@@ -2,6 +2,7 @@
  * The `--json` document of a check. Field names are a contract other tools
  * rely on: extend, never rename. `schema` says which version of it this is.
  */
+import { scenarioToText } from '../explain/scenario.js';
 import type { CheckReport } from '../explain/report.js';
 
 export const CHECK_SCHEMA = 'interleave/check@1';
@@ -34,6 +35,8 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
           property: cx.property,
           message: cx.message,
           switches: cx.switches ?? null,
+          slice: { steps: cx.slice.indices, processes: cx.slice.processes, resources: cx.slice.resources },
+          ...(cx.scenario ? { scenario: { ...cx.scenario, text: scenarioToText(cx.scenario) } } : {}),
           trace: cx.trace.map((t) => ({
             process: t.process,
             action: t.action,

@@ -1,4 +1,5 @@
 /** Plain-text reports: what a terminal without a TTY, a log or a mail reply gets. */
+import { scenarioToText } from '../explain/scenario.js';
 import type { CheckReport } from '../explain/report.js';
 import type { TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
@@ -71,6 +72,11 @@ export function checkDetails(report: CheckReport): string {
     lines.push('', `${cx.kind === 'deadlock' ? 'Shortest schedule to the deadlock' : `Shortest schedule violating "${cx.property}"`} (${cx.trace.length} steps${switches}):`, '');
     lines.push(traceTable(cx.trace));
     if (cx.failingStep) lines.push('', `then ${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
+    if (cx.slice.indices.length > 0 && cx.slice.indices.length < cx.trace.length) {
+      lines.push('', `The ${cx.slice.indices.length} steps the final state depends on (slice; the rest only took and gave back locks or finished work):`, '');
+      lines.push(traceTable(cx.slice.indices.map((i) => cx.trace[i - 1])));
+    }
+    if (cx.scenario) lines.push('', scenarioToText(cx.scenario));
     if (cx.blocked.length > 0) {
       lines.push('', 'Blocked forever:');
       for (const b of cx.blocked) lines.push(`  ${b.process} at '${b.at}': ${b.wait?.summary ?? 'no step enabled'}`);

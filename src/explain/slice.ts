@@ -1,0 +1,189 @@
+/**
+ * The part of a counterexample the final blocked state depends on. A long
+ * trace is mostly noise: locks taken and given back, copies that completed,
+ * sleeps that ended. The slice keeps what is still in force at the end:
+ *
+ * - owner locks (rw_semaphore, mutex, spinlock): an acquire matched by a
+ *   later release by the same task is dropped with its release (and its
+ *   wake-up); a lock still held, or a blocked attempt, stays;
+ * - counting semaphores: each up() cancels the oldest outstanding down(); the
+ *   downs left hold units the stuck tasks need, whoever took them;
+ * - job queues: a job whose worker went on to the next job (or back to idle)
+ *   completed and is dropped with its submission; a job still in flight stays,
+ *   with the submission that created it;
+ * - wait queues: a sleep that ended (finishWait) is dropped; for a task asleep
+ *   at the end, the step that decided to sleep stays, and so does every step
+ *   of a would-be waker that looked at the queue after that decision (the
+ *   lost wake-up is exactly such a step that saw no waiter).
+ *
+ * Only steps on resources of the cycle (or, without a cycle, the resources
+ * stuck tasks wait on) are kept, and only by tasks in the cycle, except the
+ * semaphore units and jobs those tasks depend on, which may come from others
+ * (the first writer's copy in the dm-snapshot deadlock).
+ */
+import type { CompiledModel, CompiledStep } from '../explore/compile.js';
+import { walkEffects, walkExpr } from '../model/expr.js';
+import { PRIMITIVE_OPS } from '../model/primitive-ops.js';
+import type { Expr } from '../model/types.js';
+import type { WaitForAnalysis } from './cycle.js';
+import type { ProcessStatus } from './process-status.js';
+import type { WaitForGraph } from './wait-for.js';
+
+export interface TraceSlice {
+  /** 1-based trace indices kept, in order. */
+  readonly indices: readonly number[];
+  /** Processes the slice is about (the cycle's, or the stuck ones and their would-be wakers). */
+  readonly processes: readonly string[];
+  /** Resources the slice is about. */
+  readonly resources: readonly string[];
+}
+
+function queriedPrimitives(cs: CompiledStep): Set<string> {
+  const out = new Set<string>();
+  const visit = (e: Expr) => walkExpr(e, (x) => { if (x.kind === 'query') out.add(x.primitive); });
+  if (cs.step.guard) visit(cs.step.guard);
+  if (cs.step.op?.arg) visit(cs.step.op.arg);
+  for (const b of cs.step.next) if (b.when) visit(b.when);
+  walkEffects(cs.step.effects, visit, () => {});
+  return out;
+}
+
+export function sliceTrace(
+  cm: CompiledModel,
+  path: readonly number[],
+  states: readonly Int32Array[],
+  analysis: WaitForAnalysis,
+  graph: WaitForGraph,
+  processes: readonly ProcessStatus[],
+): TraceSlice {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const core = new Set<string>();
+  const resources = new Set<string>();
+  if (analysis.cycle) {
+    for (const step of analysis.cycle.steps) {
+      const n = nodes.get(step.node);
+      if (n?.kind === 'process') core.add(n.name);
+      if (n?.kind === 'resource') resources.add(n.name);
+      if (n?.kind === 'job') resources.add(n.queue);
+    }
+  } else {
+    for (const p of processes) {
+      if (p.state !== 'blocked') continue;
+      core.add(p.process);
+      if (p.wait?.primitive) resources.add(p.wait.primitive);
+      for (const r of p.wait?.releasers ?? []) core.add(r);
+    }
+  }
+
+  const steps = path.map((id) => cm.steps[id]);
+  const name = (i: number) => cm.processName(steps[i].pid);
+  const kindOf = (prim: string) => cm.primitives[cm.layout.primitiveIndex.get(prim)!].decl.kind;
+  const outcome = (i: number): 'ran' | 'blocked' | 'woke' => {
+    const w = cm.layout.processes[steps[i].pid].waitSlot;
+    return states[i][w] < 0 ? 'woke' : states[i + 1][w] > 0 ? 'blocked' : 'ran';
+  };
+  const dropped = new Set<number>();
+  const keep = new Set<number>();
+
+  // Owner locks: per (task, lock, mode) a stack of acquires; the wake-up completing one rides along.
+  const held = new Map<string, number[][]>();
+  const pendingAcquire = new Map<number, number[]>(); // pid -> [attempt] while asleep on a lock
+  // Semaphores: outstanding downs in order.
+  const downs = new Map<string, number[]>();
+  // Job queues: submissions waiting, and what each worker runs.
+  const queued = new Map<string, number[]>();
+  const running = new Map<number, { queue: string; pair: number[] }>();
+  // Wait queues: per task, the steps of its current sleep.
+  const sleeping = new Map<number, number[]>();
+
+  steps.forEach((cs, i) => {
+    const op = cs.step.op;
+    if (!op) return;
+    const kind = kindOf(op.primitive);
+    const role = PRIMITIVE_OPS[kind].ops[op.op];
+    const pid = cs.pid;
+    const out = outcome(i);
+    if (role.role === 'acquire') {
+      const key = `${pid}\u0000${op.primitive}\u0000${role.mode}`;
+      if (out === 'blocked') pendingAcquire.set(pid, [i]);
+      else {
+        const acquire = out === 'woke' ? [...(pendingAcquire.get(pid) ?? []), i] : [i];
+        pendingAcquire.delete(pid);
+        held.set(key, [...(held.get(key) ?? []), acquire]);
+      }
+    } else if (role.role === 'release') {
+      const key = `${pid}\u0000${op.primitive}\u0000${role.mode}`;
+      const acquire = held.get(key)?.pop();
+      if (acquire) {
+        for (const a of acquire) dropped.add(a);
+        dropped.add(i);
+      }
+    } else if (kind === 'semaphore') {
+      if (op.op === 'down' && out !== 'woke') downs.set(op.primitive, [...(downs.get(op.primitive) ?? []), i]);
+      if (op.op === 'down' && out === 'woke') dropped.add(i); // the wake-up of a down already counted
+      if (op.op === 'up') {
+        const oldest = downs.get(op.primitive)?.shift();
+        if (oldest !== undefined) {
+          dropped.add(oldest);
+          dropped.add(i);
+        }
+      }
+    } else if (kind === 'jobqueue') {
+      if (op.op === 'submit') queued.set(op.primitive, [...(queued.get(op.primitive) ?? []), i]);
+      if (op.op === 'take') {
+        const prev = running.get(pid);
+        if (prev) for (const j of prev.pair) dropped.add(j);
+        const submit = queued.get(op.primitive)?.shift();
+        running.set(pid, { queue: op.primitive, pair: submit === undefined ? [i] : [submit, i] });
+      }
+    } else if (kind === 'waitqueue') {
+      if (op.op === 'prepareToWait') sleeping.set(pid, [i]);
+      else if (op.op === 'schedule') sleeping.get(pid)?.push(i);
+      else if (op.op === 'finishWait') {
+        for (const j of sleeping.get(pid) ?? []) dropped.add(j);
+        dropped.add(i);
+        sleeping.delete(pid);
+      }
+    }
+  });
+  // A worker idle at the end has finished its last job.
+  for (const [pid, job] of running) {
+    if (processes[pid].state === 'idle' || processes[pid].state === 'done') for (const j of job.pair) dropped.add(j);
+  }
+
+  steps.forEach((cs, i) => {
+    const op = cs.step.op;
+    if (!op || dropped.has(i) || !resources.has(op.primitive)) return;
+    const kind = kindOf(op.primitive);
+    if (core.has(name(i))) keep.add(i);
+    else if (kind === 'semaphore' && op.op === 'down') keep.add(i); // a unit the cycle waits for
+  });
+  // Submissions of in-flight jobs a kept worker runs.
+  for (const job of running.values()) {
+    if (job.pair.length === 2 && keep.has(job.pair[1]) && !dropped.has(job.pair[0])) keep.add(job.pair[0]);
+  }
+  // Sleeps in force at the end: the decision, and wakers that looked at the queue after it.
+  for (const [pid, sleep] of sleeping) {
+    const me = cm.processName(pid);
+    if (!core.has(me)) continue;
+    const prepare = sleep[0];
+    const queue = steps[prepare].step.op!.primitive;
+    let decision = prepare;
+    if (!steps[prepare].step.guard) {
+      for (let j = prepare - 1; j >= 0; j--) if (steps[j].pid === pid) { decision = j; break; }
+    }
+    keep.add(decision);
+    for (const i of sleep) keep.add(i);
+    for (let j = decision + 1; j < steps.length; j++) {
+      const other = name(j);
+      if (other === me || !core.has(other)) continue;
+      if (steps[j].step.op?.primitive === queue || queriedPrimitives(steps[j]).has(queue)) keep.add(j);
+    }
+  }
+
+  return {
+    indices: [...keep].sort((a, b) => a - b).map((i) => i + 1),
+    processes: [...core],
+    resources: [...resources],
+  };
+}
