@@ -68,7 +68,7 @@ export function checkDetails(report: CheckReport): string {
   if (maxima) lines.push(`largest values reached: ${maxima}`);
   const cx = report.counterexample;
   if (cx) {
-    const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? ` (fewest among shortest; BFS order had ${cx.bfsSwitches})` : ''}`;
+    const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
     lines.push('', `${cx.kind === 'deadlock' ? 'Shortest schedule to the deadlock' : `Shortest schedule violating "${cx.property}"`} (${cx.trace.length} steps${switches}):`, '');
     lines.push(traceTable(cx.trace));
     if (cx.failingStep) lines.push('', `then ${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
