@@ -936,7 +936,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   if (initialViolation >= 0) {
     out.push(comment(`The initial state already violates "${always[initialViolation].name}". interleave reports that before any step; SPIN asserts only in steps, so this process's one step does (the trail is one step longer)`));
     out.push('active proctype initial_state() {');
-    out.push(`  assert(${text(always[initialViolation].expr, globalScope)})`);
+    out.push(`  assert(${text(always[initialViolation].expr, globalScope)})  ${comment(`always: ${always[initialViolation].name}`)}`);
     out.push('}');
     out.push('');
   }

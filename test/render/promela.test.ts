@@ -166,7 +166,7 @@ describe('toPromela', () => {
     b.process('p', {}, (p) => p.step('s', { action: 'x++', source: at(1, 'p'), guard: lt(x, 3), effects: [inc(x)] }));
     b.always('x small', le(x, 1));
     const text = toPromela(b.build());
-    expect(text).toContain('active proctype initial_state() {\n  assert(x <= 1)\n}');
+    expect(text).toContain('active proctype initial_state() {\n  assert(x <= 1)  /* always: x small */\n}');
     expect(toPromela(semaphore)).not.toContain('initial_state');
   });
 

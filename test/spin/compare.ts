@@ -47,7 +47,8 @@ export function sideBySide(leftTitle: string, left: readonly string[], rightTitl
   return rows.join('\n');
 }
 
-const normalize = (expr: string) => expr.replace(/[\s()]/g, '');
+/** SPIN prints expressions fully parenthesised, and a conditional as `c ? a : b`. */
+const normalize = (expr: string) => expr.replace(/->/g, '?').replace(/[\s()]/g, '');
 
 /**
  * The property whose assertion SPIN reports as violated, by matching its

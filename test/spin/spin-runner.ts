@@ -88,6 +88,7 @@ function parsePan(output: string): PanResult {
   const errors = /errors: (\d+)/.exec(output);
   if (!stored || !errors) throw new Error(`cannot read pan's output:\n${output}`);
   if (/max search depth too small/.test(output)) throw new Error(`pan's depth limit cut the search short (raise -m):\n${output}`);
+  if (!/Full statespace search/.test(output)) throw new Error(`pan did not store full states (bitstate or hash compaction?):\n${output}`);
   const first = /^pan:1: (.*)$/m.exec(output)?.[1];
   return {
     stored: Number(stored[1]),
@@ -124,7 +125,13 @@ function tagAt(lines: readonly string[], line: number): string {
   return `line ${line}`;
 }
 
-/** Steps of a `spin -t -p` replay: one per step number, located by its first statement inside a proctype. */
+/**
+ * Steps of a `spin -t -p` replay: one per step number, located by its first
+ * statement inside a proctype. Counting executed steps, not trail lines,
+ * matters for BFS: pan's BFS trail for an invalid end state ends with one
+ * more line (nuerror() appends the last transition it tried, which is not
+ * executable in that state), and the replay does not execute it.
+ */
 export function parseReplay(replay: string, pml: string): TrailStep[] {
   const lines = pml.split('\n');
   const ranges = proctypeRanges(pml);
