@@ -90,7 +90,13 @@ if (skip) {
     for (const t of toyConfigs) it.concurrent(t.title, () => agree(t.title, t.build), 600_000);
   });
 
-  const randomSpecs = fc.sample(randomModelSpec, { numRuns: RANDOM_MODELS, seed: RANDOM_SEED });
+  // Models whose invariant is already false in the initial state say little; skip them.
+  const randomSpecs = fc.sample(randomModelSpec, { numRuns: 4 * RANDOM_MODELS, seed: RANDOM_SEED })
+    .filter((spec) => {
+      const cm = compileModel(buildRandomModel(spec));
+      return cm.violatedAlways(cm.initialState()) < 0;
+    })
+    .slice(0, RANDOM_MODELS);
   const randomTitle = (k: number) => `random model ${k} (seed ${RANDOM_SEED})`;
   describe('interleave agrees with SPIN on random models', () => {
     randomSpecs.forEach((spec, k) => {
