@@ -8,6 +8,7 @@ import { minimizeCommand } from './commands/minimize.js';
 import { ModelError } from '../model/model-error.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
+import { gateCommand, GATE_USAGE } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { sweepCommand, SWEEP_USAGE } from './commands/sweep.js';
@@ -27,6 +28,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   replay: { run: replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
   minimize: { run: minimizeCommand, summary: 'the smallest parameter configurations that fail, with their counterexamples' },
   diff: { run: diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
+  gate: { run: gateCommand, summary: 'the CI proof gate: every expectation in gate.json must hold; JUnit and Markdown under out/gate' },
   list: { run: listCommand, summary: 'list the registered models and their parameters' },
 };
 
@@ -41,7 +43,7 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
   interleave run`;
 
-export { CHECK_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
+export { CHECK_USAGE, GATE_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const [name, ...rest] = argv;

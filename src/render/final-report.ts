@@ -3,6 +3,8 @@
  * blocks and tables. `finalReportToText` joins them for pipes, logs and mail;
  * the ink UI renders the same sections with colour. One source, two looks.
  */
+import type { GateReport } from '../explain/gate.js';
+import { gateSections } from './gate-summary.js';
 import { sweepMatrixData, sweepSummaryLine, sweepFixed, smallestCounterexample, SWEEP_LEGEND, type SweepReport } from './sweep.js';
 import {
   checkDetails,
@@ -47,7 +49,8 @@ export type FinalReport =
       readonly complete: boolean;
       readonly written?: readonly string[];
     }
-  | { readonly kind: 'sweep'; readonly sweep: SweepReport; readonly written?: readonly string[] };
+  | { readonly kind: 'sweep'; readonly sweep: SweepReport; readonly written?: readonly string[] }
+  | { readonly kind: 'gate'; readonly gate: GateReport; readonly written?: readonly string[] };
 
 const text = (t: string, style: Omit<Extract<ReportSection, { kind: 'text' }>, 'kind' | 'text'> = {}): ReportSection => ({ kind: 'text', text: t, ...style });
 
@@ -134,6 +137,8 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
         ...writtenSection(final.written),
       ];
     }
+    case 'gate':
+      return gateSections(final.gate, final.written);
   }
 }
 

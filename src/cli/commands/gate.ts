@@ -1,0 +1,151 @@
+/**
+ * `interleave gate [--config FILE]`: the CI proof gate. Runs every check of
+ * a gate file (default `gate.json`) and judges each configuration against
+ * its expectation (ok, deadlock, invariant), so CI fails both when a design
+ * regresses and when a model rots (a known deadlock or a mutant no longer
+ * found). Writes `junit.xml`, `summary.md` and `gate.json` under --out
+ * (default `out/gate`), plus result, report and diagrams for every failure
+ * and for the first counterexample of each check that expects one, and says
+ * what it proved within which bounds.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { gatePassed, judgeCase, plannedCases, type GateCase, type GateReport } from '../../explain/gate.js';
+import type { CheckReport } from '../../explain/report.js';
+import type { FinalReport } from '../../render/final-report.js';
+import { gateToJson } from '../../render/gate-json.js';
+import { gateSummaryLine, gateToMarkdown } from '../../render/gate-summary.js';
+import { gateToJunit } from '../../render/junit.js';
+import { formatCount, formatDuration, formatParams, type RunStart } from '../../render/text.js';
+import { parseArgs, takeString } from '../args.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadGateFile } from '../gate-file.js';
+import { UsageError, type CliIO } from '../io.js';
+import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { createReporter } from '../reporter.js';
+import { runCheck, writeCheckOutputs } from '../run-check.js';
+
+export const GATE_USAGE = `usage: interleave gate [--config FILE] [--out DIR] [--json | --quiet]
+
+The CI proof gate: runs every check of a gate file and judges each
+configuration against what the check expects the explorer to find. It fails
+when a design regresses (the fix stops holding) and when a model rots (the
+known deadlock, or a mutant of the fix, is no longer found).
+
+--config FILE   the gate file (default: gate.json in the current directory).
+                JSON, format in gate.schema.json: a "checks" array, each with
+                "name", "model", "params" (a value, a range "1..4", a list
+                "a,b" or an array, expanded like sweep's), "expect" (ok,
+                deadlock or invariant) and optionally "property" (the
+                invariant that must fail), "requireSteps" (ok only if every
+                step marked required ran), "symmetry" and "workers"
+--out DIR       where results go (default out/gate): junit.xml (one test case
+                per configuration), summary.md (for a CI job summary),
+                gate.json, and cases/<run>/ holding result.json, report.txt
+                and diagrams for each failure and for the first
+                counterexample of each check that expects one
+--json          print only the gate's JSON (schema interleave/gate@1)
+--quiet         print only the summary line
+
+The report ends with what the gate proved and within which bounds: "no
+deadlock for writers 1..4" is a bounded proof and says nothing about writers 5.
+
+exit codes: 0 every expectation holds, 1 some expectation does not hold,
+            2 bad usage or a malformed gate file, 130 interrupted`;
+
+/** Removes case directories an earlier gate run wrote (those holding a result.json), so none shows a stale result. */
+function clearOldCases(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'result.json'))) rmSync(join(dir, entry.name), { recursive: true, force: true });
+  }
+}
+
+export async function gateCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
+  if (args.switches.has('help')) {
+    io.stdout(GATE_USAGE);
+    return ExitCode.Ok;
+  }
+  const configText = takeString(args, 'config');
+  const outText = takeString(args, 'out');
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`, 'the gate file is given with --config FILE');
+  if (args.values.size > 0) throw new UsageError(`gate takes no option --${[...args.values.keys()][0]}`, 'see interleave gate --help');
+  const source = configText ?? 'gate.json';
+  const gateFile = await loadGateFile(resolve(io.cwd, source), source);
+
+  const outDir = resolve(io.cwd, outText ?? join('out', 'gate'));
+  const casesDir = join(outDir, 'cases');
+  const rel = (p: string) => relative(io.cwd, p) || '.';
+  const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
+  const ink = mode === 'human' && io.interactive && io.terminal !== undefined;
+  const total = plannedCases(gateFile);
+
+  const started = new Date();
+  const cases: GateCase[] = [];
+  // One exploration per (model, parameters, reduction): checks may overlap.
+  const explored = new Map<string, { report: CheckReport; files?: Record<string, string> }>();
+  let interrupted = false;
+  const reporter = await createReporter(io, { mode, multiRun: ink });
+  try {
+    clearOldCases(casesDir);
+    let index = 0;
+    for (const [ci, check] of gateFile.checks.entries()) {
+      const def = gateFile.models.get(check.model)!;
+      for (const params of check.configurations) {
+        index++;
+        const run: RunStart = { model: check.model, params, title: check.name, index, total };
+        const key = JSON.stringify([check.model, params, check.symmetry]);
+        let done = explored.get(key);
+        const reused = done !== undefined;
+        reporter.onStart(run);
+        if (!done) {
+          const report = await runCheck(def, params, { signal: io.signal, onProgress: reporter.onProgress, symmetry: check.symmetry, workers: check.workers });
+          done = { report };
+          if (report.result.completion !== 'interrupted') explored.set(key, done);
+        }
+        const { report } = done;
+        const judgement = judgeCase(report, check);
+        if (report.result.completion === 'interrupted') {
+          interrupted = true;
+          break;
+        }
+        // Evidence: every failure, and the first counterexample each check expected (the bug, drawn once).
+        const firstFound = report.counterexample !== undefined && !cases.some((c) => c.check === ci && c.report.counterexample);
+        if ((firstFound || !judgement.passed) && !done.files) {
+          const written = await writeCheckOutputs(join(casesDir, runSlug(check.model, params)), report);
+          done.files = Object.fromEntries(Object.entries(written).map(([k, p]) => [k, rel(p)]));
+        }
+        const gateCase: GateCase = { check: ci, params, report, judgement, reused, ...(done.files ? { files: done.files } : {}) };
+        cases.push(gateCase);
+        reporter.onFinish(run, { report, title: check.name, ...(done.files ? { files: done.files } : {}) });
+        if (mode === 'human' && !ink) {
+          const r = report.result;
+          const cost = reused ? 'explored for an earlier check' : `${formatCount(r.stats.states)} states, ${formatDuration(r.stats.elapsedMs)}`;
+          io.stderr(`[${index}/${total}] ${judgement.passed ? 'pass' : 'FAIL'} ${check.name}: ${check.model} ${formatParams(params)}: ${judgement.reason} (${cost})`);
+        }
+      }
+      if (interrupted) break;
+    }
+
+    const gate: GateReport = {
+      source,
+      checks: gateFile.checks,
+      cases,
+      complete: !interrupted,
+      elapsedMs: Date.now() - started.getTime(),
+    };
+    const written = [join(outDir, 'junit.xml'), join(outDir, 'summary.md'), join(outDir, 'gate.json')];
+    const json = gateToJson(gate);
+    writeFileAtomic(written[0], gateToJunit(gate, { timestamp: started }));
+    writeFileAtomic(written[1], gateToMarkdown(gate, { relative: rel }));
+    writeFileAtomic(written[2], `${JSON.stringify(json, null, 2)}\n`);
+    const final: FinalReport = { kind: 'gate', gate, written: written.map(rel) };
+    if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
+    else if (mode === 'quiet') io.stdout(gateSummaryLine(gate));
+    else await reporter.close(final);
+    return interrupted ? ExitCode.Interrupted : gatePassed(gate) ? ExitCode.Ok : ExitCode.Violation;
+  } finally {
+    await reporter.dispose();
+  }
+}
