@@ -18,6 +18,8 @@ export const DIAGRAM_FILES = {
   waitforSvg: 'waitfor.svg',
   traceDot: 'trace.dot',
   traceSvg: 'trace.svg',
+  sliceDot: 'trace-slice.dot',
+  sliceSvg: 'trace-slice.svg',
   statesDot: 'states.dot',
   statesSvg: 'states.svg',
   statesNote: 'states.txt',
@@ -47,6 +49,8 @@ export async function writeDiagrams(
         waitforSvg: d.waitForSvg,
         traceDot: d.traceDot,
         traceSvg: d.traceSvg,
+        sliceDot: d.sliceDot,
+        sliceSvg: d.sliceSvg,
         ...(d.statesDot !== undefined && d.statesSvg !== undefined ? { statesDot: d.statesDot, statesSvg: d.statesSvg } : {}),
         ...(!d.stateGraph.drawn ? { statesNote: `${d.stateGraph.reason}\n` } : {}),
       }

@@ -30,6 +30,9 @@ export interface Diagrams {
   readonly waitForSvg: string;
   readonly traceDot: string;
   readonly traceSvg: string;
+  /** The trace restricted to its slice (what the final state depends on). */
+  readonly sliceDot: string;
+  readonly sliceSvg: string;
   readonly statesDot?: string;
   readonly statesSvg?: string;
   readonly stateGraph: StateGraphOutcome;
@@ -49,6 +52,7 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
     title: `${title}: wait-for graph at the ${cx.kind === 'deadlock' ? 'deadlock' : `violation of "${cx.property}"`}`,
   });
   const traceDot = traceToDot(cx, { title });
+  const sliceDot = traceToDot(cx, { title, slice: true });
   const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
   let statesDot: string | undefined;
   let stateGraph: StateGraphOutcome;
@@ -73,6 +77,8 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
     waitForSvg: await dotToSvg(waitForDot),
     traceDot,
     traceSvg: await dotToSvg(traceDot),
+    sliceDot,
+    sliceSvg: await dotToSvg(sliceDot),
     ...(statesDot !== undefined ? { statesDot, statesSvg: await dotToSvg(statesDot) } : {}),
     stateGraph,
   };

@@ -23,6 +23,8 @@ import { COLORS, FONT, html, legend, paddedLabel, wrap } from './dot-style.js';
 
 export interface TraceDotOptions {
   readonly title?: string;
+  /** Draw only the counterexample's slice: the steps the final state depends on. */
+  readonly slice?: boolean;
 }
 
 const HANDOFF = {
@@ -32,8 +34,14 @@ const HANDOFF = {
 
 export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): string {
   const title = options.title ? `${options.title}: ` : '';
+  // The rows drawn: every step, or the slice's (keeping their step numbers).
+  const shown = options.slice ? cx.slice.indices.map((i) => cx.trace[i - 1]) : cx.trace;
+  const rowOf = new Map(shown.map((t, i) => [t.index, i + 1]));
+  const heading = options.slice
+    ? `slice of the schedule: the ${shown.length} of ${cx.trace.length} steps the final state depends on`
+    : cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`;
   const g = new Digraph('trace', {
-    label: `<${wrap(`${title}${cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`} (${cx.trace.length} steps)`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
+    label: `<${wrap(`${title}${heading}${options.slice ? '' : ` (${cx.trace.length} steps)`}`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
@@ -71,7 +79,7 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   const lastRowOf = new Map<string, number>();
   for (const t of cx.trace) lastRowOf.set(t.process, t.index);
 
-  const steps = cx.trace.map((t) => {
+  const steps = shown.map((t) => {
     const k = laneOf.get(t.process)!;
     const stuckHere = lanes[k].state === 'blocked' && lastRowOf.get(t.process) === t.index && t.outcome === 'blocked';
     const lines = [
@@ -115,10 +123,10 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   // distance in trace steps, so step k lands on row k (headers are row 0, the
   // ends row n + 1) without any edge between lanes; same `group` and a heavy
   // weight keep each lifeline straight, each lane a column.
-  const last = cx.trace.length + 1;
+  const last = shown.length + 1;
   lanes.forEach((_, k) => {
     const mine = steps.filter((s) => s.lane === k);
-    const chain = [{ node: headers[k], row: 0 }, ...mine.map((s) => ({ node: s.node, row: s.row.index })), { node: ends[k], row: last }];
+    const chain = [{ node: headers[k], row: 0 }, ...mine.map((s) => ({ node: s.node, row: rowOf.get(s.row.index)! })), { node: ends[k], row: last }];
     for (let i = 1; i < chain.length; i++) {
       g.addEdge(new Edge([chain[i - 1].node, chain[i].node], {
         color: '#9a9a9a',
@@ -132,8 +140,8 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
 
   // Causal hand-offs between lanes.
   for (const h of cx.handOffs) {
-    const from = steps[h.from - 1]?.node;
-    const to = steps[h.to - 1]?.node;
+    const from = steps.find((s) => s.row.index === h.from)?.node;
+    const to = steps.find((s) => s.row.index === h.to)?.node;
     if (!from || !to) continue;
     const look = HANDOFF[h.kind];
     g.addEdge(new Edge([from, to], {

@@ -89,7 +89,7 @@ describe('writeDiagrams', () => {
     const dir = mkdtempSync(join(tmpdir(), 'interleave-diagrams-'));
     const { cm, report } = exploreCase(SEMAPHORE_DEADLOCK);
     const written = await writeDiagrams(dir, { ...report, model: undefined }, { compiled: cm, maxNodes: 5000 });
-    expect(Object.keys(written.files).sort()).toEqual(['statesDot', 'statesSvg', 'traceDot', 'traceSvg', 'waitforDot', 'waitforSvg']);
+    expect(Object.keys(written.files).sort()).toEqual(['sliceDot', 'sliceSvg', 'statesDot', 'statesSvg', 'traceDot', 'traceSvg', 'waitforDot', 'waitforSvg']);
     expect(written.stateGraph).toMatchObject({ drawn: true });
   });
 });
