@@ -94,6 +94,13 @@ export function checkDetails(report: CheckReport): string {
   } else if (r.completion !== 'complete' && r.completion !== 'violation') {
     lines.push('', `PARTIAL: the search stopped (${r.completion}) after ${formatCount(r.stats.states)} states; this is not a proof.`);
   }
+  if (r.completion === 'complete') {
+    // SPIN's "unreached in proctype": steps no schedule ever ran.
+    const byProcess = new Map<string, string[]>();
+    for (const u of report.unreached) byProcess.set(u.process, [...(byProcess.get(u.process) ?? []), u.step]);
+    lines.push('', byProcess.size === 0 ? 'coverage: every step of every process ran'
+      : `steps never run: ${[...byProcess].map(([p, s]) => `${p}: ${s.join(', ')}`).join('; ')}`);
+  }
   const required = report.unreached.filter((u) => u.required);
   if (r.verdict === 'ok' && required.length > 0) {
     lines.push('', 'WARNING: required steps never ran, so the proof may be vacuous:');
