@@ -30,8 +30,9 @@
  * spawns them, so it gets fewer). Every property below applies to each
  * entry. Space 'same' compares state and transition counts exactly with the
  * reference, so 1 and 2 workers agree with each other exactly too; 'orbits'
- * compares with the reference's count of orbits. A new reduction (say
- * partial-order reduction) is one more line:
+ * compares with the reference's count of orbits (symmetry reduction, checked
+ * this way on the dm-snapshot models at the end of this file). A new
+ * reduction (say partial-order reduction) is one more line:
  *   { name: 'por', configure: (c) => c.por(), space: 'subset', proves: true, runs: 300 }
  */
 import fc from 'fast-check';
