@@ -89,7 +89,7 @@ export function sweepCell(run: SweepRun | undefined): string {
 
 export const SWEEP_LEGEND =
   'DEADLOCK (n): some schedule deadlocks, the shortest in n steps; invariant (n): a property fails after n steps; ' +
-  'ok: no schedule fails; unknown: stopped at a limit; -: not run';
+  'ok: no schedule fails; unknown: stopped at a limit; interrupted: stopped by Ctrl-C; -: not run';
 
 export interface MatrixData {
   readonly header: string[];
