@@ -73,17 +73,24 @@ describe('interleave replay', () => {
     expect(io.out[0]).toMatch(/^dm-snapshot\/in-progress\[lost-wakeup\] .*: replays: \d+ of \d+ steps enabled as recorded, same final state; deadlock/);
   });
 
-  it('replays every counterexample the main job writes', async () => {
+  it('replays every counterexample the proof gate writes', async () => {
+    // The gate's checks that expect a violation: they write a counterexample
+    // whenever the gate passes (the checks expecting ok write one only if they fail).
     const dir = tmp();
-    expect(await main(['run', '--out', 'out'], fakeIO(dir))).toBe(0);
-    const results = readdirSync(join(dir, 'out'))
-      .map((d) => join(dir, 'out', d, 'result.json'))
-      .filter((f) => existsSync(f) && JSON.parse(readFileSync(f, 'utf8')).trace !== undefined);
-    expect(results.length).toBeGreaterThanOrEqual(4);
+    const gate = JSON.parse(readFileSync(join(process.cwd(), 'gate.json'), 'utf8'));
+    delete gate.$schema;
+    gate.checks = gate.checks.filter((c: { expect: string }) => c.expect !== 'ok');
+    expect(gate.checks.length).toBeGreaterThanOrEqual(4);
+    writeFileSync(join(dir, 'gate.json'), JSON.stringify(gate));
+    expect(await main(['gate', '--config', 'gate.json', '--out', 'out', '--quiet'], fakeIO(dir))).toBe(0);
+    const results = readdirSync(join(dir, 'out', 'cases'))
+      .map((d) => join(dir, 'out', 'cases', d, 'result.json'))
+      .filter((f) => existsSync(f));
+    expect(results).toHaveLength(gate.checks.length);
     for (const f of results) {
       const io = fakeIO(dir);
       expect(await main(['replay', f, '--quiet'], io), io.out.join('\n')).toBe(0);
-      expect(io.out[0]).toMatch(/: replays: (\d+) of \1 steps enabled as recorded, same final state; /);
+      expect(io.out[0]).toMatch(/: replays: (\d+) of \1 steps enabled as recorded, same final state; (deadlock|invariant)/);
     }
   });
 
