@@ -18,8 +18,8 @@
  * first changes no lock behaviour the model can see.
  */
 import { enumParam, intParam } from '../../src/model/definition.js';
-import { add, eq, mul, self } from '../../src/model/expr.js';
-import type { LocalRef, ModelBuilder, RwSemaphoreHandle, VarRef } from '../../src/model/builder.js';
+import { add, eq, inc, lt, mul, self } from '../../src/model/expr.js';
+import type { JobQueueHandle, LocalRef, ModelBuilder, ProcessBuilder, RwSemaphoreHandle, StepSpec, VarRef } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { Expr } from '../../src/model/types.js';
 
@@ -72,4 +72,54 @@ export function requireAllBiosComplete(b: ModelBuilder, biosDone: VarRef, writer
 /** The chunk a writer's current bio covers: distinct per writer and bio. */
 export function chunkOf(bios: number, bio: LocalRef): Expr {
   return add(mul(self, bios), bio);
+}
+
+/** A step's text and source, the part each design words differently. */
+type Said = Pick<StepSpec, 'action' | 'source' | 'required'>;
+
+/**
+ * The origin writer's outer loop, the same in every design: do_origin takes
+ * `_origins_lock` for read, `cow` adds the design's copy-on-write steps,
+ * do_origin gives the lock back and the writer goes on with its next bio.
+ */
+export function originWriter(
+  w: ProcessBuilder,
+  o: { readonly origins: RwSemaphoreHandle; readonly bio: LocalRef; readonly bios: number; readonly downRead: Said; readonly upRead: Said },
+  cow: () => void,
+): void {
+  w.step('down_read', { ...o.downRead, op: o.origins.downRead() });
+  cow();
+  w.step('up_read', { ...o.upRead, op: o.origins.upRead(), effects: [inc(o.bio)], goto: [{ when: lt(o.bio, o.bios), to: 'down_read' }, { to: 'end' }] });
+}
+
+/**
+ * kcopyd's completion of one copy, the same in every design up to the
+ * throttle release: copy_callback -> complete_exception -> pending_complete
+ * -> retry_origin_bios -> do_origin, which takes `_origins_lock` for read,
+ * remaps the parked bio (the chunk is copied now) and gives the lock back.
+ * `release` adds what the design does after that (up(), account_end_copy);
+ * without it the worker goes straight back to waiting for the next copy.
+ */
+export function kcopydCompletion(
+  k: ProcessBuilder,
+  o: {
+    readonly origins: RwSemaphoreHandle;
+    readonly kcopyd: JobQueueHandle;
+    readonly job: LocalRef;
+    readonly biosDone: VarRef;
+    readonly callback: Said;
+    readonly retryDownRead: Said;
+    readonly retryUpRead: Said & Pick<StepSpec, 'effects'>;
+  },
+  release?: () => void,
+): void {
+  k.step('copy_callback', { ...o.callback, op: o.kcopyd.take(o.job), validEnd: true })
+    .step('retry_down_read', { ...o.retryDownRead, op: o.origins.downRead() })
+    .step('retry_up_read', {
+      ...o.retryUpRead,
+      op: o.origins.upRead(),
+      effects: [inc(o.biosDone), ...(o.retryUpRead.effects ?? [])],
+      ...(release ? {} : { goto: 'copy_callback' }),
+    });
+  release?.();
 }

@@ -23,9 +23,9 @@
  */
 import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, enumParam, intParam } from '../../src/model/definition.js';
-import { add, and, dec, gt, inc, le, lt, not, sub } from '../../src/model/expr.js';
+import { add, and, dec, gt, inc, le, not, sub } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v5.4.6';
 
@@ -55,99 +55,85 @@ export default defineModel({
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
-      w.step('down_read', { action: 'do_origin: again: down_read(&_origins_lock)', source: at(2547, 'do_origin'), op: origins.downRead() });
-      if (lostWakeup) {
-        w.choice('check', [
-          {
-            name: 'over',
-            action: 'MUTANT wait_for_in_progress: in_progress > cow_threshold, read without in_progress_wait.lock',
-            source: at(1536, 'wait_for_in_progress'),
-            guard: gt(inProgress, T),
-            goto: 'prepare',
-          },
-          {
-            name: 'under',
-            action: 'wait_for_in_progress: in_progress <= cow_threshold, go on',
-            source: at(1536, 'wait_for_in_progress'),
-            guard: le(inProgress, T),
-            goto: 'start_copy',
-          },
-        ]);
-        w.step('prepare', {
-          action: 'MUTANT spin_lock; __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE); spin_unlock (no re-check)',
-          source: at(1547, 'wait_for_in_progress'),
-          op: wq.prepareToWait(),
-          goto: 'drop',
-        });
-      } else {
-        w.choice('check', [
-          {
-            name: 'over',
-            action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress > cow_threshold: __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE)',
+      originWriter(w, {
+        origins, bio, bios: B,
+        downRead: { action: 'do_origin: again: down_read(&_origins_lock)', source: at(2547, 'do_origin') },
+        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2559, 'do_origin') },
+      }, () => {
+        if (lostWakeup) {
+          w.choice('check', [
+            {
+              name: 'over',
+              action: 'MUTANT wait_for_in_progress: in_progress > cow_threshold, read without in_progress_wait.lock',
+              source: at(1536, 'wait_for_in_progress'),
+              guard: gt(inProgress, T),
+              goto: 'prepare',
+            },
+            {
+              name: 'under',
+              action: 'wait_for_in_progress: in_progress <= cow_threshold, go on',
+              source: at(1536, 'wait_for_in_progress'),
+              guard: le(inProgress, T),
+              goto: 'start_copy',
+            },
+          ]);
+          w.step('prepare', {
+            action: 'MUTANT spin_lock; __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE); spin_unlock (no re-check)',
             source: at(1547, 'wait_for_in_progress'),
-            guard: gt(inProgress, T),
             op: wq.prepareToWait(),
-            goto: sleepHolding ? 'sleep' : 'drop',
-            required: true,
-          },
-          {
-            name: 'under',
-            action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress <= cow_threshold, go on',
-            source: at(1538, 'wait_for_in_progress'),
-            guard: le(inProgress, T),
-            goto: 'start_copy',
-          },
-        ]);
-      }
-      if (!sleepHolding) {
-        w.step('drop', { action: 'wait_for_in_progress: up_read(&_origins_lock)', source: at(1551, 'wait_for_in_progress'), op: origins.upRead() });
-      }
-      w.step('sleep', { action: 'wait_for_in_progress: io_schedule()', source: at(1552, 'wait_for_in_progress'), op: wq.schedule(), required: true })
-        .step('dequeue', {
-          action: 'wait_for_in_progress: remove_wait_queue; return false -> goto again',
-          source: at(1553, 'wait_for_in_progress'),
-          op: wq.finishWait(),
-          goto: sleepHolding ? 'late_up_read' : 'down_read',
+            goto: 'drop',
+          });
+        } else {
+          w.choice('check', [
+            {
+              name: 'over',
+              action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress > cow_threshold: __add_wait_queue; __set_current_state(TASK_UNINTERRUPTIBLE)',
+              source: at(1547, 'wait_for_in_progress'),
+              guard: gt(inProgress, T),
+              op: wq.prepareToWait(),
+              goto: sleepHolding ? 'sleep' : 'drop',
+              required: true,
+            },
+            {
+              name: 'under',
+              action: 'wait_for_in_progress: [in_progress_wait.lock] in_progress <= cow_threshold, go on',
+              source: at(1538, 'wait_for_in_progress'),
+              guard: le(inProgress, T),
+              goto: 'start_copy',
+            },
+          ]);
+        }
+        if (!sleepHolding) {
+          w.step('drop', { action: 'wait_for_in_progress: up_read(&_origins_lock)', source: at(1551, 'wait_for_in_progress'), op: origins.upRead() });
+        }
+        w.step('sleep', { action: 'wait_for_in_progress: io_schedule()', source: at(1552, 'wait_for_in_progress'), op: wq.schedule(), required: true })
+          .step('dequeue', {
+            action: 'wait_for_in_progress: remove_wait_queue; return false -> goto again',
+            source: at(1553, 'wait_for_in_progress'),
+            op: wq.finishWait(),
+            goto: sleepHolding ? 'late_up_read' : 'down_read',
+          });
+        if (sleepHolding) {
+          w.step('late_up_read', { action: 'MUTANT up_read(&_origins_lock) only after sleeping', source: at(1551, 'wait_for_in_progress'), op: origins.upRead(), goto: 'down_read' });
+        }
+        w.step('start_copy', {
+          action: 'start_copy: account_start_copy (in_progress++ under the lock); dm_kcopyd_copy',
+          source: at(1805, 'start_copy'),
+          op: kcopyd.submit(chunkOf(B, bio)),
+          effects: [inc(inProgress)],
         });
-      if (sleepHolding) {
-        w.step('late_up_read', { action: 'MUTANT up_read(&_origins_lock) only after sleeping', source: at(1551, 'wait_for_in_progress'), op: origins.upRead(), goto: 'down_read' });
-      }
-      w.step('start_copy', {
-        action: 'start_copy: account_start_copy (in_progress++ under the lock); dm_kcopyd_copy',
-        source: at(1805, 'start_copy'),
-        op: kcopyd.submit(chunkOf(B, bio)),
-        effects: [inc(inProgress)],
-      })
-        .step('up_read', {
-          action: 'do_origin: up_read(&_origins_lock)',
-          source: at(2559, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(bio)],
-          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
-        });
+      });
     });
 
     b.process('kcopyd', {}, (k) => {
-      const job = k.local('job', 0, { max: copies });
       const wakes = and(le(sub(inProgress, 1), T), wq.active());
-      k.step('copy_callback', {
-        action: 'copy_callback: copy done, complete_exception -> pending_complete',
-        source: at(1737, 'copy_callback'),
-        op: kcopyd.take(job),
-        validEnd: true,
-      })
-        .step('retry_down_read', {
-          action: 'retry_origin_bios -> do_origin(bio, false): down_read(&_origins_lock)',
-          source: at(1589, 'retry_origin_bios'),
-          op: origins.downRead(),
-        })
-        .step('retry_up_read', {
-          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
-          source: at(2559, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(biosDone)],
-        })
-        .choice('end_copy', [
+      kcopydCompletion(k, {
+        origins, kcopyd, biosDone,
+        job: k.local('job', 0, { max: copies }),
+        callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1737, 'copy_callback') },
+        retryDownRead: { action: 'retry_origin_bios -> do_origin(bio, false): down_read(&_origins_lock)', source: at(1589, 'retry_origin_bios') },
+        retryUpRead: { action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)', source: at(2559, 'do_origin') },
+      }, () => k.choice('end_copy', [
           {
             name: 'wake',
             action: 'account_end_copy: [in_progress_wait.lock] in_progress--; <= cow_threshold and waiters: wake_up_locked',
@@ -166,7 +152,7 @@ export default defineModel({
             effects: [dec(inProgress)],
             goto: 'copy_callback',
           },
-        ]);
+        ]));
     });
 
     addOriginsLockWriters(b, origins, p.ctrs, {

@@ -10,9 +10,9 @@
  */
 import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, intParam } from '../../src/model/definition.js';
-import { dec, eq, inc, le, lt, or } from '../../src/model/expr.js';
+import { dec, eq, inc, le, or } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v5.3.1';
 const INT_MAX = 2147483647;
@@ -39,7 +39,11 @@ export default defineModel({
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
-      w.step('down_read', { action: 'do_origin: down_read(&_origins_lock)', source: at(2495, 'do_origin'), op: origins.downRead() })
+      originWriter(w, {
+        origins, bio, bios: B,
+        downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2495, 'do_origin') },
+        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2499, 'do_origin') },
+      }, () => w
         .step('down_cow', {
           action: 'start_copy: down(&s->cow_count) (pe made, bio parked on it)',
           source: at(1759, 'start_copy'),
@@ -51,44 +55,22 @@ export default defineModel({
           source: at(1760, 'start_copy'),
           op: kcopyd.submit(chunkOf(B, bio)),
           effects: [inc(inflight)],
-        })
-        .step('up_read', {
-          action: 'do_origin: up_read(&_origins_lock)',
-          source: at(2499, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(bio)],
-          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
-        });
+        }));
     });
 
-    b.process('kcopyd', {}, (k) => {
-      const job = k.local('job', 0, { max: copies });
-      k.step('copy_callback', {
-        action: 'copy_callback: copy done, complete_exception -> pending_complete',
-        source: at(1691, 'copy_callback'),
-        op: kcopyd.take(job),
-        validEnd: true,
-      })
-        .step('retry_down_read', {
-          action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)',
-          source: at(1543, 'retry_origin_bios'),
-          op: origins.downRead(),
-          required: true,
-        })
-        .step('retry_up_read', {
-          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
-          source: at(2499, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(biosDone)],
-        })
-        .step('up_cow', {
-          action: 'copy_callback: up(&s->cow_count)',
-          source: at(1735, 'copy_callback'),
-          op: cowCount.up(),
-          effects: [dec(inflight)],
-          goto: 'copy_callback',
-        });
-    });
+    b.process('kcopyd', {}, (k) => kcopydCompletion(k, {
+      origins, kcopyd, biosDone,
+      job: k.local('job', 0, { max: copies }),
+      callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1691, 'copy_callback') },
+      retryDownRead: { action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)', source: at(1543, 'retry_origin_bios'), required: true },
+      retryUpRead: { action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)', source: at(2499, 'do_origin') },
+    }, () => k.step('up_cow', {
+      action: 'copy_callback: up(&s->cow_count)',
+      source: at(1735, 'copy_callback'),
+      op: cowCount.up(),
+      effects: [dec(inflight)],
+      goto: 'copy_callback',
+    })));
 
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 559, registerUpWrite: 584,

@@ -7,9 +7,9 @@
  */
 import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, intParam } from '../../src/model/definition.js';
-import { dec, inc, le, lt } from '../../src/model/expr.js';
+import { dec, inc, le } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v4.20';
 
@@ -34,43 +34,29 @@ export default defineModel({
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
-      w.step('down_read', { action: 'do_origin: down_read(&_origins_lock)', source: at(2200, 'do_origin'), op: origins.downRead() })
-        .step('copy', {
-          action: '__origin_write: pe made, bio parked; start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
-          source: at(1601, 'start_copy'),
-          op: kcopyd.submit(chunkOf(B, bio)),
-          effects: [inc(inflight)],
-        })
-        .step('up_read', {
-          action: 'do_origin: up_read(&_origins_lock)',
-          source: at(2204, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(bio)],
-          goto: [{ when: lt(bio, B), to: 'down_read' }, { to: 'end' }],
-        });
+      originWriter(w, {
+        origins, bio, bios: B,
+        downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2200, 'do_origin') },
+        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2204, 'do_origin') },
+      }, () => w.step('copy', {
+        action: '__origin_write: pe made, bio parked; start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
+        source: at(1601, 'start_copy'),
+        op: kcopyd.submit(chunkOf(B, bio)),
+        effects: [inc(inflight)],
+      }));
     });
 
-    b.process('kcopyd', {}, (k) => {
-      const job = k.local('job', 0, { max: copies });
-      k.step('copy_callback', {
-        action: 'copy_callback: copy done, complete_exception -> pending_complete',
-        source: at(1534, 'copy_callback'),
-        op: kcopyd.take(job),
-        validEnd: true,
-      })
-        .step('retry_down_read', {
-          action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)',
-          source: at(1411, 'retry_origin_bios'),
-          op: origins.downRead(),
-        })
-        .step('retry_up_read', {
-          action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock); pe freed',
-          source: at(2204, 'do_origin'),
-          op: origins.upRead(),
-          effects: [inc(biosDone), dec(inflight)],
-          goto: 'copy_callback',
-        });
-    });
+    b.process('kcopyd', {}, (k) => kcopydCompletion(k, {
+      origins, kcopyd, biosDone,
+      job: k.local('job', 0, { max: copies }),
+      callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1534, 'copy_callback') },
+      retryDownRead: { action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)', source: at(1411, 'retry_origin_bios') },
+      retryUpRead: {
+        action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock); pe freed',
+        source: at(2204, 'do_origin'),
+        effects: [dec(inflight)],
+      },
+    }));
 
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 538, registerUpWrite: 563,
