@@ -39,13 +39,16 @@ export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelD
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModelFile(path)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof ModelError) throw e;
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new ModelError(`cannot load model file ${nameOrPath}: ${msg}`);
   }
-  const exported = mod.default ?? mod.model;
+  // A file compiled as CommonJS arrives wrapped once more: { default: { default, model } }.
+  const inner = (mod.default as Record<string, unknown> | undefined) ?? {};
+  const unwrap = !isDefinition(mod.default) && !isModel(mod.default) && typeof mod.default === 'object' && mod.default !== null;
+  const exported = unwrap ? inner.default ?? inner.model : mod.default ?? mod.model;
   if (isDefinition(exported)) return exported;
   if (isModel(exported)) {
     return { name: exported.name, description: `loaded from ${nameOrPath}`, params: {}, build: () => exported };
@@ -53,4 +56,17 @@ export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelD
   throw new ModelError(
     `${nameOrPath} does not export a model: want \`export default defineModel({ name, description, params, build })\` or a built model`,
   );
+}
+
+/**
+ * Imports a model file as an ES module wherever it lives: tsx's `tsImport`
+ * compiles `.ts` as ESM even outside a `"type": "module"` package (a plain
+ * import would treat /tmp/model.ts as CommonJS and fail on its imports).
+ * Under a test runner with its own loader, a plain import is used.
+ */
+async function importModelFile(path: string): Promise<unknown> {
+  const url = pathToFileURL(path).href;
+  if (!/\.m?ts$/.test(path) || process.env.VITEST) return import(url);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(url, import.meta.url);
 }
