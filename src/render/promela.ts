@@ -11,7 +11,9 @@
  * - A process's program counter is SPIN's own control state: each location is
  *   a label; a blocking location has a second label, `<label>_asleep`, where
  *   the process sits while its wait slot is non-zero (interleave's
- *   `pc = location, wait != 0`). Finished processes sit at `end_done`.
+ *   `pc = location, wait != 0`). Finished processes sit at `end_done` on a
+ *   statement that never runs, so no process ever terminates: SPIN has no
+ *   process-death states, and `active proctype`s give it no creation states.
  * - Each model step is one `d_step`: guard and branch choice are its
  *   executability condition, so a step is one SPIN transition and a sleeping
  *   process has nothing executable. A step whose `next` has conditions
@@ -25,8 +27,9 @@
  *   process at a valid end; its step returns to the same state, so it adds no
  *   states.
  *
- * SPIN must not hide write-only variables (`spin -a -o2`): interleave keeps
- * e.g. the job a worker took even when nothing reads it again.
+ * SPIN must not hide write-only variables (`spin -a -o2`): by default it
+ * drops a global that is written but never read from the state vector, which
+ * interleave keeps.
  */
 import { buildLayout, type ProcessInstance } from '../explore/layout.js';
 import { compileModel, type CompiledModel } from '../explore/compile.js';
@@ -34,7 +37,7 @@ import { formatExpr } from '../model/expr.js';
 import { formatSourceRef } from '../model/source-ref.js';
 import {
   END_LABEL,
-  type BinaryOp, type Effect, type Expr, type Location, type Model, type PrimitiveDecl, type ProcessDecl, type Step, type VarDecl,
+  type BinaryOp, type Effect, type Expr, type Model, type PrimitiveDecl, type ProcessDecl, type Step, type VarDecl,
 } from '../model/types.js';
 
 /** The model uses something this exporter cannot express as one SPIN transition per step. */
@@ -881,6 +884,8 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
     `  ${SPIN_COMMANDS.compile}`,
     `  ${SPIN_COMMANDS.run}`,
     `Shortest counterexample: ${SPIN_COMMANDS.compileBfs}`,
+    'The counts agree exactly when nothing is violated; otherwise each search stops',
+    'at its first violation, at different points (./pan -c0 explores everything).',
     '',
     'Deadlock is an "invalid end state"; invariants are assertions.',
     'Processes (SPIN _pid = interleave pid):',
