@@ -20,6 +20,8 @@ export interface RunCheckOptions {
   readonly symmetry?: boolean;
   /** Expansion worker threads (1 = none). */
   readonly workers?: number;
+  /** Partial-order reduction. */
+  readonly por?: boolean;
   /** Bitstate search with a table of 2^log2Bits bits. */
   readonly bitstateBits?: number;
 }
@@ -34,6 +36,7 @@ export async function runCheck(
   if (options.maxStates !== undefined) checker.maxStates(options.maxStates);
   checker.maxMemoryBytes(options.maxMemoryBytes ?? defaultMemoryCap());
   if (options.symmetry) checker.symmetry();
+  if (options.por) checker.por();
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });

@@ -18,6 +18,8 @@
 import { ModelError } from '../model/model-error.js';
 import type { CompiledModel } from './compile.js';
 import { createExpander, SourceStatus, type ExpandResult, type Expander } from './expand.js';
+import { buildPor } from './por.js';
+import { ModelRuntimeError } from './compile.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
 import { buildSymmetry, concretize, symmetryProblems, type Symmetry } from './symmetry.js';
@@ -29,6 +31,8 @@ export interface SearchLimits {
   readonly maxMemoryBytes?: number;
   /** Store one representative per orbit of symmetric processes. */
   readonly symmetry?: boolean;
+  /** Partial-order reduction (ample sets; sequential exhaustive search only). */
+  readonly por?: boolean;
 }
 
 export interface Search {
@@ -174,6 +178,9 @@ export class SearchCore {
     const words = cm.packer.words;
     const want = new Int32Array(words);
     const got = new Int32Array(words);
+    const got2 = new Int32Array(words);
+    const src = new Int32Array(cm.slotCount);
+    const out = new Int32Array(cm.slotCount);
     const path: number[] = [];
     const ids: number[] = [target];
     let id = target;
@@ -186,15 +193,22 @@ export class SearchCore {
       let step = -1;
       for (let p = from; p < to && found < 0; p++) {
         store.read(p, got);
-        expander.expand(got, 0, (packed, stepId) => {
-          if (found >= 0) return;
+        cm.packer.unpack(got, 0, src);
+        // Step by step, so a step that fails at run time (whose successors a
+        // reduction may have explored around) does not hide the others.
+        for (const cs of cm.steps) {
+          let enabled = false;
+          try { enabled = cm.runStep(cs.id, src, out); } catch { enabled = false; }
+          if (!enabled) continue;
+          expander.packKey(out, got2);
           let k = 0;
-          while (k < words && packed[k] === want[k]) k++;
+          while (k < words && got2[k] === want[k]) k++;
           if (k === words) {
             found = p;
-            step = stepId;
+            step = cs.id;
+            break;
           }
-        });
+        }
       }
       if (found < 0) throw new Error(`internal: no predecessor of state ${id} in level ${d - 1}`);
       path.push(step);
@@ -261,6 +275,28 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   const expander = createExpander(cm, sym);
   const core = new SearchCore(cm, limits, expander, sym, now);
   const packed = new Int32Array(cm.packer.words);
+  const por = limits.por ? buildPor(cm) : undefined;
+  const src = new Int32Array(cm.slotCount);
+  const fine: ExpandResult = { status: SourceStatus.Fine as SourceStatus, extra: 0, message: '' };
+  const ampleOut: Int32Array[] = [];
+
+  /** Explores only the ample steps if every successor they give is new (C3); false to expand fully. */
+  const tryAmple = (ample: readonly number[]): boolean => {
+    const out = new Int32Array(cm.slotCount);
+    for (let i = 0; i < ample.length; i++) {
+      ampleOut[i] ??= new Int32Array(cm.packer.words);
+      try {
+        if (!cm.runStep(ample[i], src, out)) return false;
+      } catch (e) {
+        if (e instanceof ModelRuntimeError) return false; // the full expansion reports it
+        throw e;
+      }
+      expander.packKey(out, ampleOut[i]);
+      if (core.store.find(ampleOut[i]) >= 0) return false;
+    }
+    for (let i = 0; i < ample.length; i++) core.admit(ampleOut[i], ample[i]);
+    return true;
+  };
 
   const advance = (budget: number): boolean => {
     try {
@@ -268,6 +304,14 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
         if (core.stopped || core.exhausted) return true;
         core.beginSource();
         core.store.read(core.current, packed);
+        if (por) {
+          cm.packer.unpack(packed, 0, src);
+          const ample = por.ample(src);
+          if (ample && tryAmple(ample)) {
+            core.endSource(fine);
+            continue;
+          }
+        }
         core.endSource(expander.expand(packed, 0, core.admit));
       }
     } catch (e) {

@@ -42,6 +42,12 @@ export class Checker {
     return this;
   }
 
+  /** Partial-order reduction: explore one process's independent steps alone where that is safe. */
+  por(on = true): this {
+    this.limits.por = on;
+    return this;
+  }
+
   /** Store one state per orbit of interchangeable processes (e.g. the writers). */
   symmetry(on = true): this {
     this.limits.symmetry = on;
@@ -77,6 +83,9 @@ export class Checker {
 
   /** Explores in chunks, yielding to the event loop so progress and Ctrl-C get through. */
   async runAsync(options: RunAsyncOptions = {}): Promise<CheckResult> {
+    if (this.limits.por && (this.bitstateOptions || this.workerCount > 1)) {
+      throw new RangeError('partial-order reduction works with the exhaustive search on one thread only (not with workers or bitstate)');
+    }
     if (this.bitstateOptions) {
       const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
       const outcome = await runBitstate(this.compiled, this.limits, this.bitstateOptions, { ...options, yieldNow });
@@ -116,7 +125,7 @@ export class Checker {
       discovery: outcome.discovery,
       maxima: outcome.maxima,
       covered: outcome.covered,
-      reductions: this.limits.symmetry ? ['symmetry'] : [],
+      reductions: [...(this.limits.symmetry ? ['symmetry'] : []), ...(this.limits.por ? ['por'] : [])],
       workers: this.workerCount,
     };
   }

@@ -26,21 +26,25 @@ export interface Symmetry {
   readonly description: string;
 }
 
-/** Why symmetry reduction would be unsound for this model (empty when it is fine). */
-export function symmetryProblems(cm: CompiledModel): string[] {
-  const model = cm.model;
+/** Job queues some process takes a job from into a local that is read: their payloads matter. */
+function queuesWithReadPayloads(model: CompiledModel['model']): Set<string> {
   const reads = readSet(model);
-  const problems: string[] = [];
-  const queuesTakenIntoReadLocals = new Set<string>();
+  const out = new Set<string>();
   for (const p of model.processes) {
     for (const loc of p.locations) {
       for (const s of loc.steps) {
-        if (s.op?.op === 'take' && s.op.into !== undefined && reads.locals.get(p.name)?.has(s.op.into)) {
-          queuesTakenIntoReadLocals.add(s.op.primitive);
-        }
+        if (s.op?.op === 'take' && s.op.into !== undefined && reads.locals.get(p.name)?.has(s.op.into)) out.add(s.op.primitive);
       }
     }
   }
+  return out;
+}
+
+/** Why symmetry reduction would be unsound for this model (empty when it is fine). */
+export function symmetryProblems(cm: CompiledModel): string[] {
+  const model = cm.model;
+  const problems: string[] = [];
+  const queuesTakenIntoReadLocals = queuesWithReadPayloads(model);
   for (const p of model.processes) {
     if (!p.symmetric || p.instances < 2) continue;
     for (const use of selfUses(model, p.name)) {
@@ -78,12 +82,16 @@ export function buildSymmetry(cm: CompiledModel): Symmetry | undefined {
   }
   const refSlots: number[] = [];
   const refKinds: number[] = []; // 0 mask, 1 pid1, 2 qentry
+  // Payloads nobody reads are write-only data; payloads someone reads are kept as data.
+  const readPayloads = queuesWithReadPayloads(model);
   cm.primitives.forEach((prim, id) => {
     const base = layout.primitives[id].base;
     prim.slotKinds.forEach((kind, k) => {
       if (kind === 'payload') {
-        erase.push(base + k);
-        eraseTo.push(prim.slotRanges[k][0]);
+        if (!readPayloads.has(prim.decl.name)) {
+          erase.push(base + k);
+          eraseTo.push(prim.slotRanges[k][0]);
+        }
       } else if (kind !== 'value') {
         refSlots.push(base + k);
         refKinds.push(kind === 'mask' ? 0 : kind === 'pid1' ? 1 : 2);
@@ -202,7 +210,9 @@ export function concretize(cm: CompiledModel, sym: Symmetry, representatives: re
     const next = new Int32Array(cm.slotCount);
     let step = -1;
     for (const cs of cm.steps) {
-      if (!cm.runStep(cs.id, concrete, next)) continue;
+      let enabled = false;
+      try { enabled = cm.runStep(cs.id, concrete, next); } catch { enabled = false; } // a step that fails here is not the one taken
+      if (!enabled) continue;
       canon.set(next);
       sym.canonicalize(canon);
       pack(canon, got, 0);

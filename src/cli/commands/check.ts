@@ -28,6 +28,9 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      default 60% of this machine's memory
 --symmetry           store one state per permutation of interchangeable processes
                      (the writers); same verdicts, far fewer states
+--por                partial-order reduction: explore a process's steps alone where
+                     no other process can interfere (static ample sets); keeps
+                     deadlocks and invariant violations, not shortest traces
 --workers N          expand states in N worker threads; same counts and
                      counterexamples for every N
 --bitstate           supertrace: a bit table instead of stored states, for spaces
@@ -44,7 +47,7 @@ export function paramHelp(def: ModelDefinition): string {
 }
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate']));
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate', 'por']));
   if (args.switches.has('help')) {
     io.stdout(CHECK_USAGE);
     if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
@@ -60,6 +63,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (bitsGiven !== undefined && !args.switches.has('bitstate')) throw new UsageError('--bitstate-bits needs --bitstate');
   const bitstateBits = args.switches.has('bitstate') ? bitsGiven ?? 30 : undefined;
   if (bitstateBits !== undefined && workers !== undefined && workers > 1) throw new UsageError('--bitstate runs on one thread', 'drop --workers');
+  if (args.switches.has('por') && (bitstateBits !== undefined || (workers ?? 1) > 1)) throw new UsageError('--por works with the exhaustive search on one thread', 'drop --workers and --bitstate');
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const memText = takeString(args, 'max-memory');
@@ -73,7 +77,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), workers, bitstateBits });
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits });
     const files = out !== undefined ? await writeCheckOutputs(resolve(io.cwd, out), report, { maxNodes }) : undefined;
     const entry: RunEntry = { report, ...(files ? { files } : {}) };
     reporter.onFinish(run, entry);
