@@ -18,6 +18,7 @@ if (!def) throw new Error(`unknown model ${spec.model}`);
 const checker = check(instantiate(def, spec.params));
 const opts = spec.options ?? {};
 if (opts.symmetry) checker.symmetry();
+if (opts.por) checker.por();
 if (typeof opts.workers === 'number') checker.workers(opts.workers);
 if (typeof opts.bitstate === 'number') checker.bitstate({ log2Bits: opts.bitstate });
 const started = process.hrtime.bigint();

@@ -24,6 +24,8 @@ const reference = { writers: 5, 'cow-threshold': 0, ctrs: 1 };
 export const runs: Row[] = [
   { name: 'reference: in-progress w5 t0 c1', model: fix, params: reference },
   { name: 'reference + symmetry', model: fix, params: reference, options: { symmetry: true } },
+  { name: 'reference + por', model: fix, params: reference, options: { por: true } },
+  { name: 'reference + symmetry + por', model: fix, params: reference, options: { symmetry: true, por: true } },
   { name: 'reference, 2 workers', model: fix, params: reference, options: { workers: 2 } },
   { name: 'reference, bitstate 2^28 bits', model: fix, params: reference, options: { bitstate: 28 } },
   { name: 'in-progress w6 t2 c2 + symmetry', model: fix, params: { writers: 6, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },

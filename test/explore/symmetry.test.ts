@@ -9,30 +9,11 @@ import { ModelBuilder } from '../../src/model/builder.js';
 import { instantiate } from '../../src/model/definition.js';
 import { add, gt, self } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
+import { reductionGrid as grid } from '../support/dm-grid.js';
+
 
 const compile = (name: string, params: Record<string, string | number>) =>
   compileModel(instantiate(registry.find((d) => d.name === name)!, params));
-
-/** Every configuration of the dm-snapshot grid the reductions must agree on. */
-function grid(): Array<[string, Record<string, string | number>]> {
-  const out: Array<[string, Record<string, string | number>]> = [];
-  for (const writers of [1, 2, 3]) {
-    for (const ctrs of [0, 1, 2]) {
-      for (const rwsem of ['writer-fair', 'reader-preferring']) {
-        out.push(['dm-snapshot/unthrottled', { writers, ctrs, rwsem, 'max-inflight': 2 }]);
-        for (const t of [0, 1, 2]) {
-          out.push(['dm-snapshot/semaphore', { writers, ctrs, rwsem, 'cow-threshold': t }]);
-          for (const mutant of ['none', 'sleep-holding-lock', 'lost-wakeup']) {
-            out.push(['dm-snapshot/in-progress', { writers, ctrs, rwsem, 'cow-threshold': t, mutant }]);
-          }
-        }
-      }
-    }
-  }
-  for (const t of [0, 1, 2]) out.push(['dm-snapshot/in-progress', { writers: 4, ctrs: 2, 'cow-threshold': t }]);
-  out.push(['dm-snapshot/semaphore', { writers: 4, ctrs: 2, 'cow-threshold': 2 }]);
-  return out;
-}
 
 /** A state of `cm` with the members of each symmetric group permuted by `perm`. */
 function permute(cm: CompiledModel, s: Int32Array, perm: number[]): Int32Array {
@@ -59,7 +40,7 @@ function permute(cm: CompiledModel, s: Int32Array, perm: number[]): Int32Array {
 }
 
 describe('symmetry reduction', () => {
-  it('gives the same verdict and counterexample length as plain search on the dm-snapshot grid', () => {
+  it('gives the same verdict and counterexample length as plain search on the dm-snapshot grid (and por, por+symmetry the same verdict)', () => {
     const differences: string[] = [];
     let plainStates = 0;
     let reducedStates = 0;
@@ -67,6 +48,9 @@ describe('symmetry reduction', () => {
       const cm = compile(name, params);
       const plain = check(cm).run();
       const reduced = check(cm).symmetry().run();
+      for (const [label, other] of [['por', check(cm).por().run()], ['por+symmetry', check(cm).por().symmetry().run()]] as const) {
+        if (other.verdict !== plain.verdict) differences.push(`${name} ${JSON.stringify(params)} ${label}: ${other.verdict} vs ${plain.verdict}`);
+      }
       plainStates += plain.stats.states;
       reducedStates += reduced.stats.states;
       const same = plain.verdict === reduced.verdict && plain.discovery?.property === reduced.discovery?.property &&
