@@ -1,13 +1,14 @@
 /** `interleave check <model> [params] [--json] [--out DIR]`: explore one configuration. */
-import { describeRange, resolveParams, type ModelDefinition } from '../../model/definition.js';
+import { resolveParams } from '../../model/definition.js';
 import { checkToJson } from '../../render/json.js';
 import { verdictLine, type RunEntry, type RunStart } from '../../render/text.js';
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
+import { paramHelp, takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { createReporter } from '../reporter.js';
-import { exitCodeOf, parseSize, runCheck, writeCheckOutputs } from '../run-check.js';
+import { exitCodeOf, runCheck, writeCheckOutputs } from '../run-check.js';
 import { resolve } from 'node:path';
 
 export const CHECK_USAGE = `usage: interleave check <model> [--<param> <value> ...] [options]
@@ -40,21 +41,12 @@ reports a shortest counterexample if a deadlock or violated property exists.
 exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
             3 stopped at a limit (no verdict), 130 interrupted`;
 
-export function paramHelp(def: ModelDefinition): string {
-  const rows = Object.entries(def.params).map(([name, spec]) =>
-    `  --${name.padEnd(16)} ${describeRange(spec).padEnd(30)} default ${spec.default}. ${spec.description}`);
-  return `${def.name}: ${def.description}\nparameters:\n${rows.join('\n') || '  (none)'}`;
-}
+export { paramHelp };
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate', 'por']));
-  if (args.switches.has('help')) {
-    io.stdout(CHECK_USAGE);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
-    return ExitCode.Ok;
-  }
-  if (args.positionals.length === 0) throw new UsageError('check needs a model', 'e.g. interleave check dm-snapshot/semaphore --writers 2');
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
+  const modelArg = await takeModelArgument(args, io, { command: 'check', usage: CHECK_USAGE, example: 'interleave check dm-snapshot/semaphore --writers 2' });
+  if (modelArg === undefined) return ExitCode.Ok;
   const out = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
   const workers = takeInt(args, 'workers', 1);
@@ -66,11 +58,9 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (args.switches.has('por') && (bitstateBits !== undefined || (workers ?? 1) > 1)) throw new UsageError('--por works with the exhaustive search on one thread', 'drop --workers and --bitstate');
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
-  const memText = takeString(args, 'max-memory');
-  const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
-  if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
+  const maxMemoryBytes = takeMaxMemory(args);
 
-  const def = await loadModel(args.positionals[0], io.cwd);
+  const def = await loadModel(modelArg, io.cwd);
   const given = Object.fromEntries(args.values);
   const run: RunStart = { model: def.name, params: resolveParams(def, given), index: 1, total: 1 };
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';

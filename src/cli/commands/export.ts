@@ -1,4 +1,5 @@
 /** `interleave export <model> [params] --format promela [-o FILE]`: the model for another checker. */
+import { takeModelArgument } from '../model-command.js';
 import { resolve } from 'node:path';
 import { instantiate, resolveParams } from '../../model/definition.js';
 import { PromelaExportError, SPIN_COMMANDS, toPromela } from '../../render/promela.js';
@@ -7,7 +8,6 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { writeFileAtomic } from '../out-dir.js';
-import { paramHelp } from './check.js';
 
 export const EXPORT_FORMATS = ['promela'] as const;
 
@@ -36,20 +36,15 @@ function expandShortOutput(argv: readonly string[]): string[] {
 
 export async function exportCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(expandShortOutput(argv), new Set(['help']));
-  if (args.switches.has('help')) {
-    io.stdout(EXPORT_USAGE);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
-    return ExitCode.Ok;
-  }
-  if (args.positionals.length === 0) throw new UsageError('export needs a model', 'e.g. interleave export dm-snapshot/semaphore --writers 2 --format promela -o semaphore.pml');
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
+  const modelArg = await takeModelArgument(args, io, { command: 'export', usage: EXPORT_USAGE, example: 'interleave export dm-snapshot/semaphore --writers 2 --format promela -o semaphore.pml' });
+  if (modelArg === undefined) return ExitCode.Ok;
   const format = takeString(args, 'format') ?? 'promela';
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`unknown export format ${JSON.stringify(format)}`, `supported formats: ${EXPORT_FORMATS.join(', ')}`);
   }
   const output = takeString(args, 'output');
 
-  const def = await loadModel(args.positionals[0], io.cwd);
+  const def = await loadModel(modelArg, io.cwd);
   const given = Object.fromEntries(args.values);
   const params = resolveParams(def, given);
   const model = instantiate(def, given);

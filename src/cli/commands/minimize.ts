@@ -11,13 +11,13 @@ import { checkToJson } from '../../render/json.js';
 import { formatParams, table } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
-import { UsageError, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { runSlug, writeFileAtomic } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { checkOne, failed, type GridRun } from '../grid-runner.js';
-import { paramHelp } from './check.js';
+import { takeModelArgument } from '../model-command.js';
 
 export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VALUES ...] [--json] [--out DIR]
 
@@ -44,14 +44,10 @@ const size = (c: Combo) => Object.values(c).reduce<number>((n, v) => n + (typeof
 
 export async function minimizeCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'help']));
-  if (args.switches.has('help')) {
-    io.stdout(MINIMIZE_USAGE);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
-    return ExitCode.Ok;
-  }
-  if (args.positionals.length !== 1) throw new UsageError('minimize needs exactly one model', 'e.g. interleave minimize dm-snapshot/semaphore --writers 1..4 --ctrs 0..2');
+  const modelArg = await takeModelArgument(args, io, { command: 'minimize', usage: MINIMIZE_USAGE, example: 'interleave minimize dm-snapshot/semaphore --writers 1..4 --ctrs 0..2', valuesAre: 'VALUES' });
+  if (modelArg === undefined) return ExitCode.Ok;
   const outText = takeString(args, 'out');
-  const def = await loadModel(args.positionals[0], io.cwd);
+  const def = await loadModel(modelArg, io.cwd);
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   for (const c of combos) resolveParams(def, c);

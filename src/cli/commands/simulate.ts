@@ -1,4 +1,5 @@
 /** `interleave simulate <model> [params] --seed S --runs N`: seeded random schedules. */
+import { takeModelArgument } from '../model-command.js';
 import { resolve } from 'node:path';
 import { explainDiscovery } from '../../explain/counterexample.js';
 import { compileModel } from '../../explore/compile.js';
@@ -10,7 +11,6 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { writeFileAtomic } from '../out-dir.js';
-import { paramHelp } from './check.js';
 
 export const SIMULATE_USAGE = `usage: interleave simulate <model> [--<param> <value> ...] [options]
 
@@ -37,13 +37,8 @@ const YIELD_MS = 25;
 
 export async function simulateCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'help']));
-  if (args.switches.has('help')) {
-    io.stdout(SIMULATE_USAGE);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
-    return ExitCode.Ok;
-  }
-  if (args.positionals.length === 0) throw new UsageError('simulate needs a model', 'e.g. interleave simulate dm-snapshot/semaphore --writers 2 --seed 1 --runs 100');
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name value');
+  const modelArg = await takeModelArgument(args, io, { command: 'simulate', usage: SIMULATE_USAGE, example: 'interleave simulate dm-snapshot/semaphore --writers 2 --seed 1 --runs 100' });
+  if (modelArg === undefined) return ExitCode.Ok;
   const seedArg = takeInt(args, 'seed');
   if (seedArg !== undefined && seedArg > 0xffffffff) throw new UsageError(`--seed must be at most 4294967295, got ${seedArg}`);
   const runs = takeInt(args, 'runs', 1) ?? 100;
@@ -51,7 +46,7 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
   const out = takeString(args, 'out');
   const seed = seedArg ?? (Date.now() >>> 0);
 
-  const def = await loadModel(args.positionals[0], io.cwd);
+  const def = await loadModel(modelArg, io.cwd);
   const model = instantiate(def, Object.fromEntries(args.values));
   const cm = compileModel(model);
   const sim = createSimulation(cm, { seed, runs, maxSteps });

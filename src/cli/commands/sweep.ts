@@ -4,6 +4,7 @@
  * verdicts, so a kernel developer sees under which conditions a design
  * fails. Writes the same as Markdown and JSON under --out.
  */
+import { takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { join, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
 import type { FinalReport } from '../../render/final-report.js';
@@ -11,13 +12,12 @@ import { sweepSummaryLine, sweepToJson, sweepToMarkdown, type SweepReport, type 
 import type { RunEntry, RunStart } from '../../render/text.js';
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
-import { UsageError, type CliIO } from '../io.js';
+import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { runSlug, writeFileAtomic } from '../out-dir.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
-import { parseSize, runCheck } from '../run-check.js';
-import { paramHelp } from './check.js';
+import { runCheck } from '../run-check.js';
 
 export const SWEEP_USAGE = `usage: interleave sweep <model> [--<param> VALUES ...] [options]
 
@@ -45,20 +45,13 @@ example:
 
 export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
-  if (args.switches.has('help')) {
-    io.stdout(SWEEP_USAGE);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
-    return ExitCode.Ok;
-  }
-  if (args.positionals.length === 0) throw new UsageError('sweep needs a model', 'e.g. interleave sweep dm-snapshot/semaphore --writers 1..4 --ctrs 0..2');
-  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, 'parameters are given as --name VALUES');
+  const modelArg = await takeModelArgument(args, io, { command: 'sweep', usage: SWEEP_USAGE, example: 'interleave sweep dm-snapshot/semaphore --writers 1..4 --ctrs 0..2', valuesAre: 'VALUES' });
+  if (modelArg === undefined) return ExitCode.Ok;
   const outText = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
-  const memText = takeString(args, 'max-memory');
-  const maxMemoryBytes = memText === undefined ? undefined : parseSize(memText);
-  if (memText !== undefined && maxMemoryBytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(memText)}`);
+  const maxMemoryBytes = takeMaxMemory(args);
 
-  const def = await loadModel(args.positionals[0], io.cwd);
+  const def = await loadModel(modelArg, io.cwd);
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   // Validate every combination before anything runs (and before the UI takes the terminal).

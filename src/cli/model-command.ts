@@ -1,0 +1,46 @@
+/**
+ * What every command that takes one model does first: `--help` (with that
+ * model's parameters when one is named), exactly one model argument, and the
+ * shared search limits.
+ */
+import { describeRange, type ModelDefinition } from '../model/definition.js';
+import { takeString, type ParsedArgs } from './args.js';
+import { UsageError, type CliIO } from './io.js';
+import { loadModel } from './load-model.js';
+import { parseSize } from './run-check.js';
+
+export function paramHelp(def: ModelDefinition): string {
+  const rows = Object.entries(def.params).map(([name, spec]) =>
+    `  --${name.padEnd(16)} ${describeRange(spec).padEnd(30)} default ${spec.default}. ${spec.description}`);
+  return `${def.name}: ${def.description}\nparameters:\n${rows.join('\n') || '  (none)'}`;
+}
+
+export interface ModelCommand {
+  readonly command: string;
+  readonly usage: string;
+  /** A full example command line, for the hint when the model is missing. */
+  readonly example: string;
+  /** How parameter values are written: `value`, or `VALUES` for ranges. */
+  readonly valuesAre?: string;
+}
+
+/** The model argument, or undefined when `--help` was asked for (and printed). */
+export async function takeModelArgument(args: ParsedArgs, io: CliIO, c: ModelCommand): Promise<string | undefined> {
+  if (args.switches.has('help')) {
+    io.stdout(c.usage);
+    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
+    return undefined;
+  }
+  if (args.positionals.length === 0) throw new UsageError(`${c.command} needs a model`, `e.g. ${c.example}`);
+  if (args.positionals.length > 1) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[1])}`, `parameters are given as --name ${c.valuesAre ?? 'value'}`);
+  return args.positionals[0];
+}
+
+/** `--max-memory SIZE` in bytes. */
+export function takeMaxMemory(args: ParsedArgs): number | undefined {
+  const text = takeString(args, 'max-memory');
+  if (text === undefined) return undefined;
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(text)}`);
+  return bytes;
+}
