@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fakeIO } from './fake-io.js';
+import { abbaModelFile } from '../support/abba-file.js';
 
 const semaphoreDeadlock = ['check', 'dm-snapshot/semaphore', '--writers', '2', '--cow-threshold', '1', '--ctrs', '1'];
 
@@ -82,17 +83,7 @@ describe('interleave check', () => {
 
   it('checks a model from a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'interleave-model-'));
-    writeFileSync(join(dir, 'good.ts'), `
-      import { ModelBuilder } from '${process.cwd()}/src/model/builder.ts';
-      import { sourceIn } from '${process.cwd()}/src/model/source-ref.ts';
-      const at = sourceIn('f.c', 'c');
-      const b = new ModelBuilder('my/abba');
-      const A = b.mutex('A'); const B = b.mutex('B');
-      b.process('t1', {}, (p) => p.step('a', { action: 'lock A', source: at(1, 'f'), op: A.lock() }).step('b', { action: 'lock B', source: at(2, 'f'), op: B.lock() })
-        .step('c', { action: 'unlock B', source: at(3, 'f'), op: B.unlock() }).step('d', { action: 'unlock A', source: at(4, 'f'), op: A.unlock() }));
-      b.process('t2', {}, (p) => p.step('a', { action: 'lock B', source: at(5, 'g'), op: B.lock() }).step('b', { action: 'lock A', source: at(6, 'g'), op: A.lock() })
-        .step('c', { action: 'unlock A', source: at(7, 'g'), op: A.unlock() }).step('d', { action: 'unlock B', source: at(8, 'g'), op: B.unlock() }));
-      export default b.build();`);
+    writeFileSync(join(dir, 'good.ts'), abbaModelFile('my/abba'));
     const io = fakeIO(dir);
     expect(await main(['check', 'good.ts', '--json'], io)).toBe(1);
     expect(JSON.parse(io.out.join('\n'))).toMatchObject({ model: 'my/abba', verdict: 'deadlock', depth: 4 });
