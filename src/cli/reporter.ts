@@ -11,8 +11,9 @@
  * - silent: for --json and --quiet, where stdout carries only the answer.
  */
 import type { ProgressEvent } from '../explore/result.js';
-import { finalReportToText, type FinalReport } from '../render/final-report.js';
-import { finishedLine, progressLine, runStartLine, type RunEntry, type RunStart } from '../render/text.js';
+import { finalReportSections, finalReportToText, type FinalReport } from '../render/final-report.js';
+import { finishedLine, progressLine, runStartLine, verdictTone, type RunEntry, type RunStart } from '../render/text.js';
+import type { FromUi, TerminalSize, ToUi, UiWorkerData } from '../ui/worker-protocol.js';
 import type { CliIO } from './io.js';
 
 export interface Reporter {
@@ -71,40 +72,112 @@ export function plainReporter(io: CliIO, options: Omit<ReporterOptions, 'mode'>)
   };
 }
 
-/** The ink UI on `terminal`; loaded only when used, so pipes never load ink. */
+/**
+ * The ink UI on `terminal`. It runs in a worker thread (src/ui/worker.tsx):
+ * this thread keeps exploring and only posts plain data (formatted rows,
+ * report sections, the latest progress) and copies the UI's bytes to the
+ * terminal when it yields. If the UI thread fails, the report is printed
+ * plainly through `fallback`, so a run never ends without its report.
+ */
 export async function inkReporter(
   terminal: NonNullable<CliIO['terminal']>,
-  options: Omit<ReporterOptions, 'mode'> & { readonly patchConsole?: boolean },
+  options: Omit<ReporterOptions, 'mode'> & {
+    readonly sampleMs?: number;
+    /** The UI thread's entry module (default src/ui/worker-entry.mjs). */
+    readonly workerEntry?: URL;
+  },
+  fallback: (text: string) => void,
 ): Promise<Reporter> {
-  const [{ UiStore }, { mountUi }] = await Promise.all([import('../ui/store.js'), import('../ui/mount.js')]);
-  const store = new UiStore();
-  const ui = mountUi(store, terminal.stdout, terminal.stderr, { patchConsole: options.patchConsole ?? true });
+  const { Worker } = await import('node:worker_threads');
+  const size = (): TerminalSize => ({ columns: terminal.stdout.columns || 80, rows: terminal.stdout.rows || 24 });
+  const data: UiWorkerData = { size: size(), ...(options.sampleMs !== undefined ? { sampleMs: options.sampleMs } : {}) };
+  const worker = new Worker(options.workerEntry ?? new URL('../ui/worker-entry.mjs', import.meta.url), { workerData: data });
+  let ready = false;
+  let failure: string | undefined;
+  let pending: ToUi[] = [];
+  const post = (m: ToUi) => {
+    if (failure !== undefined) return;
+    if (ready) {
+      worker.postMessage(m);
+      return;
+    }
+    // Until the UI listens, keep every event but only the newest progress.
+    if (m.type === 'progress') pending = pending.filter((p) => p.type !== 'progress');
+    pending.push(m);
+  };
+  let onReady = () => {};
+  const readyOrGone = new Promise<void>((resolve) => { onReady = resolve; });
+  const closed = new Promise<void>((resolve) => {
+    worker.on('message', (m: FromUi) => {
+      if (m.type === 'ready') {
+        ready = true;
+        for (const p of pending) worker.postMessage(p);
+        pending = [];
+        onReady();
+      } else if (m.type === 'write') {
+        terminal[m.stream].write(m.chunk);
+      } else {
+        resolve();
+      }
+    });
+    worker.on('error', (e) => {
+      failure = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      resolve();
+    });
+    worker.on('exit', () => resolve());
+  });
+  void closed.then(onReady);
+  // Let the UI thread finish booting (ink, React, yoga: about a second of CPU)
+  // before the search starts: on a 2-core machine a boot running alongside
+  // the first second of the search slowed it by about 10 %; a booted UI
+  // repainting four times a second costs it nothing measurable.
+  let bootTimer: NodeJS.Timeout | undefined;
+  await Promise.race([readyOrGone, new Promise<void>((resolve) => { bootTimer = setTimeout(resolve, 5000); })]);
+  clearTimeout(bootTimer);
+  const onResize = () => post({ type: 'resize', size: size() });
+  terminal.stdout.on('resize', onResize);
+  // A hard exit (second Ctrl-C) never lets ink restore the cursor: do it here.
+  const showCursor = () => terminal.stdout.write('\u001b[?25h');
+  process.once('exit', showCursor);
+
   let run = 0;
+  let shutDown: Promise<void> | undefined;
+  const shutdown = (last: ToUi) => {
+    shutDown ??= (async () => {
+      post(last);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, 5000); })]);
+      clearTimeout(timer);
+      terminal.stdout.off('resize', onResize);
+      process.off('exit', showCursor);
+      await worker.terminate();
+    })();
+    return shutDown;
+  };
   return {
     onStart(r) {
       run = r.index;
-      store.start(r);
+      post({ type: 'start', run: r });
     },
     onProgress(event) {
-      store.progress({ ...event, rssBytes: process.memoryUsage.rss(), run });
+      post({ type: 'progress', sample: { ...event, rssBytes: process.memoryUsage.rss(), run } });
     },
     onFinish(r, entry) {
-      if (options.multiRun) store.finish(r, entry);
+      if (options.multiRun) post({ type: 'finish', row: { line: finishedLine(r, entry.report), tone: verdictTone(entry.report) } });
     },
     async close(final) {
-      store.end(final);
-      await ui.close();
+      await shutdown({ type: 'end', sections: finalReportSections(final) });
+      if (failure !== undefined) {
+        fallback(`(the terminal UI failed: ${failure}; plain report follows)\n${finalReportToText(final)}`);
+      }
     },
-    async dispose() {
-      store.stop();
-      await ui.close();
-    },
+    dispose: () => shutdown({ type: 'stop' }),
   };
 }
 
 /** Picks the reporter for this invocation: silent for --json/--quiet, ink on an interactive terminal, plain otherwise. */
 export async function createReporter(io: CliIO, options: ReporterOptions): Promise<Reporter> {
   if (options.mode !== 'human') return silentReporter;
-  if (io.interactive && io.terminal) return inkReporter(io.terminal, options);
+  if (io.interactive && io.terminal) return inkReporter(io.terminal, options, io.stdout);
   return plainReporter(io, options);
 }

@@ -6,7 +6,6 @@
  */
 import { Box, Static, Text } from 'ink';
 import { useSyncExternalStore } from 'react';
-import { finishedLine, verdictTone } from '../render/text.js';
 import { Progress } from './Progress.js';
 import type { StaticItem, UiStore } from './store.js';
 import { Summary } from './Summary.js';
@@ -23,16 +22,14 @@ function Item({ item, first }: { item: StaticItem; first: boolean }) {
   if (item.kind === 'final') {
     return (
       <Box marginTop={first ? 0 : 1}>
-        <Summary final={item.final} />
+        <Summary sections={item.sections} />
       </Box>
     );
   }
-  const tone = verdictTone(item.entry.report);
-  const line = finishedLine(item.run, item.entry.report);
   return (
-    <Box width={line.length + 2}>
+    <Box width={item.line.length + 2}>
       <Text>
-        <Text color={TONE_COLOR[tone]}>{TONE_MARK[tone]}</Text> {line}
+        <Text color={TONE_COLOR[item.tone]}>{TONE_MARK[item.tone]}</Text> {item.line}
       </Text>
     </Box>
   );

@@ -1,19 +1,19 @@
 // @jsxRuntime automatic (also when tsx runs without this project's tsconfig, e.g. from another directory)
 /**
- * The final report: the same sections `finalReportToText` prints for a pipe
- * (render/final-report.ts), with verdicts in colour.
+ * The final report: the sections `finalReportSections` makes and
+ * `finalReportToText` prints for a pipe (render/final-report.ts), here with
+ * verdicts in colour.
  */
 import { Box, Text } from 'ink';
-import { finalReportSections, sectionsToText, type FinalReport } from '../render/final-report.js';
+import { sectionsToText, type ReportSection } from '../render/final-report.js';
 import { Table } from './Table.js';
 import { TONE_COLOR } from './tones.js';
 
 export interface SummaryProps {
-  readonly final: FinalReport;
+  readonly sections: readonly ReportSection[];
 }
 
-export function Summary({ final }: SummaryProps) {
-  const sections = finalReportSections(final);
+export function Summary({ sections }: SummaryProps) {
   // As wide as the widest line, not the terminal: ink would hard-wrap long
   // table rows; the terminal soft-wraps them instead, so a copy-paste keeps lines whole.
   const width = Math.max(1, ...sectionsToText(sections).split('\n').map((l) => l.length));

@@ -1,13 +1,15 @@
 /**
- * What the terminal UI shows, as a small external store: the reporter (in
- * cli/) pushes data in; the ink components read it. Finished items only ever
- * grow, so ink's <Static> can print each once. Progress is kept as the
- * latest sample only: the explorer reports often, the UI samples it when it
+ * What the terminal UI shows, as a small external store: the reporter pushes
+ * display data in (strings, tones, report sections: everything already
+ * formatted by render/), the ink components read it. Finished items only ever
+ * grow, so ink's <Static> prints each once. Progress is kept as the latest
+ * sample only: the explorer reports often, the UI samples it when it
  * repaints (use-progress), so a fast search never waits for the screen.
+ * All of it is plain, cloneable data, so the UI can live in a worker thread.
  */
 import type { ProgressEvent } from '../explore/result.js';
-import type { FinalReport } from '../render/final-report.js';
-import type { RunEntry, RunStart } from '../render/text.js';
+import type { ReportSection } from '../render/final-report.js';
+import type { RunStart, Tone } from '../render/text.js';
 
 /** A progress event plus what the host process knows (resident memory). */
 export interface ProgressSample extends ProgressEvent {
@@ -16,10 +18,16 @@ export interface ProgressSample extends ProgressEvent {
   readonly run?: number;
 }
 
+/** A finished run as one row: its line (`finishedLine`) and the tone of its verdict. */
+export interface FinishedRow {
+  readonly line: string;
+  readonly tone: Tone;
+}
+
 /** Printed once, above the live line. */
 export type StaticItem =
-  | { readonly kind: 'run'; readonly key: string; readonly run: RunStart; readonly entry: RunEntry }
-  | { readonly kind: 'final'; readonly key: string; readonly final: FinalReport };
+  | ({ readonly kind: 'run'; readonly key: string } & FinishedRow)
+  | { readonly kind: 'final'; readonly key: string; readonly sections: readonly ReportSection[] };
 
 export interface UiState {
   readonly items: readonly StaticItem[];
@@ -57,8 +65,8 @@ export class UiStore {
   }
 
   /** A finished run, shown as one static row (multi-run commands). */
-  finish(run: RunStart, entry: RunEntry): void {
-    const item: StaticItem = { kind: 'run', key: `run-${this.state.items.length}`, run, entry };
+  finish(row: FinishedRow): void {
+    const item: StaticItem = { kind: 'run', key: `run-${this.state.items.length}`, ...row };
     this.set({ ...this.state, items: [...this.state.items, item], current: undefined });
   }
 
@@ -67,8 +75,9 @@ export class UiStore {
     if (!this.state.ended) this.set({ ...this.state, current: undefined, ended: true });
   }
 
-  end(final: FinalReport): void {
-    const item: StaticItem = { kind: 'final', key: `final-${this.state.items.length}`, final };
+  /** The final report's sections (`finalReportSections`), printed once; no live line after. */
+  end(sections: readonly ReportSection[]): void {
+    const item: StaticItem = { kind: 'final', key: `final-${this.state.items.length}`, sections };
     this.set({ items: [...this.state.items, item], current: undefined, ended: true });
   }
 

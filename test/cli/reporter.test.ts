@@ -60,18 +60,40 @@ describe('plainReporter', () => {
 });
 
 describe('inkReporter', () => {
-  it('draws on the terminal and leaves the final report there when closed', async () => {
+  it('runs the UI in a worker thread: live progress, then the final report left on the terminal', async () => {
     const terminal = new FakeTerminal();
     const stream = terminal as unknown as NodeJS.WriteStream;
-    const reporter = await inkReporter({ stdout: stream, stderr: stream }, { multiRun: false, patchConsole: false });
+    const fallback: string[] = [];
+    const reporter = await inkReporter({ stdout: stream, stderr: stream }, { multiRun: true, sampleMs: 10 }, (t) => fallback.push(t));
     const report = checkModel('dm-snapshot/semaphore', { writers: 2, ctrs: 1 });
-    reporter.onStart({ ...run, total: 1 });
-    reporter.onProgress(event(100));
+    reporter.onStart(run);
+    reporter.onProgress(event(1234));
+    const until = Date.now() + 5000;
+    while (!plainFrame(terminal.chunks.join('')).includes('states 12,340') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(plainFrame(terminal.chunks.join(''))).toContain('exploring [1/3] dm-snapshot/semaphore writers=2 ctrs=1');
+    expect(plainFrame(terminal.chunks.join(''))).toContain(`states 12,340`);
     reporter.onFinish(run, { report });
-    const final: FinalReport = { kind: 'check', entry: { report } };
+    const final: FinalReport = { kind: 'runs', heading: 'test', entries: [{ report }], total: 3, complete: false };
     await reporter.close(final);
     const screen = plainFrame(terminal.chunks.join(''));
+    expect(screen).toContain(finishedLine(run, report));
     expect(screen).toContain(plainText(finalReportToText(final)));
+    expect(fallback).toEqual([]);
     await reporter.dispose(); // harmless after close
+  });
+
+  it('prints the plain report when the UI thread cannot start', async () => {
+    const terminal = new FakeTerminal();
+    const stream = terminal as unknown as NodeJS.WriteStream;
+    const fallback: string[] = [];
+    const broken = new URL('./no-such-ui-entry.mjs', import.meta.url);
+    const reporter = await inkReporter({ stdout: stream, stderr: stream }, { multiRun: false, workerEntry: broken }, (t) => fallback.push(t));
+    const report = checkModel('dm-snapshot/semaphore', { writers: 2, ctrs: 1 });
+    reporter.onStart({ ...run, total: 1 });
+    const final: FinalReport = { kind: 'check', entry: { report } };
+    await reporter.close(final);
+    expect(fallback).toHaveLength(1);
+    expect(fallback[0]).toMatch(/^\(the terminal UI failed: .*; plain report follows\)\n/);
+    expect(fallback[0]).toContain(finalReportToText(final));
   });
 });

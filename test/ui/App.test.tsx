@@ -1,8 +1,8 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/explore/result.js';
-import { finalReportToText, type FinalReport } from '../../src/render/final-report.js';
-import { finishedLine, formatCount, type RunEntry, type RunStart } from '../../src/render/text.js';
+import { finalReportSections, finalReportToText, type FinalReport } from '../../src/render/final-report.js';
+import { finishedLine, formatCount, verdictTone, type RunEntry, type RunStart } from '../../src/render/text.js';
 import { App } from '../../src/ui/App.js';
 import { UiStore } from '../../src/ui/store.js';
 import { checkModel } from '../models/helpers.js';
@@ -43,11 +43,12 @@ describe('App', () => {
     await waitFor(() => plainFrame(lastFrame()).includes(`states ${formatCount(500_000)}`), 'the sampled progress');
     expect(frames.length - before).toBeLessThan(20);
 
-    store.finish(runs[0], entries[0]);
+    const row = (i: number) => ({ line: finishedLine(runs[i], entries[i].report), tone: verdictTone(entries[i].report) });
+    store.finish(row(0));
     store.start(runs[1]);
-    store.finish(runs[1], entries[1]);
+    store.finish(row(1));
     const final: FinalReport = { kind: 'runs', heading: 'test job', entries, total: 2, complete: true };
-    store.end(final);
+    store.end(finalReportSections(final));
     await waitFor(() => !plainFrame(lastFrame()).includes('exploring'), 'the live line to go');
     const frame = plainFrame(lastFrame());
     for (const [i, e] of entries.entries()) {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../../models/index.js';
 import { runCheck } from '../../src/cli/run-check.js';
 import { formatSourceShort } from '../../src/model/source-ref.js';
-import { finalReportToText, type FinalReport } from '../../src/render/final-report.js';
+import { finalReportSections, finalReportToText, type FinalReport } from '../../src/render/final-report.js';
 import type { SweepReport } from '../../src/render/sweep.js';
 import { Summary } from '../../src/ui/Summary.js';
 import { checkModel } from '../models/helpers.js';
@@ -15,7 +15,7 @@ describe('Summary', () => {
     const cx = report.counterexample!;
     expect(cx).toBeDefined();
     const final: FinalReport = { kind: 'check', entry: { report }, written: ['/tmp/o/result.json'] };
-    const { lastFrame, unmount } = render(<Summary final={final} />);
+    const { lastFrame, unmount } = render(<Summary sections={finalReportSections(final)} />);
     const frame = plainFrame(lastFrame());
 
     expect(frame).toBe(plainText(finalReportToText(final)));
@@ -38,7 +38,7 @@ describe('Summary', () => {
     const def = registry.find((d) => d.name === 'dm-snapshot/in-progress')!;
     const report = await runCheck(def, { writers: 3 }, { signal: { aborted: true } });
     expect(report.result.completion).toBe('interrupted');
-    const { lastFrame, unmount } = render(<Summary final={{ kind: 'check', entry: { report } }} />);
+    const { lastFrame, unmount } = render(<Summary sections={finalReportSections({ kind: 'check', entry: { report } })} />);
     const frame = plainFrame(lastFrame());
     expect(frame.split('\n')[0]).toBe('INTERRUPTED: partial report. The search was stopped before it covered every state; this is not a proof.');
     expect(frame).toContain('unknown (interrupted)');
@@ -56,7 +56,7 @@ describe('Summary', () => {
       elapsedMs: 12,
     };
     const final: FinalReport = { kind: 'sweep', sweep };
-    const { lastFrame, unmount } = render(<Summary final={final} />);
+    const { lastFrame, unmount } = render(<Summary sections={finalReportSections(final)} />);
     const frame = plainFrame(lastFrame());
     expect(frame).toBe(plainText(finalReportToText(final)));
     expect(frame).toMatch(/^writers\s+ctrs=0\s+ctrs=1$/m);
