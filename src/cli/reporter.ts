@@ -91,7 +91,9 @@ export async function inkReporter(
   const { Worker } = await import('node:worker_threads');
   const size = (): TerminalSize => ({ columns: terminal.stdout.columns || 80, rows: terminal.stdout.rows || 24 });
   const data: UiWorkerData = { size: size(), ...(options.sampleMs !== undefined ? { sampleMs: options.sampleMs } : {}) };
-  const worker = new Worker(options.workerEntry ?? new URL('../ui/worker-entry.mjs', import.meta.url), { workerData: data });
+  // The caller already decided this is an interactive terminal; ink in the
+  // worker would see a CI variable (e.g. a test run under CI) and stop drawing live.
+  const worker = new Worker(options.workerEntry ?? new URL('../ui/worker-entry.mjs', import.meta.url), { workerData: data, env: withoutCiVariables(process.env) });
   let ready = false;
   let failure: string | undefined;
   let pending: ToUi[] = [];
@@ -180,4 +182,9 @@ export async function createReporter(io: CliIO, options: ReporterOptions): Promi
   if (options.mode !== 'human') return silentReporter;
   if (io.interactive && io.terminal) return inkReporter(io.terminal, options, io.stdout);
   return plainReporter(io, options);
+}
+
+/** The environment without the variables ink's CI detection (is-in-ci) looks at. */
+function withoutCiVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'CI' && k !== 'CONTINUOUS_INTEGRATION' && !k.startsWith('CI_')));
 }
