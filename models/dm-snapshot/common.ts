@@ -19,7 +19,8 @@
  */
 import { enumParam, intParam } from '../../src/model/definition.js';
 import { add, eq, inc, lt, mul, self } from '../../src/model/expr.js';
-import type { JobQueueHandle, LocalRef, ModelBuilder, ProcessBuilder, RwSemaphoreHandle, StepSpec, VarRef } from '../../src/model/builder.js';
+import { ModelBuilder, type JobQueueHandle, type LocalRef, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec, type VarRef } from '../../src/model/builder.js';
+import type { RwSemaphorePolicy } from '../../src/model/types.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { Expr } from '../../src/model/types.js';
 
@@ -122,4 +123,25 @@ export function kcopydCompletion(
       ...(release ? {} : { goto: 'copy_callback' }),
     });
   release?.();
+}
+
+/**
+ * What every design declares, in the same order (so slots line up across
+ * designs): the in-flight counter, bios_done, the global `_origins_lock`, the
+ * design's throttle (if any), and kcopyd's queue of copies, one per bio.
+ */
+export function dmSnapshotBase<T>(
+  name: string,
+  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy },
+  counter: string,
+  throttle: (b: ModelBuilder) => T,
+) {
+  const b = new ModelBuilder(name);
+  const copies = p.writers * p.bios;
+  const inflight = b.var(counter, 0, { max: copies });
+  const biosDone = b.var('bios_done', 0, { max: copies });
+  const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
+  const limit = throttle(b);
+  const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
+  return { b, copies, inflight, biosDone, origins, limit, kcopyd };
 }

@@ -21,11 +21,10 @@
  * increment, so every writer can pass the check at in_progress <= T and then
  * increment: in_progress <= T + writers. That is the invariant checked.
  */
-import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, enumParam, intParam } from '../../src/model/definition.js';
 import { add, and, dec, gt, inc, le, not, sub } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, dmSnapshotBase, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v5.4.6';
 
@@ -43,13 +42,8 @@ export default defineModel({
     const T = p['cow-threshold'];
     const at = sourceIn(DM_SNAP, COMMIT);
     const name = p.mutant === 'none' ? 'dm-snapshot/in-progress' : `dm-snapshot/in-progress[${p.mutant}]`;
-    const b = new ModelBuilder(name);
-    const copies = W * B;
-    const inProgress = b.var('in_progress', 0, { max: copies });
-    const biosDone = b.var('bios_done', 0, { max: copies });
-    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
-    const wq = b.waitQueue('in_progress_wait');
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
+    const { b, copies, inflight: inProgress, biosDone, origins, limit: wq, kcopyd } = dmSnapshotBase(name, p, 'in_progress',
+      (m) => m.waitQueue('in_progress_wait'));
     const sleepHolding = p.mutant === 'sleep-holding-lock';
     const lostWakeup = p.mutant === 'lost-wakeup';
 

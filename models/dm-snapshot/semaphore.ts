@@ -8,11 +8,10 @@
  * commit message, steps 1-4). Lines: v5.3.1's dm-snap.c, the mainline
  * pre-image of the fix series.
  */
-import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, intParam } from '../../src/model/definition.js';
 import { dec, eq, inc, le, or } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, dmSnapshotBase, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v5.3.1';
 const INT_MAX = 2147483647;
@@ -29,13 +28,8 @@ export default defineModel({
     const B = p.bios;
     const T = p['cow-threshold'];
     const at = sourceIn(DM_SNAP, COMMIT);
-    const b = new ModelBuilder('dm-snapshot/semaphore');
-    const copies = W * B;
-    const inflight = b.var('inflight', 0, { max: copies });
-    const biosDone = b.var('bios_done', 0, { max: copies });
-    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
-    const cowCount = b.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX });
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
+    const { b, copies, inflight, biosDone, origins, limit: cowCount, kcopyd } = dmSnapshotBase('dm-snapshot/semaphore', p, 'inflight',
+      (m) => m.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX }));
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });

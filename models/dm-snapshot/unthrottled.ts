@@ -5,11 +5,10 @@
  * cannot deadlock on `_origins_lock`, but no fixed bound on in-flight copies
  * holds. `--max-inflight N` states such a bound as an invariant.
  */
-import { ModelBuilder } from '../../src/model/builder.js';
 import { defineModel, intParam } from '../../src/model/definition.js';
 import { dec, inc, le } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, dmSnapshotBase, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
 
 const COMMIT = 'v4.20';
 
@@ -25,12 +24,7 @@ export default defineModel({
     const B = p.bios;
     const N = p['max-inflight'];
     const at = sourceIn(DM_SNAP, COMMIT);
-    const b = new ModelBuilder('dm-snapshot/unthrottled');
-    const copies = W * B;
-    const inflight = b.var('inflight', 0, { max: copies });
-    const biosDone = b.var('bios_done', 0, { max: copies });
-    const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
-    const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
+    const { b, copies, inflight, biosDone, origins, kcopyd } = dmSnapshotBase('dm-snapshot/unthrottled', p, 'inflight', () => undefined);
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
