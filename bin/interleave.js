@@ -5,6 +5,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../src/cli/main.ts');
+const { importModelFile } = await import('../src/cli/import-model-file.ts');
+const { catalog } = await import('../models/index.ts');
 
 const signal = { aborted: false };
 process.on('SIGINT', () => {
@@ -19,6 +21,8 @@ const io = {
   signal,
   cwd: process.cwd(),
   terminal: { stdout: process.stdout, stderr: process.stderr },
+  models: catalog,
+  importModule: importModelFile,
 };
 
 try {

@@ -1,7 +1,7 @@
 /** Every model interleave knows by name, and what the main job runs. */
-import type { ModelDefinition } from '../src/model/definition.js';
+import type { ModelCatalog, ModelDefinition, RunSpec } from '../src/model/definition.js';
 import inProgress from './dm-snapshot/in-progress.js';
-import { dmSnapshotRuns, type RunSpec } from './dm-snapshot/main-job.js';
+import { dmSnapshotRuns } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
 import unthrottled from './dm-snapshot/unthrottled.js';
 
@@ -13,3 +13,6 @@ const erase = (d: unknown) => d as ModelDefinition;
 export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress)];
 
 export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns];
+
+/** What the command line is handed by its caller (bin/interleave.js, the tests). */
+export const catalog: ModelCatalog = { registry, mainJob };

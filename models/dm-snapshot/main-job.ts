@@ -4,11 +4,7 @@
  * reader-preferring lock), and the mutants of the fix. Verdicts are never
  * written here; they come from exploring.
  */
-export interface RunSpec {
-  readonly title: string;
-  readonly model: string;
-  readonly params: Readonly<Record<string, string | number>>;
-}
+import type { RunSpec } from '../../src/model/definition.js';
 
 export const dmSnapshotRuns: readonly RunSpec[] = [
   { title: 'unthrottled: no throttle, no deadlock', model: 'dm-snapshot/unthrottled', params: { writers: 3, ctrs: 1 } },

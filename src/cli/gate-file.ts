@@ -24,7 +24,7 @@ import { symmetryProblems } from '../explore/symmetry.js';
 import { describeRange, instantiate, resolveParams, type ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
 import { UsageError } from './io.js';
-import { loadModel } from './load-model.js';
+import { loadModel, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
 
 /** Where the schema lives, relative to the repository root. */
@@ -278,7 +278,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
  * Reads and validates a gate file. Model files named in it are found
  * relative to the gate file. Throws a GateFileError listing every problem.
  */
-export async function loadGateFile(path: string, source: string = path): Promise<GateFile> {
+export async function loadGateFile(path: string, source: string, models: ModelSource): Promise<GateFile> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -288,7 +288,7 @@ export async function loadGateFile(path: string, source: string = path): Promise
   }
   const json = parseGateJson(text, source);
   const base = dirname(path);
-  const { gate, issues } = await validateGate(json, { resolveModel: (name) => loadModel(name, base) });
+  const { gate, issues } = await validateGate(json, { resolveModel: (name) => loadModel(name, { ...models, cwd: base }) });
   if (!gate) throw new GateFileError(source, issues);
   return { source, ...gate };
 }

@@ -6,15 +6,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { registry } from '../../models/index.js';
 import type { ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
-import { UsageError } from './io.js';
+import { UsageError, type CliIO } from './io.js';
 
-export function registeredModels(): readonly ModelDefinition[] {
-  return registry;
-}
+/** Where models come from: the caller's registry, and file paths relative to `cwd`. */
+export type ModelSource = Pick<CliIO, 'models' | 'importModule' | 'cwd'>;
 
 function isDefinition(x: unknown): x is ModelDefinition {
   const d = x as ModelDefinition;
@@ -27,10 +25,11 @@ function isModel(x: unknown): x is Model {
   return typeof m === 'object' && m !== null && typeof m.name === 'string' && Array.isArray(m.processes);
 }
 
-export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelDefinition> {
+export async function loadModel(nameOrPath: string, from: ModelSource): Promise<ModelDefinition> {
+  const { registry } = from.models;
   const known = registry.find((d) => d.name === nameOrPath);
   if (known) return known;
-  const path = resolve(cwd, nameOrPath);
+  const path = resolve(from.cwd, nameOrPath);
   if (!/\.(m?[jt]s)$/.test(nameOrPath) || !existsSync(path)) {
     throw new UsageError(
       `unknown model ${JSON.stringify(nameOrPath)}`,
@@ -39,7 +38,7 @@ export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelD
   }
   let mod: Record<string, unknown>;
   try {
-    mod = (await importModelFile(path)) as Record<string, unknown>;
+    mod = (await from.importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof ModelError) throw e;
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
@@ -56,17 +55,4 @@ export async function loadModel(nameOrPath: string, cwd: string): Promise<ModelD
   throw new ModelError(
     `${nameOrPath} does not export a model: want \`export default defineModel({ name, description, params, build })\` or a built model`,
   );
-}
-
-/**
- * Imports a model file as an ES module wherever it lives: tsx's `tsImport`
- * compiles `.ts` as ESM even outside a `"type": "module"` package (a plain
- * import would treat /tmp/model.ts as CommonJS and fail on its imports).
- * Under a test runner with its own loader, a plain import is used.
- */
-async function importModelFile(path: string): Promise<unknown> {
-  const url = pathToFileURL(path).href;
-  if (!/\.m?ts$/.test(path) || process.env.VITEST) return import(url);
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport(url, import.meta.url);
 }

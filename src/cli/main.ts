@@ -16,6 +16,7 @@ import { replayCommand, REPLAY_USAGE } from './commands/replay.js';
 import { simulateCommand, SIMULATE_USAGE } from './commands/simulate.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
+import { packageVersion } from './version.js';
 
 type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
 
@@ -53,7 +54,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
       return name === undefined ? ExitCode.Usage : ExitCode.Ok;
     }
     if (name === '--version') {
-      io.stdout('interleave 0.1.0');
+      io.stdout(`interleave ${packageVersion()}`);
       return ExitCode.Ok;
     }
     const command = commands[name];

@@ -28,7 +28,7 @@ export interface ModelCommand {
 export async function takeModelArgument(args: ParsedArgs, io: CliIO, c: ModelCommand): Promise<string | undefined> {
   if (args.switches.has('help')) {
     io.stdout(c.usage);
-    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io.cwd))}`);
+    if (args.positionals[0]) io.stdout(`\n${paramHelp(await loadModel(args.positionals[0], io))}`);
     return undefined;
   }
   if (args.positionals.length === 0) throw new UsageError(`${c.command} needs a model`, `e.g. ${c.example}`);

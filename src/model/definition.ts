@@ -36,6 +36,19 @@ export interface ModelDefinition<S extends ParamSpecs = ParamSpecs> {
   build(params: ParamValues<S>): Model;
 }
 
+/** One configuration of the main job (`interleave run`, `npm start`). */
+export interface RunSpec {
+  readonly title: string;
+  readonly model: string;
+  readonly params: Readonly<Record<string, string | number>>;
+}
+
+/** What a caller of the CLI hands it: the models known by name, and the main job. */
+export interface ModelCatalog {
+  readonly registry: readonly ModelDefinition[];
+  readonly mainJob: readonly RunSpec[];
+}
+
 export function defineModel<const S extends ParamSpecs>(def: ModelDefinition<S>): ModelDefinition<S> {
   return Object.freeze(def);
 }

@@ -60,7 +60,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const maxMemoryBytes = takeMaxMemory(args);
 
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
   const run: RunStart = { model: def.name, params: resolveParams(def, given), index: 1, total: 1 };
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';

@@ -11,7 +11,7 @@ import { formatParams, table } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { loadModel } from '../load-model.js';
+import { loadModel, type ModelSource } from '../load-model.js';
 import { runSlug, writeFileAtomic } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
@@ -37,7 +37,7 @@ interface Side {
   readonly fixed: Record<string, string>;
 }
 
-async function loadSide(spec: string, cwd: string): Promise<Side> {
+async function loadSide(spec: string, from: ModelSource): Promise<Side> {
   const colon = spec.indexOf(':');
   const name = colon < 0 ? spec : spec.slice(0, colon);
   const fixed: Record<string, string> = {};
@@ -48,7 +48,7 @@ async function loadSide(spec: string, cwd: string): Promise<Side> {
       fixed[m[1]] = m[2];
     }
   }
-  const def = await loadModel(name, cwd);
+  const def = await loadModel(name, from);
   resolveParams(def, fixed);
   return { spec, def, fixed };
 }
@@ -63,7 +63,7 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
   }
   if (args.positionals.length !== 2) throw new UsageError('diff needs two models', 'e.g. interleave diff dm-snapshot/semaphore dm-snapshot/in-progress --writers 1..3');
   const outText = takeString(args, 'out');
-  const sides = [await loadSide(args.positionals[0], io.cwd), await loadSide(args.positionals[1], io.cwd)] as const;
+  const sides = [await loadSide(args.positionals[0], io), await loadSide(args.positionals[1], io)] as const;
   const grids = sides.map((s) => buildParamGrid(s.def, args.values));
   const combos = expandGrid(grids[0]);
   for (const [k, side] of sides.entries()) {

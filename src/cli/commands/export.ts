@@ -44,7 +44,7 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   }
   const output = takeString(args, 'output');
 
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
   const params = resolveParams(def, given);
   const model = instantiate(def, given);

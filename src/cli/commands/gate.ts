@@ -72,7 +72,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`, 'the gate file is given with --config FILE');
   if (args.values.size > 0) throw new UsageError(`gate takes no option --${[...args.values.keys()][0]}`, 'see interleave gate --help');
   const source = configText ?? 'gate.json';
-  const gateFile = await loadGateFile(resolve(io.cwd, source), source);
+  const gateFile = await loadGateFile(resolve(io.cwd, source), source, io);
 
   const outDir = resolve(io.cwd, outText ?? join('out', 'gate'));
   const casesDir = join(outDir, 'cases');

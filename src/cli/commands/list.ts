@@ -2,7 +2,6 @@
 import { parseArgs } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { registeredModels } from '../load-model.js';
 import { paramHelp } from './check.js';
 
 export const LIST_USAGE = `usage: interleave list
@@ -17,6 +16,6 @@ export async function listCommand(argv: readonly string[], io: CliIO): Promise<E
   }
   const extra = args.positionals[0] !== undefined ? `argument ${JSON.stringify(args.positionals[0])}` : args.values.size > 0 ? `option --${[...args.values.keys()][0]}` : undefined;
   if (extra) throw new UsageError(`list takes no ${extra}`, 'see interleave list --help');
-  io.stdout(registeredModels().map(paramHelp).join('\n\n'));
+  io.stdout(io.models.registry.map(paramHelp).join('\n\n'));
   return ExitCode.Ok;
 }

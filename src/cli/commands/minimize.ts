@@ -47,7 +47,7 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
   const modelArg = await takeModelArgument(args, io, { command: 'minimize', usage: MINIMIZE_USAGE, example: 'interleave minimize dm-snapshot/semaphore --writers 1..4 --ctrs 0..2', valuesAre: 'VALUES' });
   if (modelArg === undefined) return ExitCode.Ok;
   const outText = takeString(args, 'out');
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   for (const c of combos) resolveParams(def, c);

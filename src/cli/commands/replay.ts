@@ -8,7 +8,7 @@ import { replayToText, replayVerdictLine } from '../../render/replay.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { loadModel, registeredModels } from '../load-model.js';
+import { loadModel } from '../load-model.js';
 
 export const REPLAY_USAGE = `usage: interleave replay <trace.json> [--model NAME|FILE] [--quiet]
 
@@ -28,8 +28,7 @@ exit codes: 0 the trace replays as saved, 1 it does not (the first step
             malformed file, unknown model or bad parameters`;
 
 /** The registered definition a saved model name comes from: `dm-snapshot/in-progress[lost-wakeup]` -> `dm-snapshot/in-progress`. */
-function definitionFor(name: string): ModelDefinition | undefined {
-  const defs = registeredModels();
+function definitionFor(name: string, defs: readonly ModelDefinition[]): ModelDefinition | undefined {
   return defs.find((d) => d.name === name) ??
     defs.filter((d) => name.startsWith(`${d.name}[`)).sort((a, b) => b.name.length - a.name.length)[0];
 }
@@ -59,7 +58,7 @@ export async function replayCommand(argv: readonly string[], io: CliIO): Promise
     if (e instanceof TraceFormatError) throw new UsageError(`${args.positionals[0]} is not a saved trace: ${e.message}`, 'replay reads the JSON of interleave check --json/--out or interleave simulate --json/--out');
     throw e;
   }
-  const def = modelArg !== undefined ? await loadModel(modelArg, io.cwd) : definitionFor(trace.model);
+  const def = modelArg !== undefined ? await loadModel(modelArg, io) : definitionFor(trace.model, io.models.registry);
   if (!def) {
     throw new UsageError(`the trace names model ${JSON.stringify(trace.model)}, which is not registered`, 'give the model with --model NAME or --model path/to/model.ts');
   }

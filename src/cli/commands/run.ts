@@ -4,7 +4,6 @@
  * `summary.txt` and `summary.json` under --out (default `out/`).
  */
 import { join, resolve } from 'node:path';
-import { mainJob } from '../../../models/index.js';
 import type { CheckReport } from '../../explain/report.js';
 import { checkToJson } from '../../render/json.js';
 import { finalReportToText, runsVerdictLine, type FinalReport } from '../../render/final-report.js';
@@ -39,10 +38,11 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
   const done: Array<{ title: string; report: CheckReport; dir: string }> = [];
   const entries: RunEntry[] = [];
   let interrupted = false;
+  const { mainJob } = io.models;
   const reporter = await createReporter(io, { mode, multiRun: true });
   try {
     for (const [i, spec] of mainJob.entries()) {
-      const def = await loadModel(spec.model, io.cwd);
+      const def = await loadModel(spec.model, io);
       const run: RunStart = { model: spec.model, params: spec.params, title: spec.title, index: i + 1, total: mainJob.length };
       reporter.onStart(run);
       const report = await runCheck(def, spec.params, { signal: io.signal, onProgress: reporter.onProgress });

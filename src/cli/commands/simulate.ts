@@ -46,7 +46,7 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
   const out = takeString(args, 'out');
   const seed = seedArg ?? (Date.now() >>> 0);
 
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const model = instantiate(def, Object.fromEntries(args.values));
   const cm = compileModel(model);
   const sim = createSimulation(cm, { seed, runs, maxSteps });

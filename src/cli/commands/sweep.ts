@@ -51,7 +51,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const maxStates = takeInt(args, 'max-states', 1);
   const maxMemoryBytes = takeMaxMemory(args);
 
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   // Validate every combination before anything runs (and before the UI takes the terminal).
