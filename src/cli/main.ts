@@ -8,6 +8,7 @@ import { minimizeCommand } from './commands/minimize.js';
 import { ModelError } from '../model/model-error.js';
 import { checkCommand, CHECK_USAGE } from './commands/check.js';
 import { exportCommand } from './commands/export.js';
+import { exploreCommand, EXPLORE_USAGE } from './commands/explore.js';
 import { gateCommand, GATE_USAGE } from './commands/gate.js';
 import { listCommand } from './commands/list.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
@@ -25,6 +26,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
   run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
   sweep: { run: sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
   export: { run: exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
+  explore: { run: exploreCommand, summary: 'write an interactive explorer (one HTML file) to step through a configuration in a browser' },
   simulate: { run: simulateCommand, summary: 'random schedules from a seed: how many runs hit a violation, and the first' },
   replay: { run: replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
   minimize: { run: minimizeCommand, summary: 'the smallest parameter configurations that fail, with their counterexamples' },
@@ -44,7 +46,7 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
   interleave run`;
 
-export { CHECK_USAGE, GATE_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
+export { CHECK_USAGE, EXPLORE_USAGE, GATE_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const [name, ...rest] = argv;

@@ -1,4 +1,5 @@
 /** One check from a definition and raw parameters to a report, shared by every command. */
+import { rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, type CheckReport } from '../explain/report.js';
@@ -8,6 +9,7 @@ import { instantiate, type ModelDefinition } from '../model/definition.js';
 import { checkToJson } from '../render/json.js';
 import { checkToText } from '../render/text.js';
 import { writeDiagrams } from './diagrams.js';
+import { writeReportExplorer } from './explorer-file.js';
 import { ExitCode } from './exit-codes.js';
 import { writeFileAtomic } from './out-dir.js';
 
@@ -51,6 +53,9 @@ export function exitCodeOf(report: CheckReport): ExitCode {
   return ExitCode.Ok;
 }
 
+/** The interactive explorer of a run's counterexample, beside its diagrams. */
+export const EXPLORER_FILE = 'explorer.html';
+
 export interface WriteOutputsOptions {
   /** Draw the state graph only up to this many states (`--max-nodes`). */
   readonly maxNodes?: number;
@@ -58,12 +63,16 @@ export interface WriteOutputsOptions {
 
 /**
  * Writes `result.json`, `report.txt` and, for a counterexample, its diagrams
- * (`waitfor`, `trace`, `states` as .dot and .svg) under `dir`; returns the
- * paths written by kind. Every file is written atomically.
+ * (`waitfor`, `trace`, `states` as .dot and .svg) and `explorer.html` under
+ * `dir`; returns the paths written by kind. Every file is written atomically;
+ * an explorer a previous run left there is removed when this run has none.
  */
 export async function writeCheckOutputs(dir: string, report: CheckReport, options: WriteOutputsOptions = {}): Promise<Record<string, string>> {
   const diagrams = await writeDiagrams(dir, report, options);
-  const files = { json: join(dir, 'result.json'), report: join(dir, 'report.txt'), ...diagrams.files };
+  const explorerPath = join(dir, EXPLORER_FILE);
+  const explorer = await writeReportExplorer(explorerPath, report);
+  if (!explorer) rmSync(explorerPath, { force: true });
+  const files = { json: join(dir, 'result.json'), report: join(dir, 'report.txt'), ...diagrams.files, ...(explorer ? { explorer } : {}) };
   const note = diagrams.stateGraph && !diagrams.stateGraph.drawn ? `\n\n${diagrams.stateGraph.reason}` : '';
   writeFileAtomic(files.report, `${checkToText(report)}${note}\n`);
   const extra = { files, ...(diagrams.stateGraph ? { stateGraph: diagrams.stateGraph } : {}) };

@@ -18,7 +18,8 @@ export interface WaitForDotOptions {
   readonly title?: string;
 }
 
-const KIND_NAMES: Record<string, string> = {
+/** Kernel names of the primitive kinds, for labels. */
+export const KIND_NAMES: Record<string, string> = {
   rwsem: 'rw_semaphore',
   semaphore: 'counting semaphore',
   spinlock: 'spinlock',

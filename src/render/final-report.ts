@@ -73,6 +73,7 @@ function pointers(entry: RunEntry, options: { report?: boolean } = {}): ReportSe
   if (stuck) lines.push(stuck);
   const diagrams = diagramPaths(entry.files);
   if (diagrams.length > 0) lines.push(`diagrams: ${diagrams.join(', ')}`);
+  if (entry.files?.explorer) lines.push(`explorer: ${entry.files.explorer} (open in a browser: step through the schedule, try other next steps)`);
   if (options.report !== false && entry.files?.report) lines.push(`report: ${entry.files.report}`);
   return lines.length > 0 ? [text(lines.join('\n'))] : [];
 }

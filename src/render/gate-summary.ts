@@ -137,8 +137,12 @@ const BOUNDED_NOTE =
   'Each claim is a bounded model-checking result: every schedule of every configuration listed was explored. Nothing is claimed for parameter values outside the listed ranges.';
 
 /** The Markdown for `$GITHUB_STEP_SUMMARY` (or any CI's job summary). `relative` shortens file paths. */
-export function gateToMarkdown(gate: GateReport, options: { readonly relative?: (path: string) => string } = {}): string {
+export function gateToMarkdown(
+  gate: GateReport,
+  options: { readonly relative?: (path: string) => string; readonly link?: (path: string) => string } = {},
+): string {
   const rel = options.relative ?? ((p: string) => p);
+  const link = options.link ?? rel;
   const t = gateTotals(gate);
   const passed = gatePassed(gate);
   const out: string[] = [];
@@ -161,6 +165,7 @@ export function gateToMarkdown(gate: GateReport, options: { readonly relative?: 
         out.push(`${cx.analysis.summary}`, '');
       }
       const diagrams = diagramPaths(c.files).filter((p) => p.endsWith('.svg'));
+      if (c.files?.explorer) out.push(`Step through it: [explorer.html](${encodeURI(link(c.files.explorer))}) (\`${rel(c.files.explorer)}\`, opens offline in a browser)`, '');
       if (diagrams.length > 0) out.push(`Diagrams (in the \`out\` artifact): ${diagrams.map((d) => `\`${rel(d)}\``).join(', ')}`, '');
     }
     if (failed.length > MAX_DETAILED_FAILURES) out.push(`… and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations: see junit.xml.`, '');
@@ -186,7 +191,11 @@ export function gateSections(gate: GateReport, written: readonly string[] = []):
       const { header, rows: traceRows } = traceTableData(cx.trace);
       sections.push({ kind: 'table', header, rows: traceRows });
     }
-    const lines = [cx?.analysis.summary ?? '', ...(diagramPaths(c.files).length > 0 ? [`diagrams: ${diagramPaths(c.files).join(', ')}`] : [])].filter(Boolean);
+    const lines = [
+      cx?.analysis.summary ?? '',
+      ...(diagramPaths(c.files).length > 0 ? [`diagrams: ${diagramPaths(c.files).join(', ')}`] : []),
+      ...(c.files?.explorer ? [`explorer: ${c.files.explorer}`] : []),
+    ].filter(Boolean);
     if (lines.length > 0) sections.push({ kind: 'text', text: lines.join('\n') });
   }
   if (failed.length > MAX_DETAILED_FAILURES) sections.push({ kind: 'text', text: `... and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations (see junit.xml)` });

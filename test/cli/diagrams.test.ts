@@ -27,6 +27,7 @@ describe('check --out (diagrams)', () => {
       waitforDot: join(dir, 'waitfor.dot'), waitforSvg: join(dir, 'waitfor.svg'),
       traceDot: join(dir, 'trace.dot'), traceSvg: join(dir, 'trace.svg'),
       statesDot: join(dir, 'states.dot'), statesSvg: join(dir, 'states.svg'),
+      explorer: join(dir, 'explorer.html'),
     });
     const files = readdirSync(dir);
     expect(files.filter((f) => f.endsWith('.tmp') || f.startsWith('.'))).toEqual([]);
@@ -103,10 +104,11 @@ describe('run (main job)', () => {
     const violating = summary.runs.filter((r: { verdict: string }) => r.verdict === 'deadlock' || r.verdict === 'invariant');
     expect(violating.length).toBeGreaterThan(0);
     for (const r of violating) {
-      for (const name of ['waitfor.dot', 'waitfor.svg', 'trace.dot', 'trace.svg']) expect(existsSync(join(r.dir, name))).toBe(true);
+      for (const name of ['waitfor.dot', 'waitfor.svg', 'trace.dot', 'trace.svg', 'explorer.html']) expect(existsSync(join(r.dir, name))).toBe(true);
     }
     for (const r of summary.runs.filter((x: { verdict: string }) => x.verdict === 'ok')) {
       expect(existsSync(join(r.dir, 'waitfor.dot'))).toBe(false);
+      expect(existsSync(join(r.dir, 'explorer.html'))).toBe(false);
     }
     const deadlocks = violating.filter((r: { verdict: string }) => r.verdict === 'deadlock');
     expect(deadlocks.every((r: { cycle: string[]; findings: unknown[] }) => r.cycle.length > 0 || r.findings.length > 0)).toBe(true);

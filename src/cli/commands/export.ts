@@ -30,7 +30,7 @@ For a shortest counterexample compile with -DBFS.
 exit codes: 0 written, 2 bad usage, model, or a model the format cannot express`;
 
 /** `-o FILE` and `-oFILE` as `--output FILE`: the shared parser only knows long options. */
-function expandShortOutput(argv: readonly string[]): string[] {
+export function expandShortOutput(argv: readonly string[]): string[] {
   return argv.flatMap((a) => (a === '-o' ? ['--output'] : /^-o./.test(a) ? [`--output=${a.slice(2)}`] : [a]));
 }
 

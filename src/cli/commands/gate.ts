@@ -138,7 +138,8 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
     const written = [join(outDir, 'junit.xml'), join(outDir, 'summary.md'), join(outDir, 'gate.json')];
     const json = gateToJson(gate);
     writeFileAtomic(written[0], gateToJunit(gate, { timestamp: started }));
-    writeFileAtomic(written[1], gateToMarkdown(gate, { relative: rel }));
+    // Links in summary.md resolve from its own folder, wherever the artifact is unpacked.
+    writeFileAtomic(written[1], gateToMarkdown(gate, { relative: rel, link: (p) => relative(outDir, resolve(io.cwd, p)) }));
     writeFileAtomic(written[2], `${JSON.stringify(json, null, 2)}\n`);
     const final: FinalReport = { kind: 'gate', gate, written: written.map(rel) };
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));

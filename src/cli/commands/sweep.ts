@@ -17,13 +17,15 @@ import { loadModel } from '../load-model.js';
 import { runSlug, writeFileAtomic } from '../out-dir.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
-import { runCheck } from '../run-check.js';
+import { writeReportExplorer } from '../explorer-file.js';
+import { EXPLORER_FILE, runCheck } from '../run-check.js';
 
 export const SWEEP_USAGE = `usage: interleave sweep <model> [--<param> VALUES ...] [options]
 
 Checks every combination of the given parameter values and prints a matrix of
 verdicts: under which conditions does the design fail? Writes the matrix and
-one row per run as DIR/sweep.md and DIR/sweep.json.
+one row per run as DIR/sweep.md and DIR/sweep.json, and each counterexample's
+interactive explorer as DIR/<configuration>/explorer.html.
 
 <model>              a registered name (see \`interleave list\`) or a model file (.ts/.js)
 --<param> VALUES     one value (3), a range (1..4) or a list (a,b or 0,2..4);
@@ -61,6 +63,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
 
   const started = Date.now();
   const entries: RunEntry[] = [];
+  const explorers: string[] = [];
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: true });
   try {
@@ -69,7 +72,10 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       const run: RunStart = { model: def.name, params: combo, index: i + 1, total: combos.length };
       reporter.onStart(run);
       const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
-      entries.push({ report });
+      // Each counterexample gets its explorer, in a folder named after the configuration.
+      const explorer = await writeReportExplorer(join(outDir, runSlug(def.name, combo), EXPLORER_FILE), report);
+      if (explorer) explorers.push(explorer);
+      entries.push({ report, ...(explorer ? { files: { explorer } } : {}) });
       reporter.onFinish(run, entries[i]);
       if (report.result.completion === 'interrupted') {
         interrupted = true;
@@ -83,7 +89,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       complete: !interrupted,
       elapsedMs: Date.now() - started,
     };
-    const written = [join(outDir, 'sweep.md'), join(outDir, 'sweep.json')];
+    const written = [join(outDir, 'sweep.md'), join(outDir, 'sweep.json'), ...explorers];
     const json = sweepToJson(sweep);
     writeFileAtomic(written[0], sweepToMarkdown(sweep));
     writeFileAtomic(written[1], `${JSON.stringify(json, null, 2)}\n`);

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { replayPath } from '../../../src/explain/path.js';
+import { ExplorerSession } from '../../../src/render/explorer/session.js';
+import { stateRows } from '../../../src/render/explorer/state-rows.js';
+import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
+
+const { cm, result } = exploreCase(SEMAPHORE_DEADLOCK);
+const recorded = result.discovery!.path;
+
+describe('ExplorerSession', () => {
+  it('walks the recorded schedule with the model\'s own states', () => {
+    const s = new ExplorerSession(cm, recorded);
+    const states = replayPath(cm, recorded);
+    s.goTo(recorded.length);
+    expect(s.state).toEqual(states[recorded.length]);
+    expect(s.enabled()).toEqual([]);
+    s.goTo(3);
+    expect(s.enabled().map((e) => e.stepId)).toContain(recorded[3]);
+  });
+
+  it('branches on another enabled step, continues from it, and goes back', () => {
+    const s = new ExplorerSession(cm, recorded);
+    s.goTo(6);
+    const other = s.enabled().find((e) => e.stepId !== recorded[6])!;
+    s.choose(other.stepId);
+    expect(s.at).toBe(7);
+    expect(s.onRecorded).toBe(false);
+    expect(s.recordedPrefix).toBe(6);
+    expect(s.path).toEqual([...recorded.slice(0, 6), other.stepId]);
+    const again = s.enabled()[0];
+    s.choose(again.stepId);
+    expect(s.point('h')).toEqual({ hash: 'h', recordedPrefix: 6, chosen: [other.stepId, again.stepId], step: 8 });
+    s.back();
+    expect(s.path).toEqual([...recorded.slice(0, 6), other.stepId]);
+    s.back();
+    expect(s.onRecorded).toBe(true);
+    expect(s.at).toBe(6);
+  });
+
+  it('opens a point from a link, and refuses one whose steps the model cannot take', () => {
+    const s = new ExplorerSession(cm, recorded);
+    s.open({ hash: 'h', recordedPrefix: recorded.length, chosen: [], step: 4 });
+    expect(s.at).toBe(4);
+    expect(() => s.open({ hash: 'h', recordedPrefix: 0, chosen: [recorded[5]], step: 1 })).toThrow(/not enabled/);
+    expect(s.at).toBe(4);
+  });
+
+  it('marks sleeping steps, as the trace does', () => {
+    const s = new ExplorerSession(cm, recorded);
+    s.goTo(5);
+    expect(s.enabled().find((e) => e.stepId === recorded[5])?.sleeps).toBe(true);
+  });
+});
+
+describe('stateRows', () => {
+  it('marks what changed since the step before, with its old text', () => {
+    const states = replayPath(cm, recorded);
+    const rows = stateRows(cm, states[6], states[5]);
+    const changed = rows.filter((r) => r.was !== undefined);
+    expect(changed.map((r) => r.name)).toContain('cow_count');
+    expect(changed.find((r) => r.name === 'cow_count')).toMatchObject({ section: 'primitives', text: expect.stringContaining('queue [writer#2]') });
+    expect(rows.filter((r) => r.section === 'processes').map((r) => r.name)).toEqual(cm.layout.processes.map((p) => p.name));
+    expect(stateRows(cm, states[0]).every((r) => r.was === undefined)).toBe(true);
+  });
+});
