@@ -35,7 +35,7 @@ export async function exploreCommand(argv: readonly string[], io: CliIO): Promis
   const modelArg = await takeModelArgument(args, io, { command: 'explore', usage: EXPLORE_USAGE, example: 'interleave explore dm-snapshot/in-progress --writers 2 -o explorer.html' });
   if (modelArg === undefined) return ExitCode.Ok;
   const output = takeString(args, 'output');
-  const def = await loadModel(modelArg, io.cwd);
+  const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
   const params = resolveParams(def, given);
   const model = instantiate(def, given);
