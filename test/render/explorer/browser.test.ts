@@ -107,7 +107,9 @@ if (skip) {
       writeFileSync(longFile, await renderExplorer(explorerDataOfModel(loop.model, 'example/loop (simulated)', randomWalk(loop, 2000, 7))));
       deadlockUrl = pathToFileURL(deadlockFile).href;
       longUrl = pathToFileURL(longFile).href;
-      const { chromium: launcher } = await import('playwright-core');
+      const { chromium: launcher } = await import('playwright-core').catch((e: unknown) => {
+        throw new Error(`playwright-core is not installed (run npm ci): ${String(e)}`);
+      });
       browser = await launcher.launch({ executablePath: chromium, args: ['--no-sandbox'] });
       page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       page.setDefaultTimeout(30_000);
