@@ -206,6 +206,11 @@ if (skip) {
       await page.keyboard.press('Home');
       await atStep(0);
       expect(await page.locator('#lanes-body .row[data-step="0"]').isVisible()).toBe(true);
+      // Printing puts every row in the page, and afterwards only the visible ones again.
+      await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+      expect(await page.locator('#lanes-body .row').count()).toBe(2001);
+      await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+      expect(await page.locator('#lanes-body .row').count()).toBeLessThan(100);
       expect(errors).toEqual([]);
     });
   });

@@ -74,7 +74,8 @@ function start(): void {
   // ---- schedule (swimlanes), virtualised ----
   const scroller = byId('lanes-scroll');
   const body = byId('lanes-body');
-  byId('lanes-head').append(h('div', { class: 'cell num' }, '#'), ...procs.map((p) => h('div', { class: 'cell lane-name', title: p.name }, p.name)));
+  byId('lanes-head').append(h('div', { class: 'cell num', role: 'columnheader' }, '#'),
+    ...procs.map((p) => h('div', { class: 'cell lane-name', role: 'columnheader', title: p.name }, p.name)));
 
   function computeVisible(): void {
     const n = session.path.length;
