@@ -17,12 +17,14 @@
  * string (`"3"`, `"1..4"`, `"a,b"`, `"0,2..4"`) or an array of those.
  */
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { EXPECTATIONS, type Expectation, type GateAxis, type GateCheck, type GateParams } from '../explain/gate.js';
 import { compileModel } from '../explore/compile.js';
 import { symmetryProblems } from '../explore/symmetry.js';
 import { describeRange, instantiate, resolveParams, type ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
+import type { Model } from '../model/types.js';
+import { formatParams } from '../render/text.js';
 import { UsageError } from './io.js';
 import { loadModel, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
@@ -54,7 +56,8 @@ export interface GateIssue {
 /** A gate file that cannot be used; exit code 2 (a UsageError). */
 export class GateFileError extends UsageError {
   constructor(readonly source: string, readonly issues: readonly GateIssue[]) {
-    const line = (i: GateIssue) => (i.path === FILE ? i.message : `${i.path}: ${i.message}`);
+    // A model's own list of problems stays under its check, indented.
+    const line = (i: GateIssue) => (i.path === FILE ? i.message : `${i.path}: ${i.message}`).replace(/\n/g, '\n    ');
     super(
       issues.length === 1
         ? `${source}: ${line(issues[0])}`
@@ -233,12 +236,40 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       }
     }
     if (issues.length > before) continue;
+    // Build every configuration now: a model that cannot be built, a property
+    // it does not have, or required steps it does not mark are gate-file
+    // errors, found before anything is explored.
+    const built: Model[] = [];
+    for (const params of configurations) {
+      try {
+        built.push(instantiate(def, params));
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        issue(`${at}.model`, `${entry.model} with ${formatParams(params)}: ${e.message}`);
+        break;
+      }
+    }
+    if (issues.length > before) continue;
+    if (typeof entry.property === 'string') {
+      const lacking = built.findIndex((m) => !m.properties.some((p) => p.name === entry.property));
+      if (lacking >= 0) {
+        const known = built[lacking].properties.map((p) => JSON.stringify(p.name)).join(', ');
+        issue(`${at}.property`, `${def.name} has no property ${JSON.stringify(entry.property)}${configurations.length > 1 ? ` with ${formatParams(configurations[lacking])}` : ''} (its properties: ${known || 'none'})`);
+      }
+    }
+    if (entry.requireSteps === true) {
+      const none = built.findIndex((m) => !m.processes.some((p) => p.locations.some((l) => l.steps.some((st) => st.required))));
+      if (none >= 0) {
+        issue(`${at}.requireSteps`, `${def.name} marks no step required${configurations.length > 1 ? ` with ${formatParams(configurations[none])}` : ''}, so nothing could show the proof is not vacuous (mark the steps that must run with \`required: true\`, or drop requireSteps)`);
+      }
+    }
+    if (issues.length > before) continue;
     if (entry.symmetry === true) {
       // Unsound symmetry is refused by the explorer; say so now, naming the field.
-      for (const params of configurations) {
+      for (const model of built) {
         let problems: string[];
         try {
-          problems = symmetryProblems(compileModel(instantiate(def, params)));
+          problems = symmetryProblems(compileModel(model));
         } catch (e) {
           if (!(e instanceof ModelError)) throw e;
           problems = [e.message];
@@ -288,7 +319,15 @@ export async function loadGateFile(path: string, source: string, models: ModelSo
   }
   const json = parseGateJson(text, source);
   const base = dirname(path);
-  const { gate, issues } = await validateGate(json, { resolveModel: (name) => loadModel(name, { ...models, cwd: base }) });
+  // One load per model file: two checks of the same file (the bug found with
+  // one parameter set, the fix holding with another) share its definition.
+  const loaded = new Map<string, Promise<ModelDefinition>>();
+  const resolveModel = (name: string) => {
+    const key = resolve(base, name);
+    if (!loaded.has(key)) loaded.set(key, loadModel(name, { ...models, cwd: base }));
+    return loaded.get(key)!;
+  };
+  const { gate, issues } = await validateGate(json, { resolveModel });
   if (!gate) throw new GateFileError(source, issues);
   return { source, ...gate };
 }

@@ -10,6 +10,7 @@ import type { ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
 import { UsageError, type CliIO } from './io.js';
+import { describeLoadError } from './load-error.js';
 
 /** Where models come from: the caller's registry, and file paths relative to `cwd`. */
 export type ModelSource = Pick<CliIO, 'models' | 'importModule' | 'cwd'>;
@@ -40,9 +41,7 @@ export async function loadModel(nameOrPath: string, from: ModelSource): Promise<
   try {
     mod = (await from.importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
-    if (e instanceof ModelError) throw e;
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ModelError(`cannot load model file ${nameOrPath}: ${msg}`);
+    throw new ModelError(describeLoadError(e, nameOrPath, path, from.cwd));
   }
   // A file compiled as CommonJS arrives wrapped once more: { default: { default, model } }.
   const inner = (mod.default as Record<string, unknown> | undefined) ?? {};

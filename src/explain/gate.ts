@@ -191,6 +191,11 @@ export interface Claim {
   readonly configurations: number;
   readonly failed: number;
   readonly notRun: number;
+  /**
+   * Cut short by Ctrl-C with nothing failed: not established, but not
+   * refuted either; read as interrupted, never as a failure.
+   */
+  readonly interrupted: boolean;
   /** For `ok`: the properties checked besides deadlock freedom, each once. */
   readonly properties: readonly string[];
   /**
@@ -287,6 +292,7 @@ export function buildClaims(gate: GateReport): Claim[] {
       configurations: keys.size,
       failed,
       notRun: planned - ran,
+      interrupted: !gate.complete && failed === 0 && ran < planned,
       properties,
       beyond,
       requiredStepsRan,

@@ -45,6 +45,9 @@ function whereFound(grid: ClaimGrid): string {
 /** One sentence: what a group of checks establishes and within which bounds, or that it does not. */
 export function claimText(claim: Claim): string {
   const where = claim.grids.map(gridText).join('; and for ');
+  if (claim.interrupted) {
+    return `NOT established (interrupted): ${claim.model}: for ${where}, ${plural(claim.notRun, 'configuration')} never ran; those explored before Ctrl-C met the expectation.`;
+  }
   if (!claim.holds) {
     const parts = [claim.failed > 0 ? `${claim.failed} failed` : '', claim.notRun > 0 ? `${claim.notRun} not run` : ''].filter(Boolean).join(', ');
     const expected = claim.expect === 'ok' ? 'no deadlock and no violation' : claim.expect === 'deadlock' ? 'a deadlock' : `a violation${claim.property ? ` of "${claim.property}"` : ''}`;
@@ -149,7 +152,7 @@ export function gateToMarkdown(
   out.push(`# interleave proof gate: ${passed ? '✅ PASSED' : gate.complete ? '❌ FAILED' : '⚠️ INTERRUPTED'}`, '');
   out.push(`\`${gate.source}\`: ${plural(gate.checks.length, 'check')}, ${plural(t.planned, 'configuration')} (${formatCount(t.explored)} explored${t.ran - t.explored > 0 ? `, ${t.ran - t.explored} shared between checks` : ''}), ${formatCount(t.states)} states, ${formatDuration(gate.elapsedMs)}. ${passed ? 'Every expectation holds.' : `${plural(t.failed, 'configuration')} did not meet its expectation${t.planned > t.ran ? `; ${t.planned - t.ran} not run` : ''}.`}`, '');
   out.push('## What this proves, within which bounds', '', BOUNDED_NOTE, '');
-  for (const claim of buildClaims(gate)) out.push(`- ${claim.holds ? '✅' : '❌'} ${claimText(claim)}`);
+  for (const claim of buildClaims(gate)) out.push(`- ${claim.holds ? '✅' : claim.interrupted ? '⚠️' : '❌'} ${claimText(claim)}`);
   out.push('', '## Checks', '');
   const rows = checkRows(gate);
   out.push(markdownTable(['', ...CHECK_HEADER], rows.map((r) => [r.failed > 0 ? '❌' : r.notRun > 0 ? '⚠️' : '✅', ...checkCells(r)]), new Set([4, 6, 7])));
@@ -201,7 +204,10 @@ export function gateSections(gate: GateReport, written: readonly string[] = []):
   if (failed.length > MAX_DETAILED_FAILURES) sections.push({ kind: 'text', text: `... and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations (see junit.xml)` });
   const claims = buildClaims(gate);
   sections.push({ kind: 'text', text: 'What this gate proves, within which bounds:', bold: true });
-  for (const claim of claims) sections.push({ kind: 'text', text: `${claim.holds ? '  proved ' : '  FAILED '} ${claimText(claim)}`, tone: claim.holds ? 'ok' : 'bad' });
+  for (const claim of claims) {
+    const [mark, tone] = claim.holds ? ['  proved ', 'ok' as const] : claim.interrupted ? ['  INTERRUPTED ', 'warn' as const] : ['  FAILED ', 'bad' as const];
+    sections.push({ kind: 'text', text: `${mark} ${claimText(claim)}`, tone });
+  }
   sections.push({ kind: 'text', text: BOUNDED_NOTE, dim: true });
   if (written.length > 0) sections.push({ kind: 'text', text: `wrote ${written.join(', ')}`, dim: true });
   sections.push({ kind: 'text', text: gateSummaryLine(gate), tone: passed ? 'ok' : gate.complete ? 'bad' : 'warn', bold: true });

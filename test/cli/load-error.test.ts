@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { abbaModelFile } from '../support/abba-file.js';
+import { fakeIO } from './fake-io.js';
+
+const BIN = join(process.cwd(), 'bin', 'interleave.js');
+
+/** A model definition whose build finds two problems at once. */
+const TWO_PROBLEMS = `
+  import { ModelBuilder, defineModel, sourceIn } from '${process.cwd()}/src/index.ts';
+  const at = sourceIn('fs/x.c', 'v1');
+  export default defineModel({ name: 'user/two-problems', description: 'two problems', params: {}, build: () => {
+    const b = new ModelBuilder('user/two-problems');
+    const L = b.mutex('dev->lock');
+    b.process('t1', {}, (p) => p
+      .step('lock', { action: 'mutex_lock', source: at(1, 'f'), op: L.lock() })
+      .step('unlock', { action: 'mutex_unlock', source: at(2, 'f'), op: L.unlock(), goto: 'nowhere' }));
+    return b.build();
+  } });`;
+
+const PROBLEMS = [/primitive name "dev->lock" is not an identifier/, /step 'unlock': goes to unknown label 'nowhere'/];
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'interleave-load-error-'));
+  writeFileSync(join(dir, 'two.ts'), TWO_PROBLEMS);
+  writeFileSync(join(dir, 'built.ts'), TWO_PROBLEMS.replace('export default defineModel(', 'const def = defineModel(').concat('\nexport default def.build({});'));
+  writeFileSync(join(dir, 'abba.ts'), abbaModelFile('user/abba'));
+  writeFileSync(join(dir, 'gate.json'), JSON.stringify({ checks: [{ name: 'two', model: 'two.ts', expect: 'ok' }, { name: 'built', model: 'built.ts', expect: 'ok' }] }));
+});
+
+function expectWhole(err: string): void {
+  for (const p of PROBLEMS) expect(err).toMatch(p);
+  expect(err).not.toMatch(/\n\s+at /);
+}
+
+describe('a model file with several problems: every command names them all (exit 2)', () => {
+  it.each([
+    ['check', ['check', 'two.ts']],
+    ['check (built at import)', ['check', 'built.ts']],
+    ['sweep', ['sweep', 'two.ts', '--out', 'o']],
+    ['export', ['export', 'two.ts']],
+    ['simulate', ['simulate', 'two.ts', '--runs', '1']],
+    ['minimize', ['minimize', 'two.ts', '--out', 'o']],
+    ['diff', ['diff', 'abba.ts', 'two.ts', '--out', 'o']],
+    ['replay --model', ['replay', 'trace.json', '--model', 'two.ts']],
+  ])('%s', async (_, argv) => {
+    if (argv[0] === 'replay') {
+      const saved = fakeIO(dir);
+      await main(['check', 'abba.ts', '--json'], saved);
+      writeFileSync(join(dir, 'trace.json'), saved.out.join('\n'));
+    }
+    const io = fakeIO(dir);
+    const code = await main(argv, io);
+    expectWhole(io.err.join('\n'));
+    expect(code).toBe(2);
+  });
+
+  it('gate lists each model file\'s problems under its check', async () => {
+    const io = fakeIO(dir);
+    expect(await main(['gate', '--out', 'o'], io)).toBe(2);
+    const err = io.err.join('\n');
+    expect(err).toMatch(/checks\[0\]\.model:/);
+    expect(err).toMatch(/checks\[1\]\.model:/);
+    expect(err.match(/is not an identifier/g)).toHaveLength(2);
+  });
+});
+
+describe('the real CLI, from a folder outside the repository', () => {
+  const run = (args: string[]) => {
+    const env = { ...process.env };
+    delete env.VITEST;
+    return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: 'utf8' });
+  };
+
+  it('lists every problem of a model built when its file loads, with no stack trace', () => {
+    const r = run(['check', 'built.ts']);
+    expect(r.status).toBe(2);
+    expectWhole(r.stderr);
+    expect(r.stdout).toBe('');
+  });
+
+  it('shows a syntax error as file:line:column with the offending line', () => {
+    writeFileSync(join(dir, 'syntax.ts'), "import { ModelBuilder } from 'nowhere';\nconst b = new ModelBuilder('x';\nexport default b.build();\n");
+    const r = run(['check', 'syntax.ts']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot load model file syntax\.ts: it does not compile \(1 error\):/);
+    expect(r.stderr).toMatch(/syntax\.ts:2:31: Expected "\)" but found ";"/);
+    expect(r.stderr).toContain("2 | const b = new ModelBuilder('x';");
+    expect(r.stderr).toMatch(/\n\s+\|\s{31}\^/);
+  });
+});
