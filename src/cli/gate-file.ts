@@ -245,7 +245,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
         built.push(instantiate(def, params));
       } catch (e) {
         if (!(e instanceof ModelError)) throw e;
-        issue(`${at}.model`, `${entry.model} with ${formatParams(params)}: ${e.message}`);
+        issue(`${at}.model`, `${entry.model}${Object.keys(params).length > 0 ? ` with ${formatParams(params)}` : ''}: ${e.message}`);
         break;
       }
     }

@@ -1,22 +1,209 @@
 /**
- * Writes under --out atomically: each file goes to a temporary name in the
- * same directory and is renamed into place, so an interrupted run leaves old
- * files or new ones, never half a file.
+ * Output locations: checked before any search, written atomically after.
+ *
+ * `checkOutputDir`/`checkOutputFile` refuse, with one line and exit code 2,
+ * a location that cannot work (an existing file where a folder is wanted, a
+ * folder where a file is, no permission, a read-only or pseudo-filesystem
+ * such as /proc), so no one waits for a search whose results cannot be
+ * kept. Each file then goes to a temporary name in its directory and is
+ * renamed into place, so an interrupted run leaves old files or new ones,
+ * never half a file. Directories are made one level at a time, at most as
+ * many steps as the path has parts: Node's recursive mkdir spins forever
+ * under /proc.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { ExitCode, notWritten } from './exit-codes.js';
+import { UsageError, type CliIO } from './io.js';
 
 let counter = 0;
 
+/** An output location refused before anything ran: one line, no hint, exit code 2. */
+export class OutputPathError extends UsageError {
+  constructor(message: string) {
+    super(message, '');
+    this.name = 'OutputPathError';
+  }
+}
+
+/** Kernel pseudo-filesystems: writing there is either refused or means something else. */
+const PSEUDO_FILESYSTEMS = new Set([
+  'proc', 'sysfs', 'devpts', 'cgroup', 'cgroup2', 'debugfs', 'tracefs', 'securityfs', 'pstore', 'bpf',
+  'configfs', 'fusectl', 'mqueue', 'binfmt_misc', 'efivarfs', 'selinuxfs', 'autofs', 'nsfs', 'rpc_pipefs',
+]);
+
+interface Mount { readonly point: string; readonly type: string; readonly readOnly: boolean }
+
+/** The mount a path lives on, from /proc/self/mounts (Linux); undefined elsewhere. */
+function mountOf(path: string): Mount | undefined {
+  let text: string;
+  try {
+    text = readFileSync('/proc/self/mounts', 'utf8');
+  } catch {
+    return undefined;
+  }
+  let best: Mount | undefined;
+  for (const line of text.split('\n')) {
+    const [, rawPoint, type, options] = line.split(' ');
+    if (!rawPoint || !type) continue;
+    const point = rawPoint.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const inside = path === point || path.startsWith(point.endsWith(sep) ? point : point + sep);
+    // Later lines mount over earlier ones at the same point.
+    if (inside && (!best || point.length >= best.point.length)) best = { point, type, readOnly: (options ?? '').split(',').includes('ro') };
+  }
+  return best;
+}
+
+/** The deepest part of `path` that exists (bounded by the number of its parts). */
+function existingAncestor(path: string): string {
+  let p = resolve(path);
+  while (!existsSync(p)) {
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  return p;
+}
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'a read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EDQUOT': return 'disk quota exceeded';
+    case 'ENOTDIR': return 'part of the path is a file, not a folder';
+    case 'EISDIR': return 'it is a folder, not a file';
+    case 'ENAMETOOLONG': return 'the name is too long';
+    default: return code ?? (e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Why nothing can be written inside `dir` (which need not exist yet), or undefined when it can. */
+function problemWithDir(dir: string): string | undefined {
+  const abs = resolve(dir);
+  const existing = existingAncestor(abs);
+  if (!statSync(existing).isDirectory()) {
+    return existing === abs ? 'it is a file, not a folder' : `${existing} is a file, not a folder`;
+  }
+  const mount = mountOf(realpathSync(existing));
+  if (mount && PSEUDO_FILESYSTEMS.has(mount.type)) return `it is under ${mount.point}, a ${mount.type} pseudo-filesystem of the kernel`;
+  if (mount?.readOnly) return `${mount.point} is mounted read-only`;
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    return `${existing}: ${reason(e)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses an output folder that cannot be written (OutputPathError), before
+ * any search; `flag` names it to the user (`--out ./afile`). Makes the folder
+ * and writes a probe file in it, so what the checks miss (root on a
+ * read-only mount, a full disk) shows now rather than after the search.
+ */
+export function checkOutputDir(dir: string, flag: string): void {
+  const problem = problemWithDir(dir) ?? probe(dir);
+  if (problem) throw new OutputPathError(`cannot write results to ${flag}: ${problem}`);
+}
+
+/** As `checkOutputDir`, for a single output file (`-o FILE`, `simulate --out FILE`). */
+export function checkOutputFile(file: string, flag: string): void {
+  const abs = resolve(file);
+  let problem: string | undefined;
+  if (existsSync(abs) && statSync(abs).isDirectory()) problem = 'it is a folder, not a file';
+  else if (existsSync(abs) && !isWritable(abs)) problem = 'permission denied';
+  else problem = problemWithDir(dirname(abs)) ?? probe(dirname(abs));
+  if (problem) throw new OutputPathError(`cannot write to ${flag}: ${problem}`);
+}
+
+function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function probe(dir: string): string | undefined {
+  try {
+    ensureDir(dir);
+    const tmp = join(dir, `.interleave-probe.${process.pid}.${counter++}`);
+    writeFileSync(tmp, '');
+    rmSync(tmp, { force: true });
+    return undefined;
+  } catch (e) {
+    return reason(e);
+  }
+}
+
+/** Makes `dir` and its missing parents, one level at a time. */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let p = resolve(dir);
+  while (!existsSync(p)) {
+    missing.push(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
+}
+
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const tmp = join(dirname(path), `.${process.pid}.${counter++}.tmp`);
   try {
     writeFileSync(tmp, content);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw Object.assign(e as Error, { outputPath: path });
+  }
+}
+
+/** The first write that failed after the search: the verdict still goes to stdout, the exit code says both. */
+export interface WriteFailure {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * Collects writes that fail after the work is done, instead of losing the
+ * verdict to an exception: `attempt` runs a write and remembers the first
+ * failure; later writes are skipped (one clear line beats a cascade).
+ */
+export class OutputWriter {
+  failure: WriteFailure | undefined;
+
+  async attempt<T>(path: string, write: () => T | Promise<T>): Promise<T | undefined> {
+    if (this.failure) return undefined;
+    try {
+      return await write();
+    } catch (e) {
+      this.failure = { path: (e as { outputPath?: string }).outputPath ?? path, reason: reason(e) };
+      return undefined;
+    }
+  }
+
+  /** `writeFileAtomic`, remembering a failure. */
+  async write(path: string, content: string | Uint8Array): Promise<boolean> {
+    return (await this.attempt(path, () => { writeFileAtomic(path, content); return true; })) === true;
+  }
+
+  /** `code`, or, after a failure, says so on stderr and returns the code that says both (see `notWritten`). */
+  finish(code: ExitCode, io: Pick<CliIO, 'stderr'>): ExitCode {
+    if (!this.failure) return code;
+    io.stderr(`interleave: could not write ${this.failure.path} (${this.failure.reason}); the report on stdout is complete, the files under it are not (exit code ${notWritten(code)})`);
+    return notWritten(code);
   }
 }
 

@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { paramHelp, takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { checkOutputDir, OutputWriter } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
 import { exitCodeOf, runCheck, writeCheckOutputs } from '../run-check.js';
 import { resolve } from 'node:path';
@@ -38,8 +39,9 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      beyond memory; violations are real, "none found" is no proof (exit 3)
 --bitstate-bits N    table of 2^N bits (default 30 = 128 MiB; 10..33)
 
-exit codes: 0 no violation, 1 violation found, 2 bad usage or model,
-            3 stopped at a limit (no verdict), 130 interrupted`;
+exit codes: 0 no violation, 1 violation found, 2 bad usage, model or output
+            location, 3 stopped at a limit (no verdict), 130 interrupted;
+            4, 5, 7: as 0, 1, 3, but files under --out could not be written`;
 
 export { paramHelp };
 
@@ -63,18 +65,21 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
   const run: RunStart = { model: def.name, params: resolveParams(def, given), index: 1, total: 1 };
+  const outDir = out !== undefined ? resolve(io.cwd, out) : undefined;
+  if (outDir !== undefined) checkOutputDir(outDir, `--out ${out}`);
+  const writer = new OutputWriter();
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
     const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits });
-    const files = out !== undefined ? await writeCheckOutputs(resolve(io.cwd, out), report, { maxNodes }) : undefined;
+    const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes })) : undefined;
     const entry: RunEntry = { report, ...(files ? { files } : {}) };
     reporter.onFinish(run, entry);
     if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
     else if (mode === 'quiet') io.stdout(verdictLine(report));
     else await reporter.close({ kind: 'check', entry, ...(files ? { written: Object.values(files) } : {}) });
-    return exitCodeOf(report);
+    return writer.finish(exitCodeOf(report), io);
   } finally {
     await reporter.dispose();
   }

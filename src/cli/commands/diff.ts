@@ -12,7 +12,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, type ModelSource } from '../load-model.js';
-import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { checkOne } from '../grid-runner.js';
@@ -74,6 +74,9 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
     }
     void k;
   }
+  const outDir = resolve(io.cwd, outText ?? join('out', 'diff'));
+  checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : outDir);
+  const writer = new OutputWriter();
   const json = args.switches.has('json');
   const reporter = await createReporter(io, { mode: json ? 'json' : 'human', multiRun: true });
   const rows: Array<{ params: Record<string, ParamValue>; a: CheckReport; b: CheckReport }> = [];
@@ -94,7 +97,6 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
     await reporter.dispose();
   }
   const differing = rows.filter((r) => verdictOf(r.a) !== verdictOf(r.b));
-  const outDir = resolve(io.cwd, outText ?? join('out', 'diff'));
   const doc = {
     schema: 'interleave/diff@1',
     a: sides[0].spec,
@@ -110,7 +112,7 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
     })),
   };
   const file = join(outDir, `${runSlug(`${sides[0].spec}-vs-${sides[1].spec}`, {})}.json`);
-  writeFileAtomic(file, `${JSON.stringify(doc, null, 2)}\n`);
+  const wrote = await writer.write(file, `${JSON.stringify(doc, null, 2)}\n`);
   if (json) {
     io.stdout(JSON.stringify(doc, null, 2));
   } else {
@@ -121,8 +123,8 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
     if (differing.length > 0) {
       lines.push('', table(['configuration', sides[0].spec, sides[1].spec], differing.map((r) => [formatParams(r.params), verdictOf(r.a), verdictOf(r.b)])));
     }
-    lines.push('', `wrote ${file}`);
+    if (wrote) lines.push('', `wrote ${file}`);
     io.stdout(lines.join('\n'));
   }
-  return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }

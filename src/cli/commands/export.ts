@@ -7,7 +7,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { writeFileAtomic } from '../out-dir.js';
+import { checkOutputFile, OutputPathError, OutputWriter } from '../out-dir.js';
 
 export const EXPORT_FORMATS = ['promela'] as const;
 
@@ -46,6 +46,8 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
 
   const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
+  const path = output !== undefined && output !== '-' ? resolve(io.cwd, output) : undefined;
+  if (path !== undefined) checkOutputFile(path, `-o ${output}`);
   const params = resolveParams(def, given);
   const model = instantiate(def, given);
   const command = ['interleave export', def.name, ...Object.entries(params).map(([k, v]) => `--${k} ${v}`), `--format ${format}`].join(' ');
@@ -56,12 +58,12 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
     if (e instanceof PromelaExportError) throw new UsageError(`cannot export ${def.name} to Promela: ${e.message}`);
     throw e;
   }
-  if (output === undefined || output === '-') {
+  if (path === undefined) {
     io.stdout(text);
     return ExitCode.Ok;
   }
-  const path = resolve(io.cwd, output);
-  writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`);
-  io.stdout(`wrote ${path}\ncheck it: ${SPIN_COMMANDS.generate.replace('FILE', output)} && ${SPIN_COMMANDS.compile} && ${SPIN_COMMANDS.run}`);
+  const writer = new OutputWriter();
+  if (!(await writer.write(path, text.endsWith('\n') ? text : `${text}\n`))) throw new OutputPathError(`could not write ${output}: ${writer.failure?.reason}`);
+  io.stdout(`wrote ${path}\ncheck it: ${SPIN_COMMANDS.generate.replace('FILE', output ?? '-')} && ${SPIN_COMMANDS.compile} && ${SPIN_COMMANDS.run}`);
   return ExitCode.Ok;
 }

@@ -21,7 +21,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadGateFile } from '../gate-file.js';
 import { UsageError, type CliIO } from '../io.js';
-import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 
@@ -75,6 +75,8 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   const gateFile = await loadGateFile(resolve(io.cwd, source), source, io);
 
   const outDir = resolve(io.cwd, outText ?? join('out', 'gate'));
+  checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : relative(io.cwd, outDir));
+  const writer = new OutputWriter();
   const casesDir = join(outDir, 'cases');
   const rel = (p: string) => relative(io.cwd, p) || '.';
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
@@ -88,7 +90,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: ink });
   try {
-    clearOldCases(casesDir);
+    await writer.attempt(casesDir, () => clearOldCases(casesDir));
     let index = 0;
     for (const [ci, check] of gateFile.checks.entries()) {
       const def = gateFile.models.get(check.model)!;
@@ -113,8 +115,9 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
         // Evidence: every failure, and the first counterexample each check expected (the bug, drawn once).
         const firstFound = report.counterexample !== undefined && !cases.some((c) => c.check === ci && c.report.counterexample);
         if ((firstFound || !judgement.passed) && !done.files) {
-          const written = await writeCheckOutputs(join(casesDir, runSlug(check.model, params)), report);
-          done.files = Object.fromEntries(Object.entries(written).map(([k, p]) => [k, rel(p)]));
+          const caseDir = join(casesDir, runSlug(check.model, params));
+          const written = await writer.attempt(caseDir, () => writeCheckOutputs(caseDir, report));
+          if (written) done.files = Object.fromEntries(Object.entries(written).map(([k, p]) => [k, rel(p)]));
         }
         const gateCase: GateCase = { check: ci, params, report, judgement, reused, ...(done.files ? { files: done.files } : {}) };
         cases.push(gateCase);
@@ -135,17 +138,21 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
       complete: !interrupted,
       elapsedMs: Date.now() - started.getTime(),
     };
-    const written = [join(outDir, 'junit.xml'), join(outDir, 'summary.md'), join(outDir, 'gate.json')];
     const json = gateToJson(gate);
-    writeFileAtomic(written[0], gateToJunit(gate, { timestamp: started }));
-    // Links in summary.md resolve from its own folder, wherever the artifact is unpacked.
-    writeFileAtomic(written[1], gateToMarkdown(gate, { relative: rel, link: (p) => relative(outDir, resolve(io.cwd, p)) }));
-    writeFileAtomic(written[2], `${JSON.stringify(json, null, 2)}\n`);
+    const written: string[] = [];
+    for (const [path, text] of [
+      [join(outDir, 'junit.xml'), gateToJunit(gate, { timestamp: started })],
+      // Links in summary.md resolve from its own folder, wherever the artifact is unpacked.
+      [join(outDir, 'summary.md'), gateToMarkdown(gate, { relative: rel, link: (p) => relative(outDir, resolve(io.cwd, p)) })],
+      [join(outDir, 'gate.json'), `${JSON.stringify(json, null, 2)}\n`],
+    ]) {
+      if (await writer.write(path, text)) written.push(path);
+    }
     const final: FinalReport = { kind: 'gate', gate, written: written.map(rel) };
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
     else if (mode === 'quiet') io.stdout(gateSummaryLine(gate));
     else await reporter.close(final);
-    return interrupted ? ExitCode.Interrupted : gatePassed(gate) ? ExitCode.Ok : ExitCode.Violation;
+    return writer.finish(interrupted ? ExitCode.Interrupted : gatePassed(gate) ? ExitCode.Ok : ExitCode.Violation, io);
   } finally {
     await reporter.dispose();
   }

@@ -13,7 +13,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { checkOne, failed, type GridRun } from '../grid-runner.js';
@@ -53,6 +53,9 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
   for (const c of combos) resolveParams(def, c);
   // Stable sort: by size, then as the grid enumerates them.
   const ordered = combos.map((c, i) => ({ c, i })).sort((a, b) => size(a.c) - size(b.c) || a.i - b.i).map((x) => x.c);
+  const outDir = resolve(io.cwd, outText ?? join('out', 'minimize', runSlug(def.name, {})));
+  checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : outDir);
+  const writer = new OutputWriter();
   const json = args.switches.has('json');
   const reporter = await createReporter(io, { mode: json ? 'json' : 'human', multiRun: true });
   const minimal: GridRun[] = [];
@@ -77,7 +80,6 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
   } finally {
     await reporter.dispose();
   }
-  const outDir = resolve(io.cwd, outText ?? join('out', 'minimize', runSlug(def.name, {})));
   const doc = {
     schema: 'interleave/minimize@1',
     model: def.name,
@@ -88,7 +90,7 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
     elapsedMs: Date.now() - started,
     minimal: minimal.map((m) => ({ configuration: m.params, ...checkToJson(m.report) })),
   };
-  writeFileAtomic(join(outDir, 'minimize.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  const wrote = await writer.write(join(outDir, 'minimize.json'), `${JSON.stringify(doc, null, 2)}\n`);
   if (json) {
     io.stdout(JSON.stringify(doc, null, 2));
   } else {
@@ -102,8 +104,8 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
         return [formatParams(m.params as Record<string, ParamValue>), cx.kind === 'deadlock' ? 'deadlock' : `violates "${cx.property}"`, String(cx.trace.length), cx.analysis.cycle?.text ?? cx.analysis.summary];
       })));
     }
-    lines.push('', `wrote ${join(outDir, 'minimize.json')}`);
+    if (wrote) lines.push('', `wrote ${join(outDir, 'minimize.json')}`);
     io.stdout(lines.join('\n'));
   }
-  return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }

@@ -13,7 +13,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { createReporter } from '../reporter.js';
-import { writeFileAtomic, runSlug } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 
 export const RUN_USAGE = `usage: interleave run [--out DIR] [--json | --quiet]
@@ -30,10 +30,13 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
     io.stdout(RUN_USAGE);
     return ExitCode.Ok;
   }
-  const outDir = resolve(io.cwd, takeString(args, 'out') ?? 'out');
+  const outText = takeString(args, 'out');
+  const outDir = resolve(io.cwd, outText ?? 'out');
   if (args.values.size > 0 || args.positionals.length > 0) {
     throw new UsageError(`run takes no ${args.positionals[0] ? `argument ${JSON.stringify(args.positionals[0])}` : `option --${[...args.values.keys()][0]}`}`, 'see interleave run --help');
   }
+  checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : 'out');
+  const writer = new OutputWriter();
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
   const done: Array<{ title: string; report: CheckReport; dir: string }> = [];
   const entries: RunEntry[] = [];
@@ -54,25 +57,26 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
         break;
       }
       const dir = join(outDir, runSlug(spec.model, report.result.params));
-      const files = await writeCheckOutputs(dir, report);
+      const files = await writer.attempt(dir, () => writeCheckOutputs(dir, report));
       done.push({ title: spec.title, report, dir });
-      entries.push({ title: spec.title, report, files });
+      entries.push({ title: spec.title, report, ...(files ? { files } : {}) });
       reporter.onFinish(run, entries[entries.length - 1]);
     }
     const final: FinalReport = { kind: 'runs', heading: 'interleave main job', entries, total: mainJob.length, complete: !interrupted };
-    const written = [join(outDir, 'summary.txt'), join(outDir, 'summary.json')];
-    writeFileAtomic(written[0], `${finalReportToText(final)}\n`);
     const json = {
       schema: 'interleave/run@1',
       complete: !interrupted,
       runs: done.map(({ title, report, dir }) => ({ title, dir, ...checkToJson(report) })),
     };
-    writeFileAtomic(written[1], `${JSON.stringify(json, null, 2)}\n`);
+    const written: string[] = [];
+    for (const [path, text] of [[join(outDir, 'summary.txt'), `${finalReportToText(final)}\n`], [join(outDir, 'summary.json'), `${JSON.stringify(json, null, 2)}\n`]]) {
+      if (await writer.write(path, text)) written.push(path);
+    }
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
     else if (mode === 'quiet') io.stdout(runsVerdictLine(final));
     else await reporter.close({ ...final, written });
   } finally {
     await reporter.dispose();
   }
-  return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }

@@ -10,7 +10,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { writeFileAtomic } from '../out-dir.js';
+import { checkOutputFile, OutputWriter } from '../out-dir.js';
 
 export const SIMULATE_USAGE = `usage: interleave simulate <model> [--<param> <value> ...] [options]
 
@@ -48,6 +48,9 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
 
   const def = await loadModel(modelArg, io);
   const model = instantiate(def, Object.fromEntries(args.values));
+  const outFile = out !== undefined ? resolve(io.cwd, out) : undefined;
+  if (outFile !== undefined) checkOutputFile(outFile, `--out ${out}`);
+  const writer = new OutputWriter();
   const cm = compileModel(model);
   const sim = createSimulation(cm, { seed, runs, maxSteps });
   const started = Date.now();
@@ -67,9 +70,8 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
     elapsedMs: Date.now() - started,
   };
   const json = simulationToJson(report);
-  if (out !== undefined) writeFileAtomic(resolve(io.cwd, out), `${JSON.stringify(json, null, 2)}\n`);
+  const wrote = outFile !== undefined && await writer.write(outFile, `${JSON.stringify(json, null, 2)}\n`);
   if (args.switches.has('json')) io.stdout(JSON.stringify(json, null, 2));
-  else io.stdout(`${simulationToText(report)}${out !== undefined ? `\n\nwrote ${resolve(io.cwd, out)}` : ''}`);
-  if (result.violations > 0) return ExitCode.Violation;
-  return result.interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+  else io.stdout(`${simulationToText(report)}${wrote ? `\n\nwrote ${out}` : ''}`);
+  return writer.finish(result.violations > 0 ? ExitCode.Violation : result.interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }

@@ -14,7 +14,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { runSlug, writeFileAtomic } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { writeReportExplorer } from '../explorer-file.js';
@@ -59,6 +59,8 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   // Validate every combination before anything runs (and before the UI takes the terminal).
   for (const c of combos) resolveParams(def, c);
   const outDir = resolve(io.cwd, outText ?? join('out', 'sweep', runSlug(def.name, {})));
+  checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : outDir);
+  const writer = new OutputWriter();
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
 
   const started = Date.now();
@@ -73,7 +75,8 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       reporter.onStart(run);
       const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
       // Each counterexample gets its explorer, in a folder named after the configuration.
-      const explorer = await writeReportExplorer(join(outDir, runSlug(def.name, combo), EXPLORER_FILE), report);
+      const explorerPath = join(outDir, runSlug(def.name, combo), EXPLORER_FILE);
+      const explorer = await writer.attempt(explorerPath, () => writeReportExplorer(explorerPath, report));
       if (explorer) explorers.push(explorer);
       entries.push({ report, ...(explorer ? { files: { explorer } } : {}) });
       reporter.onFinish(run, entries[i]);
@@ -89,10 +92,12 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       complete: !interrupted,
       elapsedMs: Date.now() - started,
     };
-    const written = [join(outDir, 'sweep.md'), join(outDir, 'sweep.json'), ...explorers];
     const json = sweepToJson(sweep);
-    writeFileAtomic(written[0], sweepToMarkdown(sweep));
-    writeFileAtomic(written[1], `${JSON.stringify(json, null, 2)}\n`);
+    const written: string[] = [];
+    for (const [path, text] of [[join(outDir, 'sweep.md'), sweepToMarkdown(sweep)], [join(outDir, 'sweep.json'), `${JSON.stringify(json, null, 2)}\n`]]) {
+      if (await writer.write(path, text)) written.push(path);
+    }
+    written.push(...explorers);
     const final: FinalReport = { kind: 'sweep', sweep, written };
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
     else if (mode === 'quiet') io.stdout(sweepSummaryLine(sweep));
@@ -100,6 +105,6 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   } finally {
     await reporter.dispose();
   }
-  return interrupted ? ExitCode.Interrupted : ExitCode.Ok;
+  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }
 

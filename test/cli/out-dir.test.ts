@@ -1,0 +1,106 @@
+/** Issue 17: output locations are checked before any search; a late write failure keeps the verdict. */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { checkOutputDir, checkOutputFile, ensureDir, OutputPathError, writeFileAtomic } from '../../src/cli/out-dir.js';
+import { fakeIO } from './fake-io.js';
+
+const DEADLOCK = ['dm-snapshot/semaphore', '--writers', '2', '--cow-threshold', '1', '--ctrs', '1'];
+const root = process.getuid?.() === 0;
+
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'interleave-out-'));
+  writeFileSync(join(dir, 'afile'), 'mine');
+  writeFileSync(join(dir, 'gate.json'), JSON.stringify({ checks: [{ name: 'bug', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1 }, expect: 'deadlock' }] }));
+  return dir;
+}
+
+describe('checkOutputDir / checkOutputFile', () => {
+  const dir = scratch();
+  it.each([
+    ['an existing file', join(dir, 'afile'), /cannot write results to --out X: it is a file, not a folder$/],
+    ['a folder under a file', join(dir, 'afile', 'sub'), /afile is a file, not a folder$/],
+    ['/proc', '/proc/interleave-out', /it is under \/proc, a proc pseudo-filesystem of the kernel$/],
+    ['/sys', '/sys/interleave-out', /it is under \/sys, a sysfs pseudo-filesystem of the kernel$/],
+  ])('refuses %s in one line', (_, path, message) => {
+    expect(() => checkOutputDir(path, '--out X')).toThrow(OutputPathError);
+    expect(() => checkOutputDir(path, '--out X')).toThrow(message);
+  });
+
+  it('refuses a folder given as an output file', () => {
+    expect(() => checkOutputFile(dir, '-o X')).toThrow(/cannot write to -o X: it is a folder, not a file$/);
+  });
+
+  it.skipIf(root)('refuses a folder it may not write', () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o555 });
+    expect(() => checkOutputDir(join(locked, 'out'), '--out X')).toThrow(/permission denied$/);
+    chmodSync(locked, 0o755);
+  });
+
+  it('accepts a new folder several levels deep, makes it and leaves no probe behind', () => {
+    const deep = join(dir, 'a', 'b', 'c');
+    checkOutputDir(deep, '--out X');
+    expect(readdirSync(deep)).toEqual([]);
+  });
+});
+
+describe('ensureDir and writeFileAtomic', () => {
+  it('fail at once under /proc instead of spinning (Node\'s recursive mkdir never returns there)', () => {
+    expect(() => ensureDir('/proc/interleave-out/a/b')).toThrow();
+    expect(() => writeFileAtomic('/proc/interleave-out/x.json', '{}')).toThrow();
+  });
+
+  it('leave the whole file and no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'interleave-atomic-'));
+    writeFileAtomic(join(dir, 'x', 'y.json'), '{"a":1}\n');
+    expect(readFileSync(join(dir, 'x', 'y.json'), 'utf8')).toBe('{"a":1}\n');
+    expect(readdirSync(join(dir, 'x'))).toEqual(['y.json']);
+  });
+});
+
+describe('every command refuses a bad output location before any search (exit 2, one line, stdout empty)', () => {
+  it.each([
+    ['check', [...['check', ...DEADLOCK], '--out', 'afile']],
+    ['check under /proc', [...['check', ...DEADLOCK], '--out', '/proc/interleave-out']],
+    ['sweep', ['sweep', 'dm-snapshot/semaphore', '--writers', '1..2', '--out', 'afile']],
+    ['gate', ['gate', '--out', 'afile']],
+    ['run', ['run', '--out', 'afile']],
+    ['minimize', ['minimize', 'dm-snapshot/semaphore', '--writers', '1..2', '--out', 'afile/x']],
+    ['diff', ['diff', 'dm-snapshot/semaphore', 'dm-snapshot/in-progress', '--writers', '1..2', '--out', '/sys/x']],
+    ['simulate', ['simulate', ...DEADLOCK, '--runs', '1', '--out', '.']],
+    ['export', ['export', ...DEADLOCK, '-o', '/proc/x.pml']],
+  ])('%s', async (_, argv) => {
+    const io = fakeIO(scratch());
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).toMatch(/^interleave: cannot write (results )?to (--out|-o) \S+: [^\n]+$/);
+    expect(io.out).toEqual([]);
+  }, 10_000);
+});
+
+describe('a write that fails after the search', () => {
+  it('check: the verdict and report still reach stdout; exit 5 says "violation, files not written"', async () => {
+    const dir = scratch();
+    // result.json is a folder (with something in it): the rename onto it fails after the search.
+    mkdirSync(join(dir, 'late', 'result.json'), { recursive: true });
+    writeFileSync(join(dir, 'late', 'result.json', 'x'), '');
+    const io = fakeIO(dir);
+    expect(await main(['check', ...DEADLOCK, '--out', 'late', '--max-nodes', '1'], io)).toBe(5);
+    expect(io.out.join('\n')).toMatch(/DEADLOCK after 9 steps/);
+    expect(io.err).toEqual([expect.stringMatching(/^interleave: could not write \S+late\/result\.json \(it is a folder, not a file\); the report on stdout is complete, the files under it are not \(exit code 5\)$/)]);
+    expect(readdirSync(join(dir, 'late')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('sweep: exit 4 (completed, files not written), the matrix printed', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'o', 'sweep.md', 'x'), { recursive: true });
+    const io = fakeIO(dir);
+    expect(await main(['sweep', 'dm-snapshot/semaphore', '--writers', '1..2', '--out', 'o'], io)).toBe(4);
+    expect(io.out.join('\n')).toMatch(/2 configurations in/);
+    expect(io.err.at(-1)).toMatch(/could not write \S+sweep\.md/);
+    expect(existsSync(join(dir, 'o', 'sweep.json'))).toBe(false);
+  });
+});
