@@ -1,12 +1,43 @@
 #!/usr/bin/env node
-// Entry point: loads the TypeScript sources through tsx (so model files may be
-// .ts too), wires the real terminal and Ctrl-C into the CLI, and sets the exit code.
-import { register } from 'tsx/esm/api';
+// Entry point: wires the real terminal and Ctrl-C into the CLI and sets the
+// exit code. It runs the compiled build (dist/, made by `npm run build`, which
+// `npm ci` runs through `prepare`) while no source file is newer than the
+// build; otherwise (no build, or sources edited since) the TypeScript sources
+// through tsx, so the command always runs the current code, only slower.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const { importModelFile } = await import('../src/cli/import-model-file.ts');
-const { catalog } = await import('../models/index.ts');
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function buildIsCurrent() {
+  const stamp = join(root, 'dist', 'build-stamp.json');
+  if (!existsSync(stamp)) return false;
+  const { started } = JSON.parse(readFileSync(stamp, 'utf8'));
+  for (const dir of ['src', 'models']) {
+    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > started) return false;
+    }
+  }
+  return true;
+}
+
+let code;
+if (buildIsCurrent()) {
+  code = {
+    main: await import('../dist/src/cli/main.js'),
+    loader: await import('../dist/src/cli/import-model-file.js'),
+    models: await import('../dist/models/index.js'),
+  };
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  code = {
+    main: await import('../src/cli/main.ts'),
+    loader: await import('../src/cli/import-model-file.ts'),
+    models: await import('../models/index.ts'),
+  };
+}
 
 const signal = { aborted: false };
 process.on('SIGINT', () => {
@@ -21,12 +52,12 @@ const io = {
   signal,
   cwd: process.cwd(),
   terminal: { stdout: process.stdout, stderr: process.stderr },
-  models: catalog,
-  importModule: importModelFile,
+  models: code.models.catalog,
+  importModule: code.loader.importModelFile,
 };
 
 try {
-  process.exitCode = await main(process.argv.slice(2), io);
+  process.exitCode = await code.main.main(process.argv.slice(2), io);
 } catch (e) {
   process.stderr.write(`interleave: internal error (a bug in interleave, please report it): ${e instanceof Error ? e.stack : e}\n`);
   process.exitCode = 70;

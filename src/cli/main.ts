@@ -3,36 +3,27 @@
  * models) become one line plus a hint and exit code 2; anything else is a
  * bug in interleave and says so.
  */
-import { diffCommand } from './commands/diff.js';
-import { minimizeCommand } from './commands/minimize.js';
 import { ModelError } from '../model/model-error.js';
-import { checkCommand, CHECK_USAGE } from './commands/check.js';
-import { exportCommand } from './commands/export.js';
-import { exploreCommand, EXPLORE_USAGE } from './commands/explore.js';
-import { gateCommand, GATE_USAGE } from './commands/gate.js';
-import { listCommand } from './commands/list.js';
-import { runCommand, RUN_USAGE } from './commands/run.js';
-import { sweepCommand, SWEEP_USAGE } from './commands/sweep.js';
-import { replayCommand, REPLAY_USAGE } from './commands/replay.js';
-import { simulateCommand, SIMULATE_USAGE } from './commands/simulate.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
 import { packageVersion } from './version.js';
 
 type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
 
-const commands: Record<string, { run: Command; summary: string }> = {
-  check: { run: checkCommand, summary: 'explore one model configuration and report a shortest counterexample' },
-  run: { run: runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
-  sweep: { run: sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
-  export: { run: exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
-  explore: { run: exploreCommand, summary: 'write an interactive explorer (one HTML file) to step through a configuration in a browser' },
-  simulate: { run: simulateCommand, summary: 'random schedules from a seed: how many runs hit a violation, and the first' },
-  replay: { run: replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
-  minimize: { run: minimizeCommand, summary: 'the smallest parameter configurations that fail, with their counterexamples' },
-  diff: { run: diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
-  gate: { run: gateCommand, summary: 'the CI proof gate: every expectation in gate.json must hold; JUnit and Markdown under out/gate' },
-  list: { run: listCommand, summary: 'list the registered models and their parameters' },
+// Each command is imported when it runs: a start of the CLI loads only the
+// modules of the one command it was asked for.
+const commands: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  check: { load: async () => (await import('./commands/check.js')).checkCommand, summary: 'explore one model configuration and report a shortest counterexample' },
+  run: { load: async () => (await import('./commands/run.js')).runCommand, summary: 'the main job: check every dm-snapshot design, write results under out/' },
+  sweep: { load: async () => (await import('./commands/sweep.js')).sweepCommand, summary: 'check every combination of parameter ranges; print the matrix of verdicts' },
+  export: { load: async () => (await import('./commands/export.js')).exportCommand, summary: 'write a configuration as a Promela model for SPIN' },
+  explore: { load: async () => (await import('./commands/explore.js')).exploreCommand, summary: 'write an interactive explorer (one HTML file) to step through a configuration in a browser' },
+  simulate: { load: async () => (await import('./commands/simulate.js')).simulateCommand, summary: 'random schedules from a seed: how many runs hit a violation, and the first' },
+  replay: { load: async () => (await import('./commands/replay.js')).replayCommand, summary: 're-execute a saved trace (check/simulate JSON) step by step and print the states' },
+  minimize: { load: async () => (await import('./commands/minimize.js')).minimizeCommand, summary: 'the smallest parameter configurations that fail, with their counterexamples' },
+  diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
+  gate: { load: async () => (await import('./commands/gate.js')).gateCommand, summary: 'the CI proof gate: every expectation in gate.json must hold; JUnit and Markdown under out/gate' },
+  list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the registered models and their parameters' },
 };
 
 export const USAGE = `usage: interleave <command> [options]
@@ -45,8 +36,6 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
   interleave check dm-snapshot/in-progress --writers 3 --json
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
   interleave run`;
-
-export { CHECK_USAGE, EXPLORE_USAGE, GATE_USAGE, REPLAY_USAGE, RUN_USAGE, SIMULATE_USAGE, SWEEP_USAGE };
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const [name, ...rest] = argv;
@@ -61,7 +50,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
     }
     const command = commands[name];
     if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`, `commands: ${Object.keys(commands).join(', ')}`);
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       const hint = e.hint ?? (commands[name] ? `see interleave ${name} --help` : undefined);

@@ -14,6 +14,7 @@ import type { ProgressEvent } from '../explore/result.js';
 import { finalReportSections, finalReportToText, type FinalReport } from '../render/final-report.js';
 import { finishedLine, progressLine, runStartLine, verdictTone, type RunEntry, type RunStart } from '../render/text.js';
 import type { FromUi, TerminalSize, ToUi, UiWorkerData } from '../ui/worker-protocol.js';
+import { workerUrl } from '../explore/workers/worker-url.js';
 import type { CliIO } from './io.js';
 
 export interface Reporter {
@@ -83,7 +84,7 @@ export async function inkReporter(
   terminal: NonNullable<CliIO['terminal']>,
   options: Omit<ReporterOptions, 'mode'> & {
     readonly sampleMs?: number;
-    /** The UI thread's entry module (default src/ui/worker-entry.mjs). */
+    /** The UI thread's entry module (default: src/ui's worker, see worker-url.ts). */
     readonly workerEntry?: URL;
   },
   fallback: (text: string) => void,
@@ -93,7 +94,7 @@ export async function inkReporter(
   const data: UiWorkerData = { size: size(), ...(options.sampleMs !== undefined ? { sampleMs: options.sampleMs } : {}) };
   // The caller already decided this is an interactive terminal; ink in the
   // worker would see a CI variable (e.g. a test run under CI) and stop drawing live.
-  const worker = new Worker(options.workerEntry ?? new URL('../ui/worker-entry.mjs', import.meta.url), { workerData: data, env: withoutCiVariables(process.env) });
+  const worker = new Worker(options.workerEntry ?? workerUrl('../ui', import.meta.url), { workerData: data, env: withoutCiVariables(process.env) });
   let ready = false;
   let failure: string | undefined;
   let pending: ToUi[] = [];

@@ -8,8 +8,6 @@ import type { ProgressEvent } from '../explore/result.js';
 import { instantiate, type ModelDefinition } from '../model/definition.js';
 import { checkToJson } from '../render/json.js';
 import { checkToText } from '../render/text.js';
-import { writeDiagrams } from './diagrams.js';
-import { writeReportExplorer } from './explorer-file.js';
 import { ExitCode } from './exit-codes.js';
 import { writeFileAtomic } from './out-dir.js';
 
@@ -68,6 +66,9 @@ export interface WriteOutputsOptions {
  * an explorer a previous run left there is removed when this run has none.
  */
 export async function writeCheckOutputs(dir: string, report: CheckReport, options: WriteOutputsOptions = {}): Promise<Record<string, string>> {
+  // Imported here: DOT, Graphviz and the explorer load only when files are written.
+  const { writeDiagrams } = await import('./diagrams.js');
+  const { writeReportExplorer } = await import('./explorer-file.js');
   const diagrams = await writeDiagrams(dir, report, options);
   const explorerPath = join(dir, EXPLORER_FILE);
   const explorer = await writeReportExplorer(explorerPath, report);

@@ -11,7 +11,7 @@ import { stateGraphToDot } from './dot-state-graph.js';
 import { traceToDot } from './dot-trace.js';
 import { waitForToDot } from './dot-wait-for.js';
 import { dotToSvg } from './svg.js';
-import { formatParams } from './text.js';
+import { formatCount, formatParams } from './text.js';
 
 /** States above which the state graph is not drawn (layout time and file size grow fast). */
 export const DEFAULT_MAX_NODES = 2000;
@@ -66,7 +66,7 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
     } else {
       stateGraph = {
         drawn: false,
-        reason: `state graph not drawn: the model has more than ${maxNodes.toLocaleString('en-US')} states ` +
+        reason: `state graph not drawn: the model has more than ${formatCount(maxNodes)} states ` +
           `(--max-nodes ${maxNodes}); a picture that large is unreadable and slow to lay out. ` +
           'The wait-for graph and the trace are still drawn; raise --max-nodes to force it.',
       };

