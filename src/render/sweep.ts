@@ -152,7 +152,10 @@ export function smallestCounterexample(s: SweepReport): RunEntry | undefined {
   return best;
 }
 
-export function sweepToMarkdown(s: SweepReport): string {
+/** `link` maps a written file to how sweep.md refers to it (relative to its own folder). */
+export function sweepToMarkdown(s: SweepReport, options: { readonly link?: (path: string) => string } = {}): string {
+  const link = options.link ?? ((p: string) => p);
+  const explorers = s.runs.flatMap((r) => (r.entry?.files?.explorer ? [{ params: r.params, path: r.entry.files.explorer }] : []));
   const m = sweepMatrixData(s);
   const fixed = formatParams(sweepFixed(s));
   const runs = runTableData(s.runs.flatMap((r) => (r.entry ? [r.entry] : [])));
@@ -177,6 +180,9 @@ export function sweepToMarkdown(s: SweepReport): string {
     '',
     markdownTable(runs.header, runs.rows, numeric),
     '',
+    ...(explorers.length > 0
+      ? ['## Step through each counterexample', '', ...explorers.map((e) => `- [${formatParams(e.params)}](${encodeURI(link(e.path))})`), '']
+      : []),
   ].join('\n');
 }
 

@@ -62,6 +62,10 @@ describe('interleave sweep', () => {
 
     // The Markdown matrix: rows writers x cow-threshold, columns ctrs=0, ctrs=1.
     const md = readFileSync(join(dir, 'o', 'sweep.md'), 'utf8');
+    // Each counterexample's explorer, linked from sweep.md relative to its folder.
+    const links = [...md.matchAll(/\]\(([^)]+\/explorer\.html)\)/g)].map((m) => decodeURI(m[1]));
+    expect(links).toHaveLength(json.runs.filter((r) => r.verdict === 'deadlock' || r.verdict === 'invariant').length);
+    for (const l of links) expect(readFileSync(join(dir, 'o', l), 'utf8')).toMatch(/^<!doctype html>/);
     expect(md).toContain('| writers | cow-threshold | ctrs=0 | ctrs=1 |');
     const rows = md.split('\n').filter((l) => /^\| \d+ \| \d+ \|/.test(l));
     expect(rows).toHaveLength(6);

@@ -5,7 +5,7 @@
  * fails. Writes the same as Markdown and JSON under --out.
  */
 import { takeMaxMemory, takeModelArgument } from '../model-command.js';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
 import type { FinalReport } from '../../render/final-report.js';
 import { sweepSummaryLine, sweepToJson, sweepToMarkdown, type SweepReport, type SweepRun } from '../../render/sweep.js';
@@ -94,7 +94,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
     };
     const json = sweepToJson(sweep);
     const written: string[] = [];
-    for (const [path, text] of [[join(outDir, 'sweep.md'), sweepToMarkdown(sweep)], [join(outDir, 'sweep.json'), `${JSON.stringify(json, null, 2)}\n`]]) {
+    for (const [path, text] of [[join(outDir, 'sweep.md'), sweepToMarkdown(sweep, { link: (p) => relative(outDir, p) })], [join(outDir, 'sweep.json'), `${JSON.stringify(json, null, 2)}\n`]]) {
       if (await writer.write(path, text)) written.push(path);
     }
     written.push(...explorers);

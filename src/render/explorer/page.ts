@@ -69,6 +69,7 @@ a.src { color: var(--accent); }
 ol.choices { margin: 0; padding-left: 1.6em; }
 ol.choices li { margin: 3px 0; }
 button.choice { text-align: left; }
+button.choice .tag { margin-left: 6px; }
 button.choice.next { border-width: 2px; border-color: var(--ink); }
 ul.blocked { margin: 0; padding-left: 1.2em; }
 table.state { border-collapse: collapse; width: 100%; }
