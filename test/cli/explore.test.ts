@@ -35,7 +35,7 @@ describe('interleave explore', () => {
     expect(io.err.join('\n')).toContain('unknown parameter --writerz');
     const io2 = fakeIO(dir);
     expect(await main(['explore', 'dm-snapshot/in-progress', '-o', '/proc/interleave-explorer.html'], io2)).toBe(2);
-    expect(io2.err.join('\n')).toMatch(/cannot write \/proc\/interleave-explorer\.html/);
+    expect(io2.err.join('\n')).toMatch(/cannot write.*\/proc\/interleave-explorer\.html/);
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
   });
 });
