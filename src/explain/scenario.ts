@@ -21,6 +21,8 @@ export interface ScenarioRow {
   readonly text: string;
   /** The task sleeps here for good. */
   readonly blocks: boolean;
+  /** A wake-up that found nobody asleep on its queue. */
+  readonly wokeNobody?: boolean;
   /** 1-based index of the trace step. */
   readonly step: number;
 }
@@ -62,7 +64,7 @@ export function buildScenario(
       } else text = `${kernelCall(decl.kind, op.op)}(&${op.primitive});`;
     } else text = `/* ${row.action} */`;
     if (!columns.includes(row.process)) columns.push(row.process);
-    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', step: index });
+    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), step: index });
   }
 
   const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -92,7 +94,7 @@ export function buildScenario(
 
 /** The scenario as lockdep would print it. */
 export function scenarioToText(s: LockingScenario): string {
-  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : ''}`;
+  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : r.wokeNobody ? '  <- woke nobody' : ''}`;
   // Each column as wide as its widest cell, as lockdep's CPU0/CPU1 columns.
   const widths = s.columns.map((c, k) => Math.max(c.length, ...s.rows.filter((r) => r.column === k).map((r) => cell(r).length)) + 4);
   const offset = (k: number) => widths.slice(0, k).reduce((a, b) => a + b, 0);

@@ -13,8 +13,10 @@
  *   with the submission that created it;
  * - wait queues: a sleep that ended (finishWait) is dropped; for a task asleep
  *   at the end, the step that decided to sleep stays, and so does every step
- *   of a would-be waker that looked at the queue after that decision (the
- *   lost wake-up is exactly such a step that saw no waiter).
+ *   of a would-be waker that looked at the queue after that decision; a
+ *   wake-up on that queue that woke nobody (the lost wake-up) stays whoever
+ *   sent it, with its sender's writes to what the decision had read (the
+ *   write that made the condition true).
  *
  * Only steps on resources of the cycle (or, without a cycle, the resources
  * stuck tasks wait on) are kept, and only by tasks in the cycle, except the
@@ -27,6 +29,7 @@ import { PRIMITIVE_OPS } from '../model/primitive-ops.js';
 import type { Expr } from '../model/types.js';
 import type { WaitForAnalysis } from './cycle.js';
 import type { ProcessStatus } from './process-status.js';
+import { wokeNobody } from './trace.js';
 import type { WaitForGraph } from './wait-for.js';
 
 export interface TraceSlice {
@@ -36,6 +39,23 @@ export interface TraceSlice {
   readonly processes: readonly string[];
   /** Resources the slice is about. */
   readonly resources: readonly string[];
+}
+
+/** Shared variables a step's guard, argument and branch conditions read. */
+function readVars(cs: CompiledStep): Set<string> {
+  const out = new Set<string>();
+  const visit = (e: Expr) => walkExpr(e, (x) => { if (x.kind === 'var') out.add(x.name); });
+  if (cs.step.guard) visit(cs.step.guard);
+  if (cs.step.op?.arg) visit(cs.step.op.arg);
+  for (const b of cs.step.next) if (b.when) visit(b.when);
+  return out;
+}
+
+/** Shared variables a step's effects assign. */
+function writtenVars(cs: CompiledStep): Set<string> {
+  const out = new Set<string>();
+  walkEffects(cs.step.effects, () => {}, (t) => { if (t.kind === 'var') out.add(t.name); });
+  return out;
 }
 
 function queriedPrimitives(cs: CompiledStep): Set<string> {
@@ -163,6 +183,7 @@ export function sliceTrace(
     if (job.pair.length === 2 && keep.has(job.pair[1]) && !dropped.has(job.pair[0])) keep.add(job.pair[0]);
   }
   // Sleeps in force at the end: the decision, and wakers that looked at the queue after it.
+  const wakers = new Set<string>();
   for (const [pid, sleep] of sleeping) {
     const me = cm.processName(pid);
     if (!core.has(me)) continue;
@@ -176,10 +197,21 @@ export function sliceTrace(
     for (const i of sleep) keep.add(i);
     for (let j = decision + 1; j < steps.length; j++) {
       const other = name(j);
-      if (other === me || !core.has(other)) continue;
-      if (steps[j].step.op?.primitive === queue || queriedPrimitives(steps[j]).has(queue)) keep.add(j);
+      if (other === me) continue;
+      if (core.has(other) && (steps[j].step.op?.primitive === queue || queriedPrimitives(steps[j]).has(queue))) keep.add(j);
+      // The lost wake-up itself, whoever sent it (a finished producer too), and
+      // that task's writes, since the decision, to what the decision read.
+      if (steps[j].step.op?.primitive === queue && wokeNobody(cm, path[j], states[j])) {
+        keep.add(j);
+        wakers.add(other);
+        const read = readVars(steps[decision]);
+        for (let k = decision + 1; k < j; k++) {
+          if (steps[k].pid === steps[j].pid && [...writtenVars(steps[k])].some((v) => read.has(v))) keep.add(k);
+        }
+      }
     }
   }
+  for (const w of wakers) core.add(w);
 
   return {
     indices: [...keep].sort((a, b) => a - b).map((i) => i + 1),

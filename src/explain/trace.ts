@@ -20,6 +20,20 @@ export interface TraceRow {
   readonly outcome: StepOutcome;
   /** e.g. `in_progress 0 -> 1`. */
   readonly changes: readonly string[];
+  /** A wake-up that found nobody asleep on its wait queue (the one a lost wake-up loses). */
+  readonly wokeNobody?: true;
+}
+
+/**
+ * Whether step `stepId`, run from state `before`, is a wake-up on a wait
+ * queue where nobody was asleep: a waiter that tested its condition but had
+ * not joined the queue yet misses it for good.
+ */
+export function wokeNobody(cm: CompiledModel, stepId: number, before: Int32Array): boolean {
+  const op = cm.steps[stepId].step.op;
+  if (!op) return false;
+  const prim = cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!];
+  return prim.decl.kind === 'waitqueue' && prim.releaseOps.includes(op.op) && !prim.queue(before).some((w) => w.mode === 'sleeping');
 }
 
 export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow[] {
@@ -45,6 +59,7 @@ export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow
       source: cs.step.source,
       outcome,
       changes,
+      ...(wokeNobody(cm, stepId, before) ? { wokeNobody: true as const } : {}),
     };
   });
 }

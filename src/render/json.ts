@@ -44,6 +44,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
             step: t.step,
             outcome: t.outcome,
             changes: t.changes,
+            ...(t.wokeNobody ? { wokeNobody: true } : {}),
           })),
           blocked: cx.blocked.map((b) => ({
             process: b.process,

@@ -26,7 +26,7 @@ export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
 }
 
 const stepLine = (t: TraceRow) =>
-  `step ${t.index}: ${t.process} '${t.step}': ${t.action}${t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : ''}  (${formatSourceShort(t.source)})`;
+  `step ${t.index}: ${t.process} '${t.step}': ${t.action}${t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : t.wokeNobody ? '  [woke nobody]' : ''}  (${formatSourceShort(t.source)})`;
 
 /** The headline: whether the trace replays as saved. */
 export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay): string {

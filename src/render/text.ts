@@ -45,7 +45,7 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const outcomeMark = (t: TraceRow) => (t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : '');
+const outcomeMark = (t: TraceRow) => (t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : t.wokeNobody ? '  [woke nobody]' : '');
 
 /** Header and rows of a trace table: step, process, action, kernel function and line. */
 export function traceTableData(trace: readonly TraceRow[]): { header: string[]; rows: string[][] } {
