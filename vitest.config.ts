@@ -1,14 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects (`npm test` runs both; README "Tests" says how long each takes):
+ * - unit: one module at a time on small models, `npm run test:unit`, well
+ *   under a minute;
+ * - acceptance: end to end and over grids -- the command line as a user runs
+ *   it, the docs' examples, SPIN agreement, the models' verdict grids, the
+ *   reductions and workers against plain search, the browser explorer.
+ */
+const ACCEPTANCE = [
+  'test/cli/**/*.test.ts',
+  'test/docs/**/*.test.ts',
+  'test/spin/**/*.test.ts',
+  'test/models/**/*.test.ts',
+  'test/explore/symmetry.test.ts',
+  'test/explore/parallel.test.ts',
+  'test/explore/differential.test.ts',
+  'test/explore/por.test.ts',
+  'test/explain/saved-trace.test.ts',
+  'test/render/explorer/browser.test.ts',
+];
+const ALL = ['test/**/*.test.ts', 'test/**/*.test.tsx'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    // Builds dist/ from the current sources first: tests that start
-    // bin/interleave.js run the compiled code a user runs.
-    globalSetup: ['test/support/build-once.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The JSON copy lets .ci/run end with one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'out/test-results.json' }]],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ALL, exclude: ACCEPTANCE } },
+      {
+        extends: true,
+        test: {
+          name: 'acceptance',
+          include: ACCEPTANCE,
+          // Builds dist/ from the current sources first: tests that start
+          // bin/interleave.js run the compiled code a user runs.
+          globalSetup: ['test/support/build-once.ts'],
+        },
+      },
+    ],
   },
 });
