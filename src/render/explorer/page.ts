@@ -36,11 +36,11 @@ button:disabled { color: #999; border-color: #ccc; cursor: default; }
 main { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); gap: 0; height: calc(100vh - var(--header, 96px)); }
 #schedule { display: flex; flex-direction: column; min-height: 0; border-right: 1px solid var(--line); }
 #lanes-scroll { flex: 1; overflow: auto; position: relative; min-height: 0; }
-.grid-row { display: grid; grid-template-columns: 4.2em repeat(var(--lanes), minmax(11em, 1fr)); min-width: calc(4.2em + var(--lanes) * 11em); }
+.grid-row { display: grid; grid-template-columns: 4.2em repeat(var(--lanes), minmax(9.5em, 1fr)); min-width: calc(4.2em + var(--lanes) * 9.5em); }
 #lanes-head { position: sticky; top: 0; z-index: 2; background: #f0f0f0; border-bottom: 2px solid var(--ink); font-weight: bold; }
 #lanes-head .cell { padding: 4px 6px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-#lanes-body { position: relative; min-width: calc(4.2em + var(--lanes) * 11em); }
-.row { position: absolute; left: 0; right: 0; height: var(--row); display: grid; grid-template-columns: 4.2em repeat(var(--lanes), minmax(11em, 1fr)); border-bottom: 1px solid #e4e4e4; cursor: pointer; }
+#lanes-body { position: relative; min-width: calc(4.2em + var(--lanes) * 9.5em); }
+.row { position: absolute; left: 0; right: 0; height: var(--row); display: grid; grid-template-columns: 4.2em repeat(var(--lanes), minmax(9.5em, 1fr)); border-bottom: 1px solid #e4e4e4; cursor: pointer; }
 .row .cell { padding: 3px 6px; overflow: hidden; }
 .row .num { color: var(--muted); text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .row .lane { border-left: 1px dotted var(--line); }
@@ -83,8 +83,11 @@ table.state tr.changed th { border-left: 5px solid var(--ink); }
 #graph-summary { margin: 0 0 6px; }
 #current-step { margin: 0 0 12px; padding: 6px 8px; background: var(--current); border: 2px solid var(--current-line); }
 #graph-summary.cycle-text { font-weight: bold; color: var(--bad); }
-#graph { overflow-x: auto; }
-#graph svg { max-width: none; }
+#graph { overflow-x: auto; cursor: zoom-in; }
+#graph svg { max-width: 100%; height: auto; }
+#graph.natural { cursor: zoom-out; }
+#graph.natural svg { max-width: none; }
+#graph-zoom { float: right; font-size: 12px; }
 #graph[aria-busy=true] { opacity: .6; }
 @media (max-width: 700px) {
   .grid-row, .row, #lanes-body { grid-template-columns: 3.4em minmax(0, 1fr); min-width: 0; }
@@ -99,7 +102,8 @@ table.state tr.changed th { border-left: 5px solid var(--ink); }
   #side { overflow: visible; }
 }
 @media print {
-  #graph svg { width: 100% !important; }
+  #graph svg { max-width: 100% !important; }
+  #graph-zoom { display: none; }
   .controls, .choices, #whatif .note { display: none; }
   main { display: block; height: auto; }
   #schedule, #lanes-scroll { height: auto; overflow: visible; }
@@ -152,7 +156,7 @@ export function explorerHtml(data: ExplorerData, script: string): string {
   <div id="side">
     <p id="current-step"></p>
     <section aria-labelledby="whatif-h"><h2 id="whatif-h">What if: the next step</h2><div id="whatif"></div></section>
-    <section aria-labelledby="graph-h"><h2 id="graph-h">Wait-for graph at this step</h2><p id="graph-summary"></p><div id="graph" role="img" aria-label="wait-for graph of the state shown"></div></section>
+    <section aria-labelledby="graph-h"><h2 id="graph-h">Wait-for graph at this step <button type="button" id="graph-zoom" aria-pressed="false">actual size</button></h2><p id="graph-summary"></p><div id="graph" role="img" aria-label="wait-for graph of the state shown"></div></section>
     <section aria-labelledby="state-h"><h2 id="state-h">State at this step</h2><div id="state"></div></section>
   </div>
 </main>

@@ -248,20 +248,20 @@ function start(): void {
   }
 
   /**
-   * Graphviz sizes its SVG in points. Fit it to the panel, but never below
-   * 55% of its own size (a wide, flat graph would shrink to unreadable
-   * text); past that the panel scrolls sideways.
+   * The graph fits the panel; a button (or a click on the graph) shows it
+   * at Graphviz's own size instead, scrolling sideways, for wide graphs
+   * whose fitted text would be too small to read.
    */
+  let graphNatural = false;
   function fitGraph(): void {
     const holder = byId('graph');
-    const svg = holder.querySelector('svg');
-    if (!svg) return;
-    const natural = parseFloat(svg.getAttribute('width') ?? '0') * (4 / 3);
-    if (!(natural > 0)) return;
-    const width = Math.min(natural, Math.max(holder.clientWidth, natural * 0.55));
-    svg.style.width = `${width}px`;
-    svg.style.height = 'auto';
+    holder.classList.toggle('natural', graphNatural);
+    byId('graph-zoom').textContent = graphNatural ? 'fit to panel' : 'actual size';
+    byId('graph-zoom').setAttribute('aria-pressed', String(graphNatural));
   }
+  const toggleZoom = () => { graphNatural = !graphNatural; fitGraph(); };
+  byId('graph-zoom').addEventListener('click', toggleZoom);
+  byId('graph').addEventListener('click', toggleZoom);
 
   // ---- controls ----
   function drawControls(): void {
