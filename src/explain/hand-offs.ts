@@ -5,6 +5,7 @@
  * process's step to a sleeping process, which then runs its wake-up step.
  */
 import type { CompiledModel } from '../explore/compile.js';
+import { moduleOf, sliceRoleOf } from '../primitives/registry.js';
 import { replayPath } from './path.js';
 
 export interface HandOff {
@@ -28,12 +29,13 @@ export function findHandOffs(cm: CompiledModel, path: readonly number[], states:
     const after = states[i + 1];
     const index = i + 1;
     const op = cs.step.op;
-    if (op?.op === 'submit') {
+    const role = op && sliceRoleOf(cm.model.primitives, op.primitive, op.op);
+    if (op && role === 'job-submit') {
       const q = submitted.get(op.primitive) ?? [];
       q.push(index);
       submitted.set(op.primitive, q);
     }
-    if (op?.op === 'take' && op.into !== undefined) {
+    if (op && role === 'job-take' && op.into !== undefined) {
       const from = submitted.get(op.primitive)?.shift();
       if (from !== undefined) {
         const proc = cm.layout.processes[cs.pid];
@@ -43,7 +45,7 @@ export function findHandOffs(cm: CompiledModel, path: readonly number[], states:
     const grant = granted.get(cs.pid);
     if (grant && before[cm.layout.processes[cs.pid].waitSlot] < 0) {
       const prim = cm.primitives[grant[1]].decl;
-      out.push({ kind: 'wake', from: grant[0], to: index, label: prim.kind === 'waitqueue' ? `wake-up on ${prim.name}` : `hands over ${prim.name}` });
+      out.push({ kind: 'wake', from: grant[0], to: index, label: moduleOf(prim).handOffLabel(prim) });
       granted.delete(cs.pid);
     }
     for (const proc of cm.layout.processes) {
@@ -56,6 +58,6 @@ export function findHandOffs(cm: CompiledModel, path: readonly number[], states:
 /** `copy(chunk 3)` from the job queue's declaration. */
 export function jobName(cm: CompiledModel, queue: string, payload: number): string {
   const decl = cm.model.primitives.find((p) => p.name === queue);
-  if (decl?.kind !== 'jobqueue') return `job(${payload})`;
+  if (decl === undefined || !('jobName' in decl)) return `job(${payload})`;
   return `${decl.jobName}(${decl.payloadName !== undefined ? `${decl.payloadName} ` : ''}${payload})`;
 }

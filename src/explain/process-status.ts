@@ -7,6 +7,7 @@
 import type { CompiledModel } from '../explore/compile.js';
 import { formatExpr } from '../model/expr.js';
 import type { WaitInfo } from '../primitives/primitive.js';
+import { kernelCall } from '../primitives/registry.js';
 
 export type ProcessState = 'done' | 'idle' | 'blocked' | 'runnable';
 
@@ -103,7 +104,7 @@ function blockedOn(
   // Finished processes will never release anything; idle ones only if given work.
   const candidates = info.needsRelease ? releasersOf(cm, info.primitive).filter((r) => r !== pid && stateOf(r) !== 'done') : [];
   const releasers = candidates.map(name);
-  const call = `${kernelCall(prim.decl.kind, opStep.op.op)}(&${info.primitive})`;
+  const call = `${kernelCall(prim.decl, opStep.op.op)}(&${info.primitive})`;
   const parts: string[] = [];
   if (holders.length > 0) parts.push(`held by ${holders.map((h) => `${h.process} (${h.mode})`).join(', ')}`);
   if (queuedBehind.length > 0) parts.push(`queued behind ${queuedBehind.map((q) => `${q.process} (${q.mode})`).join(', ')}`);
@@ -122,15 +123,4 @@ function blockedOn(
     releasers,
     summary: `${call}${parts.length > 0 ? `: ${parts.join('; ')}` : ''}`,
   };
-}
-
-/** The kernel's name for an operation, for messages: `down_read`, `io_schedule`, ... */
-export function kernelCall(kind: string, op: string): string {
-  const names: Record<string, string> = {
-    downRead: 'down_read', upRead: 'up_read', downWrite: 'down_write', upWrite: 'up_write',
-    down: 'down', up: 'up', prepareToWait: 'prepare_to_wait', schedule: 'schedule',
-    finishWait: 'finish_wait', wakeAll: 'wake_up_locked', submit: 'queue_job', take: 'wait_for_job',
-  };
-  if (op === 'lock' || op === 'unlock') return `${kind === 'spinlock' ? 'spin' : 'mutex'}_${op}`;
-  return names[op] ?? op;
 }

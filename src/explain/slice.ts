@@ -27,6 +27,8 @@ import type { CompiledModel, CompiledStep } from '../explore/compile.js';
 import { walkEffects, walkExpr } from '../model/expr.js';
 import { PRIMITIVE_OPS } from '../model/primitive-ops.js';
 import type { Expr } from '../model/types.js';
+import type { SliceRole } from '../primitives/primitive.js';
+import { moduleOf } from '../primitives/registry.js';
 import type { WaitForAnalysis } from './cycle.js';
 import type { ProcessStatus } from './process-status.js';
 import { wokeNobody } from './trace.js';
@@ -97,7 +99,8 @@ export function sliceTrace(
 
   const steps = path.map((id) => cm.steps[id]);
   const name = (i: number) => cm.processName(steps[i].pid);
-  const kindOf = (prim: string) => cm.primitives[cm.layout.primitiveIndex.get(prim)!].decl.kind;
+  const declOf = (prim: string) => cm.primitives[cm.layout.primitiveIndex.get(prim)!].decl;
+  const sliceRole = (prim: string, op: string): SliceRole | undefined => moduleOf(declOf(prim)).sliceRoles[op];
   const outcome = (i: number): 'ran' | 'blocked' | 'woke' => {
     const w = cm.layout.processes[steps[i].pid].waitSlot;
     return states[i][w] < 0 ? 'woke' : states[i + 1][w] > 0 ? 'blocked' : 'ran';
@@ -119,8 +122,8 @@ export function sliceTrace(
   steps.forEach((cs, i) => {
     const op = cs.step.op;
     if (!op) return;
-    const kind = kindOf(op.primitive);
-    const role = PRIMITIVE_OPS[kind].ops[op.op];
+    const role = PRIMITIVE_OPS[declOf(op.primitive).kind].ops[op.op];
+    const slice = sliceRole(op.primitive, op.op);
     const pid = cs.pid;
     const out = outcome(i);
     if (role.role === 'acquire') {
@@ -138,28 +141,28 @@ export function sliceTrace(
         for (const a of acquire) dropped.add(a);
         dropped.add(i);
       }
-    } else if (kind === 'semaphore') {
-      if (op.op === 'down' && out !== 'woke') downs.set(op.primitive, [...(downs.get(op.primitive) ?? []), i]);
-      if (op.op === 'down' && out === 'woke') dropped.add(i); // the wake-up of a down already counted
-      if (op.op === 'up') {
+    } else if (slice === 'unit-take' || slice === 'unit-give') {
+      if (slice === 'unit-take' && out !== 'woke') downs.set(op.primitive, [...(downs.get(op.primitive) ?? []), i]);
+      if (slice === 'unit-take' && out === 'woke') dropped.add(i); // the wake-up of a down already counted
+      if (slice === 'unit-give') {
         const oldest = downs.get(op.primitive)?.shift();
         if (oldest !== undefined) {
           dropped.add(oldest);
           dropped.add(i);
         }
       }
-    } else if (kind === 'jobqueue') {
-      if (op.op === 'submit') queued.set(op.primitive, [...(queued.get(op.primitive) ?? []), i]);
-      if (op.op === 'take') {
+    } else if (slice === 'job-submit' || slice === 'job-take') {
+      if (slice === 'job-submit') queued.set(op.primitive, [...(queued.get(op.primitive) ?? []), i]);
+      if (slice === 'job-take') {
         const prev = running.get(pid);
         if (prev) for (const j of prev.pair) dropped.add(j);
         const submit = queued.get(op.primitive)?.shift();
         running.set(pid, { queue: op.primitive, pair: submit === undefined ? [i] : [submit, i] });
       }
-    } else if (kind === 'waitqueue') {
-      if (op.op === 'prepareToWait') sleeping.set(pid, [i]);
-      else if (op.op === 'schedule') sleeping.get(pid)?.push(i);
-      else if (op.op === 'finishWait') {
+    } else if (slice === 'sleep-prepare' || slice === 'sleep' || slice === 'sleep-end') {
+      if (slice === 'sleep-prepare') sleeping.set(pid, [i]);
+      else if (slice === 'sleep') sleeping.get(pid)?.push(i);
+      else {
         for (const j of sleeping.get(pid) ?? []) dropped.add(j);
         dropped.add(i);
         sleeping.delete(pid);
@@ -174,9 +177,8 @@ export function sliceTrace(
   steps.forEach((cs, i) => {
     const op = cs.step.op;
     if (!op || dropped.has(i) || !resources.has(op.primitive)) return;
-    const kind = kindOf(op.primitive);
     if (core.has(name(i))) keep.add(i);
-    else if (kind === 'semaphore' && op.op === 'down') keep.add(i); // a unit the cycle waits for
+    else if (sliceRole(op.primitive, op.op) === 'unit-take') keep.add(i); // a unit the cycle waits for
   });
   // Submissions of in-flight jobs a kept worker runs.
   for (const job of running.values()) {

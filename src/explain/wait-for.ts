@@ -21,9 +21,9 @@
  */
 import type { CompiledModel, CompiledStep } from '../explore/compile.js';
 import type { PrimitiveKind, SourceRef } from '../model/types.js';
-import { jobsIn } from '../primitives/job-queue.js';
+import { kernelCall, moduleOf, sliceRoleOf } from '../primitives/registry.js';
 import { jobName } from './hand-offs.js';
-import { kernelCall, processStatuses, releasersOf, type ProcessState, type ProcessStatus } from './process-status.js';
+import { processStatuses, releasersOf, type ProcessState, type ProcessStatus } from './process-status.js';
 
 export interface ProcessNode {
   readonly kind: 'process';
@@ -167,7 +167,7 @@ function findWorkers(cm: CompiledModel): WorkerInfo[] {
   const out: WorkerInfo[] = [];
   for (const cs of cm.steps) {
     const op = cs.step.op;
-    if (op?.op !== 'take' || op.into === undefined) continue;
+    if (op === undefined || sliceRoleOf(cm.model.primitives, op.primitive, op.op) !== 'job-take' || op.into === undefined) continue;
     const proc = cm.layout.processes[cs.pid];
     const after = reachable(cm, cs.pid, cs.step.next.map((b) => proc.labelIndex.get(b.to)!), cs.location);
     const before = reachable(cm, cs.pid, [0], cs.location);
@@ -176,8 +176,6 @@ function findWorkers(cm: CompiledModel): WorkerInfo[] {
   }
   return out;
 }
-
-const conflicts = (waiter: string, other: string) => !(waiter === 'read' && other === 'read');
 
 /** An edge while the graph is being built: waiters are added to `blocks` as they are found. */
 type EdgeDraft = Omit<WaitForEdge, 'blocks'> & { blocks: string[] };
@@ -210,7 +208,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
       at: st.at,
       ...(st.action !== undefined ? { action: st.action } : {}),
       ...(here[0] ? { source: (opStep ?? here[0]).step.source } : {}),
-      ...(op ? { call: `${kernelCall(cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].decl.kind, op.op)}(&${op.primitive})` } : {}),
+      ...(op ? { call: `${kernelCall(cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].decl, op.op)}(&${op.primitive})` } : {}),
     });
   }
 
@@ -222,18 +220,16 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
       id: resourceNodeId(decl.name),
       name: decl.name,
       primitive: decl.kind,
-      ...(decl.kind === 'rwsem' ? { policy: decl.policy } : {}),
       detail: prim.describe(s, name),
-      ...(decl.kind === 'jobqueue' ? { jobName: decl.jobName } : {}),
-      ...(decl.kind === 'semaphore' ? { tokens: { available: prim.queries.count(s), initial: decl.initial } } : {}),
+      ...moduleOf(decl).nodeFacts(decl, prim, s),
     });
   });
 
   // Jobs in flight: taken and unfinished (running), then queued.
   const workers = findWorkers(cm);
   const jobsOf = new Map<string, JobNode[]>();
-  cm.primitives.forEach((prim, id) => {
-    if (prim.decl.kind !== 'jobqueue') return;
+  cm.primitives.forEach((prim) => {
+    if (!prim.jobs) return;
     const queue = prim.decl.name;
     const mine = workers.filter((w) => w.queue === queue);
     const jobs: JobNode[] = [];
@@ -245,7 +241,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
       if (stateOf(w.pid) !== 'done' && w.inside.has(s[proc.pcSlot])) add(s[proc.localSlots.get(w.into)!], 'running', [proc.name]);
     }
     const live = mine.filter((w) => stateOf(w.pid) !== 'done').map((w) => name(w.pid));
-    for (const payload of jobsIn(s, cm.layout.primitives[id].base)) add(payload, 'queued', live);
+    for (const payload of prim.jobs(s)) add(payload, 'queued', live);
     jobsOf.set(queue, jobs);
     nodes.push(...jobs);
     const qid = resourceNodeId(queue);
@@ -293,12 +289,12 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
     const stuck = stuckAt.get(st.pid);
     const needsRelease = stuck?.step.op !== undefined && prim.waitInfo(s, st.pid, stuck.step.op.op).needsRelease;
     if (!needsRelease) {
+      const mod = moduleOf(prim.decl);
       for (const h of w.holders) {
-        if (conflicts(w.mode, h.mode)) holdEdges.get(`${w.primitive}\u0000${h.process}`)?.blocks.push(me);
+        if (mod.conflicts(prim.decl, w.mode, h.mode)) holdEdges.get(`${w.primitive}\u0000${h.process}`)?.blocks.push(me);
       }
-      const readersFirst = prim.decl.kind === 'rwsem' && prim.decl.policy === 'reader-preferring' && w.mode === 'read';
-      for (const q of readersFirst ? [] : w.queuedBehind) {
-        if (!conflicts(w.mode, q.mode)) continue;
+      for (const q of mod.passesQueue(prim.decl, w.mode) ? [] : w.queuedBehind) {
+        if (!mod.conflicts(prim.decl, w.mode, q.mode)) continue;
         edges.push({ from: rid, to: processNodeId(q.process), kind: 'queued-behind', label: `queued ahead of ${st.process}`, mode: q.mode, blocks: [me] });
       }
       blocked.push({ process: st.process, resource: rid, mode: w.mode, needsRelease: false, releasers: [] });
@@ -306,8 +302,9 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
     }
     // Owner-less: only a releasing op by someone else helps.
     const releasers: Array<WaitForBlock['releasers'][number]> = [];
-    const initial = prim.decl.kind === 'semaphore' ? prim.decl.initial : undefined;
-    const tokensOut = initial !== undefined ? initial - prim.queries.count(s) : undefined;
+    const tokens = moduleOf(prim.decl).nodeFacts(prim.decl, prim, s).tokens;
+    const initial = tokens?.initial;
+    const tokensOut = tokens ? tokens.initial - tokens.available : undefined;
     for (const r of releasersOf(cm, w.primitive)) {
       if (r === st.pid) continue;
       const viaJobs = jobLoopReleasing(cm, workers, r, w.primitive);
@@ -325,7 +322,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
           for (const sub of submittersOf(cm, viaJobs)) {
             if (sub === st.pid || stateOf(sub) === 'done' || stateOf(sub) === 'idle') continue;
             const queueDecl = cm.model.primitives.find((p) => p.name === viaJobs);
-            const job = queueDecl?.kind === 'jobqueue' ? queueDecl.jobName : 'job';
+            const job = (queueDecl && moduleOf(queueDecl).nodeFacts(queueDecl, cm.primitives[cm.layout.primitiveIndex.get(viaJobs)!], s).jobName) ?? 'job';
             addReleasedBy(rid, processNodeId(name(sub)), `${releaseVerb(w.mode)} only after it queues a ${job}`, me);
           }
         }
@@ -345,7 +342,7 @@ function releaseVerb(mode: string): string {
 
 /** Processes whose code queues jobs on `queue`. */
 function submittersOf(cm: CompiledModel, queue: string): number[] {
-  return [...new Set(cm.steps.filter((cs) => cs.step.op?.primitive === queue && cs.step.op.op === 'submit').map((cs) => cs.pid))];
+  return [...new Set(cm.steps.filter((cs) => cs.step.op?.primitive === queue && sliceRoleOf(cm.model.primitives, queue, cs.step.op.op) === 'job-submit').map((cs) => cs.pid))];
 }
 
 /**

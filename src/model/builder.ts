@@ -33,12 +33,18 @@ export class RwSemaphoreHandle {
   upRead(): PrimitiveOp { return op(this.name, 'upRead'); }
   downWrite(): PrimitiveOp { return op(this.name, 'downWrite'); }
   upWrite(): PrimitiveOp { return op(this.name, 'upWrite'); }
+  /** `down_read_trylock`: takes it for read if that needs no sleep; `into` gets 1 if taken, 0 if not. Never sleeps. */
+  downReadTrylock(into: LocalRef): PrimitiveOp { return op(this.name, 'downReadTrylock', { into: into.name }); }
+  /** `down_write_trylock`: takes it for write if free and nobody is queued; `into` gets 1 if taken, 0 if not. */
+  downWriteTrylock(into: LocalRef): PrimitiveOp { return op(this.name, 'downWriteTrylock', { into: into.name }); }
 }
 
 export class SemaphoreHandle {
   constructor(readonly name: string) {}
   down(): PrimitiveOp { return op(this.name, 'down'); }
   up(): PrimitiveOp { return op(this.name, 'up'); }
+  /** `down_trylock`: takes a unit if one is free. As in the kernel, `into` gets **0 when it took one** and 1 when it did not. */
+  downTrylock(into: LocalRef): PrimitiveOp { return op(this.name, 'downTrylock', { into: into.name }); }
   /** Units currently available. */
   count(): Expr { return query(this.name, 'count'); }
 }
@@ -47,6 +53,24 @@ export class LockHandle {
   constructor(readonly name: string) {}
   lock(): PrimitiveOp { return op(this.name, 'lock'); }
   unlock(): PrimitiveOp { return op(this.name, 'unlock'); }
+  /** `mutex_trylock` / `spin_trylock`: takes it if free; `into` gets 1 if taken, 0 if not. Never sleeps or spins. */
+  trylock(into: LocalRef): PrimitiveOp { return op(this.name, 'trylock', { into: into.name }); }
+}
+
+export class CompletionHandle {
+  constructor(readonly name: string) {}
+  /** `wait_for_completion`: consumes one done, or sleeps (TASK_UNINTERRUPTIBLE) until complete() hands one over. */
+  wait(): PrimitiveOp { return op(this.name, 'wait'); }
+  /** `complete`: wakes the first waiter with a done, or banks one. */
+  complete(): PrimitiveOp { return op(this.name, 'complete'); }
+  /** `complete_all`: done for good; wakes every waiter, and every later wait returns at once. */
+  completeAll(): PrimitiveOp { return op(this.name, 'completeAll'); }
+  /** `reinit_completion`: done = 0. */
+  reinit(): PrimitiveOp { return op(this.name, 'reinit'); }
+  /** `try_wait_for_completion`: consumes a done if there is one; `into` gets 1 if it did, 0 if not. Never sleeps. */
+  tryWait(into: LocalRef): PrimitiveOp { return op(this.name, 'tryWait', { into: into.name }); }
+  /** `completion_done`: 1 when a done is banked (or complete_all ran). */
+  done(): Expr { return query(this.name, 'done'); }
 }
 
 export class WaitQueueHandle {
@@ -150,6 +174,12 @@ export class ModelBuilder {
   mutex(name: string): LockHandle {
     this.primitives.push(Object.freeze({ kind: 'mutex', name }));
     return new LockHandle(name);
+  }
+
+  /** `struct completion` (`DECLARE_COMPLETION`); `max` bounds the banked dones (default: the process count). */
+  completion(name: string, options: { max?: number } = {}): CompletionHandle {
+    this.primitives.push(Object.freeze({ kind: 'completion', name, ...(options.max !== undefined ? { max: options.max } : {}) }));
+    return new CompletionHandle(name);
   }
 
   waitQueue(name: string): WaitQueueHandle {

@@ -4,11 +4,13 @@
  * in `src/primitives/`; this table is only what validation needs, so the model
  * layer does not import the primitives.
  */
-import type { PrimitiveKind } from './types.js';
+import type { PrimitiveDecl, PrimitiveKind } from './types.js';
 
 export type OpRole =
   /** Takes an owned lock (in the given mode); may block. */
   | { readonly role: 'acquire'; readonly mode: string }
+  /** Takes an owned lock if it is free now, never sleeps; the result local says whether it did. */
+  | { readonly role: 'try-acquire'; readonly mode: string }
   /** Gives back an owned lock (in the given mode); the caller must hold it. */
   | { readonly role: 'release'; readonly mode: string }
   /** Anything else: counting semaphores, wait queues, job queues have no owner. */
@@ -22,6 +24,8 @@ export interface PrimitiveOpTable {
   readonly withInto: readonly string[];
   /** Ops that may put the caller to sleep on the primitive's queue. */
   readonly sleeping: readonly string[];
+  /** Problems with a declaration's options, e.g. a negative initial count. */
+  readonly check?: (decl: PrimitiveDecl) => string[];
 }
 
 const other: OpRole = { role: 'other' };
@@ -33,26 +37,43 @@ export const PRIMITIVE_OPS: Readonly<Record<PrimitiveKind, PrimitiveOpTable>> = 
       upRead: { role: 'release', mode: 'read' },
       downWrite: { role: 'acquire', mode: 'write' },
       upWrite: { role: 'release', mode: 'write' },
+      downReadTrylock: { role: 'try-acquire', mode: 'read' },
+      downWriteTrylock: { role: 'try-acquire', mode: 'write' },
     },
     queries: [],
     withArg: [],
-    withInto: [],
+    withInto: ['downReadTrylock', 'downWriteTrylock'],
     sleeping: ['downRead', 'downWrite'],
   },
-  semaphore: { ops: { down: other, up: other }, queries: ['count'], withArg: [], withInto: [], sleeping: ['down'] },
+  semaphore: {
+    ops: { down: other, up: other, downTrylock: other },
+    queries: ['count'],
+    withArg: [],
+    withInto: ['downTrylock'],
+    sleeping: ['down'],
+    check: (d) => (d.kind === 'semaphore' && (!Number.isInteger(d.initial) || d.initial < 0) ? [`semaphore ${d.name}: initial count ${d.initial} must be a non-negative integer`] : []),
+  },
   spinlock: {
-    ops: { lock: { role: 'acquire', mode: 'held' }, unlock: { role: 'release', mode: 'held' } },
+    ops: { lock: { role: 'acquire', mode: 'held' }, unlock: { role: 'release', mode: 'held' }, trylock: { role: 'try-acquire', mode: 'held' } },
     queries: [],
     withArg: [],
-    withInto: [],
+    withInto: ['trylock'],
     sleeping: [],
   },
   mutex: {
-    ops: { lock: { role: 'acquire', mode: 'held' }, unlock: { role: 'release', mode: 'held' } },
+    ops: { lock: { role: 'acquire', mode: 'held' }, unlock: { role: 'release', mode: 'held' }, trylock: { role: 'try-acquire', mode: 'held' } },
     queries: [],
     withArg: [],
-    withInto: [],
+    withInto: ['trylock'],
     sleeping: ['lock'],
+  },
+  completion: {
+    ops: { wait: other, complete: other, completeAll: other, reinit: other, tryWait: other },
+    queries: ['done'],
+    withArg: [],
+    withInto: ['tryWait'],
+    sleeping: ['wait'],
+    check: (d) => (d.kind === 'completion' && d.max !== undefined && (!Number.isInteger(d.max) || d.max < 1) ? [`completion ${d.name}: max ${d.max} must be a positive integer`] : []),
   },
   waitqueue: {
     ops: { prepareToWait: other, schedule: other, finishWait: other, wakeAll: other },
@@ -61,5 +82,12 @@ export const PRIMITIVE_OPS: Readonly<Record<PrimitiveKind, PrimitiveOpTable>> = 
     withInto: [],
     sleeping: ['schedule'],
   },
-  jobqueue: { ops: { submit: other, take: other }, queries: ['length'], withArg: ['submit'], withInto: ['take'], sleeping: [] },
+  jobqueue: {
+    ops: { submit: other, take: other },
+    queries: ['length'],
+    withArg: ['submit'],
+    withInto: ['take'],
+    sleeping: [],
+    check: (d) => (d.kind === 'jobqueue' && (!Number.isInteger(d.capacity) || d.capacity < 1) ? [`job queue ${d.name}: capacity ${d.capacity} must be a positive integer`] : []),
+  },
 };

@@ -114,6 +114,12 @@ export type PrimitiveDecl =
   | { readonly kind: 'mutex'; readonly name: string }
   | { readonly kind: 'waitqueue'; readonly name: string }
   | {
+      readonly kind: 'completion';
+      readonly name: string;
+      /** Largest number of banked `complete()`s (default: the process count); complete_all is counted apart. */
+      readonly max?: number;
+    }
+  | {
       readonly kind: 'jobqueue';
       readonly name: string;
       readonly capacity: number;

@@ -25,13 +25,8 @@ export function validateModel(model: Model): string[] {
   }
   for (const prim of model.primitives) {
     if (!NAME.test(prim.name)) problems.push(`primitive name ${JSON.stringify(prim.name)} is not an identifier`);
-    if (prim.kind === 'semaphore' && (!Number.isInteger(prim.initial) || prim.initial < 0)) {
-      problems.push(`semaphore ${prim.name}: initial count ${prim.initial} must be a non-negative integer`);
-    }
-    if (prim.kind === 'jobqueue' && (!Number.isInteger(prim.capacity) || prim.capacity < 1)) {
-      problems.push(`job queue ${prim.name}: capacity ${prim.capacity} must be a positive integer`);
-    }
     if (!(prim.kind in PRIMITIVE_OPS)) problems.push(`primitive ${prim.name}: unknown kind ${JSON.stringify(prim.kind)}`);
+    else problems.push(...(PRIMITIVE_OPS[prim.kind].check?.(prim) ?? []));
   }
   if (model.processes.length === 0) problems.push('the model has no processes');
 
@@ -170,9 +165,10 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
   const token = (s: Step, mode: string) => `${s.op!.primitive}:${mode}`;
   const allSteps = p.locations.flatMap((l) => l.steps);
   const takenAnywhere = new Set<string>();
+  const tried = new Set<string>();
   for (const s of allSteps) {
     const role = roleOf(s);
-    if (role?.role === 'acquire') takenAnywhere.add(token(s, role.mode));
+    if (role?.role === 'acquire' || role?.role === 'try-acquire') takenAnywhere.add(token(s, role.mode));
   }
 
   // must[label]: locks surely held on arrival; may[label]: possibly held.
@@ -194,6 +190,10 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
       if (role?.role === 'acquire') {
         outMust.add(token(s, role.mode));
         outMay.add(token(s, role.mode));
+      } else if (role?.role === 'try-acquire') {
+        // Held afterwards only if it succeeded: the release that follows is checked against 'may'.
+        outMay.add(token(s, role.mode));
+        tried.add(token(s, role.mode));
       } else if (role?.role === 'release') {
         outMust.delete(token(s, role.mode));
         outMay.delete(token(s, role.mode));
@@ -222,7 +222,7 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
       if (!role || role.role === 'other') continue;
       const t = token(s, role.mode);
       const where = `process ${p.name}, step '${s.name}'`;
-      if (role.role === 'release' && !held.has(t)) {
+      if (role.role === 'release' && !held.has(t) && !(tried.has(t) && maybe.has(t))) {
         problems.push(
           takenAnywhere.has(t)
             ? `${where}: ${s.op!.op}(${s.op!.primitive}) may run without holding it (${role.mode}) on some path`

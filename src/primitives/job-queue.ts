@@ -11,7 +11,8 @@
  * Slots: [len, payload0, payload1, ...].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { PrimitiveMisuse, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
+import { comment, intType, removeInline, unknownOp, unknownQuery, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 
 export function createJobQueue(
   decl: Extract<PrimitiveDecl, { kind: 'jobqueue' }>,
@@ -58,6 +59,7 @@ export function createJobQueue(
     waitInfo() {
       return { primitive: decl.name, mode: 'job', holders: [], queuedAhead: [], needsRelease: true };
     },
+    jobs: (s) => jobsIn(s, LEN),
     describe(s) {
       const jobs = [];
       for (let i = 0; i < s[LEN]; i++) jobs.push(`${decl.jobName}(${s[LEN + 1 + i]})`);
@@ -71,4 +73,68 @@ export function jobsIn(s: Int32Array, base: number): number[] {
   const out = [];
   for (let i = 0; i < s[base]; i++) out.push(s[base + 1 + i]);
   return out;
+}
+
+type JobQueueDecl = Extract<PrimitiveDecl, { kind: 'jobqueue' }>;
+
+export const jobQueueModule: PrimitiveModule<JobQueueDecl> = {
+  kind: 'jobqueue',
+  title: 'job queue',
+  create: createJobQueue,
+  kernelNames: { submit: 'queue_job', take: 'wait_for_job' },
+  commuting: [],
+  sliceRoles: { submit: 'job-submit', take: 'job-take' },
+  conflicts: () => true,
+  passesQueue: () => false,
+  visibility: {
+    lockdep: { sees: false, why: 'a job handed to a worker (a kcopyd client\'s job list, drivers/md/dm-kcopyd.c) is driver data, not a lock: waiting for the worker to finish it has no lockdep map' },
+    dept: { sees: false, why: 'DEPT v19 annotates completions and wait queues, not a driver\'s own job list' },
+    hungTask: { sees: false, why: 'a job waiting in the queue is not a task; only the tasks stuck around it are seen' },
+  },
+  dot: { shape: 'cylinder', style: 'filled' },
+  nodeFacts: (decl) => ({ jobName: decl.jobName }),
+  scenarioText(decl, op, base, before, after, jobName) {
+    // The job: last in the queue after a submit, first in it before a take.
+    return op === 'submit' ? `queue ${jobName(after[base + after[base]])} on ${decl.name};` : `run ${jobName(before[base + 1])} callback;`;
+  },
+  lockdepBlindSpot: (decl) => `it passes through ${decl.name}, work run by a worker task, and waiting for that work to finish is not a lock lockdep tracks.`,
+  handOffLabel: (decl) => `hands over ${decl.name}`,
+  promelaSuffixes: ['_len', '_q', '_remove'],
+  promela: jobQueueCode,
+};
+
+function jobQueueCode(decl: Extract<PrimitiveDecl, { kind: 'jobqueue' }>, ctx: PromelaContext): PrimitiveCode {
+  const n = ctx.name;
+  const [L, Q] = [`${n}_len`, `${n}_q`];
+  const payloadMax = decl.payloadMax ?? 255;
+  return {
+    decl,
+    title: `job queue (one worker, FIFO): submit appends a ${decl.jobName} job, take removes the oldest`,
+    vars: [
+      `${intType(0, decl.capacity)} ${L} = 0;`,
+      `${intType(0, payloadMax)} ${Q}[${decl.capacity}];  ${comment(`payloads (${decl.payloadName ?? 'job'}), oldest first, 0 past the end`)}`,
+    ],
+    inlines: [removeInline(n, Q, L)],
+    scratchMax: decl.capacity,
+    op(op, _p, arg) {
+      switch (op) {
+        case 'submit':
+          return {
+            kind: 'apply',
+            apply: [
+              `assert(${L} < ${decl.capacity})  ${comment('capacity')}`,
+              `assert(0 <= ${arg} && ${arg} <= ${payloadMax})  ${comment('payload range')}`,
+              `${Q}[${L}] = ${arg}`,
+              `${L}++`,
+            ],
+          };
+        case 'take': return { kind: 'guarded', enabled: `${L} > 0`, result: `${Q}[0]`, apply: [`${n}_remove(0)`] };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) {
+      if (q === 'length') return L;
+      throw unknownQuery(decl, q);
+    },
+  };
 }

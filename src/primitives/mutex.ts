@@ -6,7 +6,8 @@
  * Slots: [owner pid+1, queue len, queue entries...].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { exclusive, grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
+import { comment, intType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 export function createMutex(
@@ -32,6 +33,15 @@ export function createMutex(
           return true;
         },
         block(s, pid) { q.push(s, pid, 0); },
+      },
+      // mutex_trylock (kernel/locking/mutex.c v6.12 L1120): 1 if it took the free mutex, else 0; never sleeps. Its owner gets 0.
+      trylock: {
+        kind: 'apply',
+        apply(s, pid) {
+          if (s[OWNER] !== 0) return 0;
+          s[OWNER] = pid + 1;
+          return 1;
+        },
       },
       unlock: {
         kind: 'apply',
@@ -66,5 +76,64 @@ export function createMutex(
       const owner = s[OWNER] !== 0 ? `owner ${name(s[OWNER] - 1)}` : 'free';
       return `${owner}${queued.length > 0 ? `, queue [${queued.map((e) => name(e.pid)).join(', ')}]` : ''}`;
     },
+  };
+}
+
+type MutexDecl = Extract<PrimitiveDecl, { kind: 'mutex' }>;
+
+export const mutexModule: PrimitiveModule<MutexDecl> = {
+  kind: 'mutex',
+  title: 'mutex',
+  create: createMutex,
+  kernelNames: { lock: 'mutex_lock', unlock: 'mutex_unlock', trylock: 'mutex_trylock' },
+  commuting: [],
+  sliceRoles: {},
+  ...exclusive,
+  visibility: {
+    lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c v6.12 L603)' },
+    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
+    hungTask: { sees: true, why: 'mutex_lock sleeps in TASK_UNINTERRUPTIBLE (__mutex_lock(lock, TASK_UNINTERRUPTIBLE, ...)), which check_hung_task (kernel/hung_task.c) reports' },
+  },
+  dot: { shape: 'box', style: 'rounded,filled' },
+  nodeFacts: () => ({}),
+  handOffLabel: (decl) => `hands over ${decl.name}`,
+  promelaSuffixes: ['_owner', '_qlen', '_q', '_remove'],
+  promela: mutexCode,
+};
+
+function mutexCode(decl: Extract<PrimitiveDecl, { kind: 'mutex' }>, ctx: PromelaContext): PrimitiveCode {
+  const n = ctx.name;
+  const [O, QL, Q] = [`${n}_owner`, `${n}_qlen`, `${n}_q`];
+  return {
+    decl,
+    title: 'mutex: FIFO hand-off, the unlocker passes ownership to the first sleeper',
+    vars: [`${intType(0, ctx.processCount)} ${O} = 0;  ${comment('pid + 1 of the owner, 0 = free')}`, ...waiterQueueVars(n, ctx.processCount, '')],
+    inlines: [removeInline(n, Q, QL)],
+    op(op, p) {
+      switch (op) {
+        case 'lock':
+          return { kind: 'blocking', misuse: `${O} != ${p} + 1`, canAcquire: `${O} == 0`, acquire: [`${O} = ${p} + 1`], block: [`${Q}[${QL}] = (${p} + 1) * 4`, `${QL}++`] };
+        case 'trylock':
+          return { kind: 'apply', result: `(${O} == 0 -> 1 : 0)`, apply: [`if\n:: ${O} == 0 -> ${O} = ${p} + 1\n:: else -> skip\nfi`] };
+        case 'unlock':
+          return {
+            kind: 'apply',
+            misuse: `${O} == ${p} + 1`,
+            apply: [[
+              'if',
+              `:: ${QL} > 0 ->`,
+              `   pid_ = (${Q}[0] >> 2) - 1;`,
+              `   ${n}_remove(0);`,
+              `   ${O} = pid_ + 1;`,
+              '   wait[pid_] = -1;',
+              '   pid_ = 0',
+              `:: else -> ${O} = 0`,
+              'fi',
+            ].join('\n')],
+          };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) { throw unknownQuery(decl, q); },
   };
 }

@@ -11,6 +11,7 @@
  * the woken task getting the CPU, as the kernel's `wake_up_process` does.
  */
 import type { PrimitiveDecl } from '../model/types.js';
+import type { PromelaContext, PrimitiveCode } from './promela-code.js';
 
 /** Where a primitive lives in the state vector and how it reaches process wait slots. */
 export interface PrimitiveContext {
@@ -94,6 +95,8 @@ export interface PrimitiveRuntime {
   waitInfo(s: Int32Array, pid: number, op: string): WaitInfo;
   /** Short state summary for traces, e.g. `readers {2}, queue [ctr:W, kcopyd:R]`. */
   describe(s: Int32Array, name: (pid: number) => string): string;
+  /** Job queues: the payloads queued, oldest first. */
+  jobs?(s: Int32Array): number[];
 }
 
 /**
@@ -106,6 +109,99 @@ export interface PrimitiveRuntime {
 export type SlotKind = 'value' | 'pid1' | 'mask' | 'qentry' | 'payload';
 
 export type PrimitiveFactory<D extends PrimitiveDecl = PrimitiveDecl> = (decl: D, ctx: PrimitiveContext) => PrimitiveRuntime;
+
+/**
+ * What the trace slicer does with a step on this primitive, beyond the owned
+ * locks it knows from the model's op roles (acquire/release):
+ * - `unit-take` / `unit-give`: an owner-less unit (semaphore down/up,
+ *   wait_for_completion/complete); each give cancels the oldest outstanding take;
+ * - `job-submit` / `job-take`: a job handed to a worker, in FIFO order;
+ * - `sleep-prepare` / `sleep` / `sleep-end`: one sleep on a wait queue.
+ */
+export type SliceRole = 'unit-take' | 'unit-give' | 'job-submit' | 'job-take' | 'sleep-prepare' | 'sleep' | 'sleep-end';
+
+/** What one deadlock detector can see of a wait on this primitive, and why (with the kernel source that says so). */
+export interface DetectorView {
+  readonly sees: boolean;
+  /** One sentence, e.g. `struct semaphore has no lockdep map (include/linux/semaphore.h@v6.12)`. */
+  readonly why: string;
+}
+
+/**
+ * Which of the kernel's own detectors could report a deadlock through this
+ * primitive: lockdep (lock-class dependency graph), DEPT (Byungchul Park's
+ * wait/event dependency tracker) and the hung-task detector (a task in
+ * TASK_UNINTERRUPTIBLE for longer than hung_task_timeout_secs).
+ */
+export interface Visibility {
+  readonly lockdep: DetectorView;
+  readonly dept: DetectorView;
+  readonly hungTask: DetectorView;
+}
+
+/** Facts a wait-for resource node shows about the primitive, from its declaration and state. */
+export interface NodeFacts {
+  readonly policy?: string;
+  readonly jobName?: string;
+  readonly tokens?: { readonly available: number; readonly initial: number };
+}
+
+/**
+ * Everything the rest of interleave asks about one kind of primitive. Model,
+ * explore, explain and render go through this (via `registry.ts`), never
+ * through a switch on the kind; adding a primitive is its module file plus
+ * one registry line (and its declaration and builder method in `src/model/`,
+ * which cannot import this layer).
+ */
+export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
+  readonly kind: D['kind'];
+  /** The kind as diagrams name it: `rw_semaphore`, `counting semaphore`. */
+  readonly title: string;
+  create(decl: D, ctx: PrimitiveContext): PrimitiveRuntime;
+  /** The kernel function behind each op, for messages: `down_read`, `mutex_lock`. */
+  readonly kernelNames: Readonly<Record<string, string>>;
+  /**
+   * Pairs of ops that commute in every state when run by two different
+   * processes: either order gives the same state, and neither disables the
+   * other. Ops on different primitives always commute (see `opsCommute`).
+   * Partial-order reduction may use this; state-dependent cases go to
+   * `PrimitiveRuntime.commutes`.
+   */
+  readonly commuting: ReadonlyArray<readonly [string, string]>;
+  readonly sliceRoles: Readonly<Record<string, SliceRole>>;
+  /**
+   * Wait-for roles: whether a holder (or a waiter queued ahead) in mode
+   * `other` holds up a waiter in mode `waiter`. Readers do not hold up readers.
+   */
+  conflicts(decl: D, waiter: string, other: string): boolean;
+  /** A waiter in this mode is served before earlier-queued waiters (a reader-preferring rwsem's readers). */
+  passesQueue(decl: D, waiter: string): boolean;
+  readonly visibility: Visibility;
+  readonly dot: { readonly shape: string; readonly style: string };
+  nodeFacts(decl: D, runtime: PrimitiveRuntime, s: Int32Array): NodeFacts;
+  /**
+   * The scenario line for an op that needs more than `kernel(&name);`, e.g.
+   * a job queue's `queue copy(chunk 3) on kcopyd;`. `before`/`after` are the
+   * states around the step.
+   */
+  scenarioText?(decl: D, op: string, base: number, before: Int32Array, after: Int32Array, jobName: (payload: number) => string): string;
+  /**
+   * A sharper account of why lockdep cannot see a wait on this primitive,
+   * naming the tasks whose code releases it, e.g. a semaphore's up() by kcopyd.
+   */
+  lockdepBlindSpot?(decl: D, releasers: readonly string[]): string;
+  /** What a hand-off by this primitive is called in a trace: `hands over m`, `wake-up on wq`. */
+  handOffLabel(decl: D): string;
+  /** Names the Promela encoding derives from its prefix (`_readers`, `_q`, ...). */
+  readonly promelaSuffixes: readonly string[];
+  promela(decl: D, ctx: PromelaContext): PrimitiveCode;
+}
+
+/** The conventional owned-lock view shared by mutex and spinlock. */
+export const exclusive = {
+  conflicts: () => true,
+  passesQueue: () => false,
+} as const;
 
 /** Marks `pid`, asleep on primitive `ctx.id`, as granted: its next step is the wake-up. */
 export function grant(s: Int32Array, ctx: PrimitiveContext, pid: number): void {

@@ -1,25 +1,75 @@
-/** Primitive kind -> implementation. */
-import type { PrimitiveDecl } from '../model/types.js';
-import { createJobQueue } from './job-queue.js';
-import { createMutex } from './mutex.js';
-import type { PrimitiveContext, PrimitiveRuntime } from './primitive.js';
-import { createRwSemaphore } from './rw-semaphore.js';
-import { createSemaphore } from './semaphore.js';
-import { createSpinlock } from './spinlock.js';
-import { createWaitQueue } from './wait-queue.js';
+/**
+ * Every primitive kind, and the one way the rest of interleave reaches its
+ * module. Adding a primitive is one line here (plus its declaration and
+ * builder method in `src/model/`, which cannot import this layer).
+ */
+import type { PrimitiveDecl, PrimitiveKind } from '../model/types.js';
+import { completionModule } from './completion.js';
+import { jobQueueModule } from './job-queue.js';
+import { mutexModule } from './mutex.js';
+import type { PrimitiveContext, PrimitiveModule, PrimitiveRuntime, SliceRole } from './primitive.js';
+import { rwSemaphoreModule } from './rw-semaphore.js';
+import { semaphoreModule } from './semaphore.js';
+import { spinlockModule } from './spinlock.js';
+import { waitQueueModule } from './wait-queue.js';
+
+type ModuleTable = { readonly [K in PrimitiveKind]: PrimitiveModule<Extract<PrimitiveDecl, { kind: K }>> };
+
+const MODULES: ModuleTable = {
+  rwsem: rwSemaphoreModule,
+  semaphore: semaphoreModule,
+  mutex: mutexModule,
+  spinlock: spinlockModule,
+  waitqueue: waitQueueModule,
+  jobqueue: jobQueueModule,
+  completion: completionModule,
+};
+
+/** The module of a declaration's kind, typed for that declaration. */
+export function moduleOf<D extends PrimitiveDecl>(decl: D): PrimitiveModule<D> {
+  return MODULES[decl.kind] as unknown as PrimitiveModule<D>;
+}
+
+/** The module of a kind named in plain data (a wait-for node), if it is one. */
+export function moduleOfKind(kind: string): PrimitiveModule | undefined {
+  return Object.hasOwn(MODULES, kind) ? (MODULES[kind as PrimitiveKind] as unknown as PrimitiveModule) : undefined;
+}
+
+/** Kind -> how diagrams name it (`rwsem` -> `rw_semaphore`). */
+export function primitiveTitles(): Record<string, string> {
+  return Object.fromEntries(Object.values(MODULES).map((m) => [m.kind, m.title]));
+}
 
 export function createPrimitive(decl: PrimitiveDecl, ctx: PrimitiveContext): PrimitiveRuntime {
-  switch (decl.kind) {
-    case 'rwsem': return createRwSemaphore(decl, ctx);
-    case 'semaphore': return createSemaphore(decl, ctx);
-    case 'mutex': return createMutex(decl, ctx);
-    case 'spinlock': return createSpinlock(decl, ctx);
-    case 'waitqueue': return createWaitQueue(decl, ctx);
-    case 'jobqueue': return createJobQueue(decl, ctx);
-  }
+  return moduleOf(decl).create(decl, ctx);
 }
 
 /** How many int slots a primitive needs, without building it. */
 export function slotCountOf(decl: PrimitiveDecl, processCount: number): number {
   return createPrimitive(decl, { id: 0, base: 0, processCount, waitSlot: new Int32Array(processCount) }).slotCount;
+}
+
+/** How the trace slicer and the job inference treat op `op` of the primitive named `name` in `cm`-like data. */
+export function sliceRoleOf(decls: readonly PrimitiveDecl[], primitive: string, op: string): SliceRole | undefined {
+  const decl = decls.find((d) => d.name === primitive);
+  return decl ? moduleOf(decl).sliceRoles[op] : undefined;
+}
+
+/** The kernel's name for an op on a primitive, e.g. `down_read`, `spin_lock`. */
+export function kernelCall(decl: PrimitiveDecl, op: string): string {
+  return moduleOf(decl).kernelNames[op] ?? op;
+}
+
+/**
+ * Whether op `a` and op `b`, run by two different processes, commute in
+ * every state: always for ops on different primitives (each touches only its
+ * own slots and the sleepers it wakes), and for the pairs a primitive lists
+ * in `commuting`. For partial-order reduction.
+ */
+export function opsCommute(
+  a: { readonly decl: PrimitiveDecl; readonly op: string },
+  b: { readonly decl: PrimitiveDecl; readonly op: string },
+): boolean {
+  if (a.decl.name !== b.decl.name) return true;
+  return moduleOf(a.decl).commuting.some(([x, y]) => (x === a.op && y === b.op) || (x === b.op && y === a.op));
 }

@@ -26,8 +26,9 @@
 import type { PrimitiveDecl } from '../model/types.js';
 import {
   bitsOf, grant, PrimitiveMisuse,
-  type PrimitiveContext, type PrimitiveRuntime, type QueuedWaiter,
+  type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime, type QueuedWaiter,
 } from './primitive.js';
+import { comment, intType, maskType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 const READ = 0;
@@ -109,6 +110,26 @@ export function createRwSemaphore(
         },
         block(s, pid) { q.push(s, pid, WRITE); },
       },
+      // down_read_trylock / down_write_trylock (rwsem.c v6.12 L1545, L1604): take it only if down_read/down_write
+      // would without sleeping; the kernel's fast paths fail as soon as anyone is queued (RWSEM_FLAG_WAITERS). 1 = taken.
+      downReadTrylock: {
+        kind: 'apply',
+        apply(s, pid) {
+          if (holdsRead(s, pid) || s[WRITER] === pid + 1) throw new PrimitiveMisuse(`down_read_trylock(&${decl.name}) by a task that already holds it`);
+          if (s[WRITER] !== 0 || (writerFair && q.length(s) !== 0)) return 0;
+          s[READERS] |= 1 << pid;
+          return 1;
+        },
+      },
+      downWriteTrylock: {
+        kind: 'apply',
+        apply(s, pid) {
+          if (holdsRead(s, pid) || s[WRITER] === pid + 1) throw new PrimitiveMisuse(`down_write_trylock(&${decl.name}) by a task that already holds it`);
+          if (s[WRITER] !== 0 || s[READERS] !== 0 || q.length(s) !== 0) return 0;
+          s[WRITER] = pid + 1;
+          return 1;
+        },
+      },
       upRead: {
         kind: 'apply',
         apply(s, pid) {
@@ -159,5 +180,161 @@ export function createRwSemaphore(
       if (queued.length > 0) parts.push(`queue [${queued.map((e) => `${name(e.pid)}:${e.tag === WRITE ? 'W' : 'R'}`).join(', ')}]`);
       return parts.length > 0 ? parts.join(', ') : 'free';
     },
+  };
+}
+
+type RwSemDecl = Extract<PrimitiveDecl, { kind: 'rwsem' }>;
+
+export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
+  kind: 'rwsem',
+  title: 'rw_semaphore',
+  create: createRwSemaphore,
+  kernelNames: {
+    downRead: 'down_read', upRead: 'up_read', downWrite: 'down_write', upWrite: 'up_write',
+    downReadTrylock: 'down_read_trylock', downWriteTrylock: 'down_write_trylock',
+  },
+  // Two readers leaving: either order clears both bits, and whichever is last serves the queue.
+  commuting: [['upRead', 'upRead']],
+  sliceRoles: {},
+  conflicts: (_decl, waiter, other) => !(waiter === 'read' && other === 'read'),
+  passesQueue: (decl, waiter) => decl.policy === 'reader-preferring' && waiter === 'read',
+  visibility: {
+    lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in kernel/locking/rwsem.c, v6.12 L1528/L1591)' },
+    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19 "dept: apply dept to lockdep annotations")' },
+    hungTask: { sees: true, why: 'a sleeping down_read/down_write waits in TASK_UNINTERRUPTIBLE (rwsem_down_read_slowpath/rwsem_down_write_slowpath), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+  },
+  dot: { shape: 'box', style: 'rounded,filled' },
+  nodeFacts: (decl) => ({ policy: decl.policy }),
+  handOffLabel: (decl) => `hands over ${decl.name}`,
+  promelaSuffixes: ['_readers', '_writer', '_qlen', '_q', '_remove', '_grant_writer', '_grant_readers', '_wake'],
+  promela: rwsemCode,
+};
+
+function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: PromelaContext): PrimitiveCode {
+  const n = ctx.name;
+  const [R, W, QL, Q] = [`${n}_readers`, `${n}_writer`, `${n}_qlen`, `${n}_q`];
+  const fair = decl.policy === 'writer-fair';
+  const bit = (p: string) => `(1 << ${p})`;
+  const holdsNothing = (p: string) => `(${R} & ${bit(p)}) == 0 && ${W} != ${p} + 1`;
+  const wakeDoc = fair
+    ? 'the head of the queue is served: a writer alone (once no reader holds it), or every queued reader (writers keep their place)'
+    : 'every queued reader is served first, then the first queued writer if no reader holds it';
+  const grantWriterAt = [
+    `inline ${n}_grant_writer(at) {`,
+    `  pid_ = (${Q}[at] >> 2) - 1;`,
+    `  ${W} = pid_ + 1;`,
+    `  ${n}_remove(at);`,
+    '  wait[pid_] = -1;',
+    '  pid_ = 0',
+    '}',
+  ];
+  const grantReaders = [
+    `inline ${n}_grant_readers() {`,
+    '  i_ = 0;',
+    '  do',
+    `  :: i_ < ${QL} ->`,
+    '     if',
+    `     :: (${Q}[i_] & 3) == 0 ->`,
+    `        pid_ = (${Q}[i_] >> 2) - 1;`,
+    `        ${R} = ${R} | (1 << pid_);`,
+    `        ${n}_remove(i_);`,
+    '        wait[pid_] = -1;',
+    '        pid_ = 0',
+    '     :: else -> i_++',
+    '     fi',
+    '  :: else -> break',
+    '  od;',
+    '  i_ = 0',
+    '}',
+  ];
+  const wake = fair
+    ? [
+        `inline ${n}_wake() {  ${comment(`after a release: ${wakeDoc}`)}`,
+        '  if',
+        `  :: ${W} == 0 && ${QL} > 0 ->`,
+        '     if',
+        `     :: (${Q}[0] & 3) == 1 ->`,
+        '        if',
+        `        :: ${R} == 0 -> ${n}_grant_writer(0)`,
+        '        :: else -> skip',
+        '        fi',
+        `     :: else -> ${n}_grant_readers()`,
+        '     fi',
+        '  :: else -> skip',
+        '  fi',
+        '}',
+      ]
+    : [
+        `inline ${n}_wake() {  ${comment(`after a release: ${wakeDoc}`)}`,
+        '  if',
+        `  :: ${W} == 0 && ${QL} > 0 ->`,
+        `     ${n}_grant_readers();`,
+        '     if',
+        `     :: ${R} == 0 ->`,
+        '        j_ = 0;',
+        '        do',
+        `        :: j_ < ${QL} && (${Q}[j_] & 3) != 1 -> j_++`,
+        '        :: else -> break',
+        '        od;',
+        '        if',
+        `        :: j_ < ${QL} -> ${n}_grant_writer(j_)`,
+        '        :: else -> skip',
+        '        fi;',
+        '        j_ = 0',
+        '     :: else -> skip',
+        '     fi',
+        '  :: else -> skip',
+        '  fi',
+        '}',
+      ];
+  return {
+    decl,
+    title: fair
+      ? `rw_semaphore, writer-fair: a reader arriving after a queued writer waits for it; ${wakeDoc}`
+      : `rw_semaphore, reader-preferring: a reader gets it whenever no writer holds it; ${wakeDoc}`,
+    vars: [
+      `${maskType(ctx.processCount)} ${R} = 0;  ${comment('bit p set: process p holds it for read')}`,
+      `${intType(0, ctx.processCount)} ${W} = 0;  ${comment('pid + 1 of the process holding it for write, 0 = none')}`,
+      ...waiterQueueVars(n, ctx.processCount, ', mode 0 read, 1 write'),
+    ],
+    inlines: [removeInline(n, Q, QL), grantWriterAt.join('\n'), grantReaders.join('\n'), wake.join('\n')],
+    op(op, p) {
+      switch (op) {
+        case 'downRead':
+          return {
+            kind: 'blocking',
+            misuse: holdsNothing(p),
+            canAcquire: fair ? `${W} == 0 && ${QL} == 0` : `${W} == 0`,
+            acquire: [`${R} = ${R} | ${bit(p)}`],
+            block: [`${Q}[${QL}] = (${p} + 1) * 4 + 0`, `${QL}++`],
+          };
+        case 'downWrite':
+          return {
+            kind: 'blocking',
+            misuse: holdsNothing(p),
+            canAcquire: `${W} == 0 && ${R} == 0 && ${QL} == 0`,
+            acquire: [`${W} = ${p} + 1`],
+            block: [`${Q}[${QL}] = (${p} + 1) * 4 + 1`, `${QL}++`],
+          };
+        case 'downReadTrylock': {
+          const can = fair ? `${W} == 0 && ${QL} == 0` : `${W} == 0`;
+          return { kind: 'apply', misuse: holdsNothing(p), result: `(${can} -> 1 : 0)`, apply: [`if\n:: ${can} -> ${R} = ${R} | ${bit(p)}\n:: else -> skip\nfi`] };
+        }
+        case 'downWriteTrylock': {
+          const can = `${W} == 0 && ${R} == 0 && ${QL} == 0`;
+          return { kind: 'apply', misuse: holdsNothing(p), result: `(${can} -> 1 : 0)`, apply: [`if\n:: ${can} -> ${W} = ${p} + 1\n:: else -> skip\nfi`] };
+        }
+        case 'upRead':
+          return {
+            kind: 'apply',
+            misuse: `(${R} & ${bit(p)}) != 0`,
+            apply: [`${R} = ${R} & ~${bit(p)}`, `if\n:: ${R} == 0 -> ${n}_wake()\n:: else -> skip\nfi`],
+          };
+        case 'upWrite':
+          return { kind: 'apply', misuse: `${W} == ${p} + 1`, apply: [`${W} = 0`, `${n}_wake()`] };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) { throw unknownQuery(decl, q); },
   };
 }

@@ -10,7 +10,8 @@
  * Slots: [count, queue len, queue entries...].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
+import { comment, intType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
 
 export function createSemaphore(
@@ -35,6 +36,15 @@ export function createSemaphore(
           return true;
         },
         block(s, pid) { q.push(s, pid, 0); },
+      },
+      // down_trylock (semaphore.c v6.12 L132-145): returns 0 when it took a unit, 1 when none was free (the kernel's convention).
+      downTrylock: {
+        kind: 'apply',
+        apply(s) {
+          if (s[COUNT] <= 0) return 1;
+          s[COUNT]--;
+          return 0;
+        },
       },
       up: {
         kind: 'apply',
@@ -68,6 +78,72 @@ export function createSemaphore(
     describe(s, name) {
       const queued = q.entries(s);
       return `count ${s[COUNT]}${queued.length > 0 ? `, queue [${queued.map((e) => name(e.pid)).join(', ')}]` : ''}`;
+    },
+  };
+}
+
+type SemaphoreDecl = Extract<PrimitiveDecl, { kind: 'semaphore' }>;
+
+export const semaphoreModule: PrimitiveModule<SemaphoreDecl> = {
+  kind: 'semaphore',
+  title: 'counting semaphore',
+  create: createSemaphore,
+  kernelNames: { down: 'down', up: 'up', downTrylock: 'down_trylock' },
+  // Two ups: either order serves the first two sleepers (or counts both units), the same state.
+  commuting: [['up', 'up']],
+  sliceRoles: { down: 'unit-take', up: 'unit-give' },
+  conflicts: () => true,
+  passesQueue: () => false,
+  visibility: {
+    lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h, v6.12 L15-19): down() and up() are invisible to lockdep, and up() may come from any task' },
+    dept: { sees: false, why: 'DEPT v19 annotates completions, wait_event and the lockdep-annotated locks, not struct semaphore' },
+    hungTask: { sees: true, why: 'down() sleeps in TASK_UNINTERRUPTIBLE (__down, kernel/locking/semaphore.c v6.12 L247), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+  },
+  dot: { shape: 'box', style: 'rounded,filled' },
+  nodeFacts: (decl, rt, s) => ({ tokens: { available: rt.queries.count(s), initial: decl.initial } }),
+  lockdepBlindSpot: (decl, releasers) =>
+    `${decl.name} is a counting semaphore, which lockdep does not track; ` +
+    `its up() comes from another task (${releasers.join(', ') || 'none'}), not from the one that did down(), so the edge "waits for ${decl.name}" has no owner to point at.`,
+  handOffLabel: (decl) => `hands over ${decl.name}`,
+  promelaSuffixes: ['_count', '_qlen', '_q', '_remove'],
+  promela: semaphoreCode,
+};
+
+function semaphoreCode(decl: Extract<PrimitiveDecl, { kind: 'semaphore' }>, ctx: PromelaContext): PrimitiveCode {
+  const n = ctx.name;
+  const [C, QL, Q] = [`${n}_count`, `${n}_qlen`, `${n}_q`];
+  const max = decl.max ?? Math.max(decl.initial, ctx.processCount);
+  return {
+    decl,
+    title: 'counting semaphore: down takes a unit or queues FIFO; up hands the unit to the first sleeper, else count++',
+    vars: [`${intType(0, max)} ${C} = ${decl.initial};  ${comment(`units available, 0..${max}`)}`, ...waiterQueueVars(n, ctx.processCount, '')],
+    inlines: [removeInline(n, Q, QL)],
+    op(op, p) {
+      switch (op) {
+        case 'down':
+          return { kind: 'blocking', canAcquire: `${C} > 0`, acquire: [`${C}--`], block: [`${Q}[${QL}] = (${p} + 1) * 4`, `${QL}++`] };
+        case 'downTrylock':
+          return { kind: 'apply', result: `(${C} > 0 -> 0 : 1)`, apply: [`if\n:: ${C} > 0 -> ${C}--\n:: else -> skip\nfi`] };
+        case 'up':
+          return {
+            kind: 'apply',
+            apply: [[
+              'if',
+              `:: ${QL} > 0 ->`,
+              `   pid_ = (${Q}[0] >> 2) - 1;`,
+              `   ${n}_remove(0);`,
+              '   wait[pid_] = -1;',
+              '   pid_ = 0',
+              `:: else -> assert(${C} < ${max}); ${C}++`,
+              'fi',
+            ].join('\n')],
+          };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) {
+      if (q === 'count') return C;
+      throw unknownQuery(decl, q);
     },
   };
 }

@@ -8,7 +8,8 @@
  * Slots: [holder pid+1].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { PrimitiveMisuse, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { exclusive, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
+import { comment, intType, unknownOp, unknownQuery, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 
 export function createSpinlock(
   decl: Extract<PrimitiveDecl, { kind: 'spinlock' }>,
@@ -31,6 +32,15 @@ export function createSpinlock(
         },
         apply(s, pid) { s[HOLDER] = pid + 1; return 0; },
       },
+      // spin_trylock (include/linux/spinlock.h v6.12 L361, do_raw_spin_trylock): 1 if it took the free lock, else 0.
+      trylock: {
+        kind: 'apply',
+        apply(s, pid) {
+          if (s[HOLDER] !== 0) return 0;
+          s[HOLDER] = pid + 1;
+          return 1;
+        },
+      },
       unlock: {
         kind: 'apply',
         apply(s, pid) {
@@ -50,5 +60,47 @@ export function createSpinlock(
     describe(s, name) {
       return s[HOLDER] !== 0 ? `held by ${name(s[HOLDER] - 1)}` : 'free';
     },
+  };
+}
+
+type SpinlockDecl = Extract<PrimitiveDecl, { kind: 'spinlock' }>;
+
+export const spinlockModule: PrimitiveModule<SpinlockDecl> = {
+  kind: 'spinlock',
+  title: 'spinlock',
+  create: createSpinlock,
+  kernelNames: { lock: 'spin_lock', unlock: 'spin_unlock', trylock: 'spin_trylock' },
+  commuting: [],
+  sliceRoles: {},
+  ...exclusive,
+  visibility: {
+    lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h v6.12 L133)' },
+    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
+    hungTask: { sees: false, why: 'a spinner stays TASK_RUNNING, so the hung-task detector (which looks only at TASK_UNINTERRUPTIBLE tasks) never sees it; the soft-lockup watchdog would' },
+  },
+  dot: { shape: 'box', style: 'rounded,filled' },
+  nodeFacts: () => ({}),
+  handOffLabel: (decl) => `hands over ${decl.name}`,
+  promelaSuffixes: ['_holder'],
+  promela: spinlockCode,
+};
+
+function spinlockCode(decl: Extract<PrimitiveDecl, { kind: 'spinlock' }>, ctx: PromelaContext): PrimitiveCode {
+  const H = `${ctx.name}_holder`;
+  return {
+    decl,
+    title: 'spinlock: taking it is simply not executable while another process holds it',
+    vars: [`${intType(0, ctx.processCount)} ${H} = 0;  ${comment('pid + 1 of the holder, 0 = free')}`],
+    inlines: [],
+    op(op, p) {
+      switch (op) {
+        // interleave evaluates "held by me" as a misuse when the step is tried, so that case is executable and fails its assertion.
+        case 'lock': return { kind: 'guarded', enabled: `(${H} == 0 || ${H} == ${p} + 1)`, misuse: `${H} != ${p} + 1`, apply: [`${H} = ${p} + 1`] };
+        case 'unlock': return { kind: 'apply', misuse: `${H} == ${p} + 1`, apply: [`${H} = 0`] };
+        case 'trylock': return { kind: 'apply', result: `(${H} == 0 -> 1 : 0)`, apply: [`if\n:: ${H} == 0 -> ${H} = ${p} + 1\n:: else -> skip\nfi`] };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) { throw unknownQuery(decl, q); },
   };
 }

@@ -18,7 +18,8 @@
  * Slots: [members bitmask, sleeping bitmask].
  */
 import type { PrimitiveDecl } from '../model/types.js';
-import { bitsOf, grant, type PrimitiveContext, type PrimitiveRuntime } from './primitive.js';
+import { bitsOf, grant, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
+import { comment, maskType, unknownOp, unknownQuery, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 
 export function createWaitQueue(
   decl: Extract<PrimitiveDecl, { kind: 'waitqueue' }>,
@@ -78,6 +79,79 @@ export function createWaitQueue(
       const members = bitsOf(s[MEMBERS]);
       if (members.length === 0) return 'empty';
       return `[${members.map((p) => `${name(p)}${(s[SLEEPING] >> p) & 1 ? ' (asleep)' : ' (woken)'}`).join(', ')}]`;
+    },
+  };
+}
+
+type WaitQueueDecl = Extract<PrimitiveDecl, { kind: 'waitqueue' }>;
+
+export const waitQueueModule: PrimitiveModule<WaitQueueDecl> = {
+  kind: 'waitqueue',
+  title: 'wait queue',
+  create: createWaitQueue,
+  kernelNames: { prepareToWait: 'prepare_to_wait', schedule: 'schedule', finishWait: 'finish_wait', wakeAll: 'wake_up_locked' },
+  // Waking everyone twice, in either order, leaves everyone woken.
+  commuting: [['wakeAll', 'wakeAll']],
+  sliceRoles: { prepareToWait: 'sleep-prepare', schedule: 'sleep', finishWait: 'sleep-end' },
+  conflicts: () => true,
+  passesQueue: () => false,
+  visibility: {
+    lockdep: { sees: false, why: 'a sleep on a wait queue ended by another task\'s wake-up is not a lock: prepare_to_wait/schedule carry no lockdep annotation (kernel/sched/wait.c v6.12)' },
+    dept: { sees: true, why: 'DEPT annotates the wait of wait_event/prepare_to_wait and the event of wake_up (DEPT v19 "dept: apply sdt to wait(waitqueue)")' },
+    hungTask: { sees: true, why: 'the waiter sleeps in TASK_UNINTERRUPTIBLE, which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+  },
+  dot: { shape: 'box', style: 'rounded,filled' },
+  nodeFacts: () => ({}),
+  lockdepBlindSpot: (decl) => `the edge through ${decl.name} is a sleep on a wait queue, ended by another task's wake-up, which lockdep does not track as a lock dependency.`,
+  handOffLabel: (decl) => `wake-up on ${decl.name}`,
+  promelaSuffixes: ['_members', '_sleeping', '_wake_all'],
+  promela: waitQueueCode,
+};
+
+function waitQueueCode(decl: Extract<PrimitiveDecl, { kind: 'waitqueue' }>, ctx: PromelaContext): PrimitiveCode {
+  const n = ctx.name;
+  const [M, S] = [`${n}_members`, `${n}_sleeping`];
+  const mask = maskType(ctx.processCount);
+  return {
+    decl,
+    title: 'wait queue: prepare_to_wait joins and marks TASK_UNINTERRUPTIBLE; schedule sleeps only if still marked; wake_up_locked wakes every waiter',
+    vars: [
+      `${mask} ${M} = 0;  ${comment('bit p set: process p is on the queue')}`,
+      `${mask} ${S} = 0;  ${comment('bit p set: process p is still marked TASK_UNINTERRUPTIBLE (not yet woken)')}`,
+    ],
+    inlines: [[
+      `inline ${n}_wake_all() {`,
+      '  i_ = 0;',
+      '  do',
+      `  :: i_ < NPROC ->`,
+      '     if',
+      `     :: (${S} & ${M} & (1 << i_)) != 0 ->`,
+      `        ${S} = ${S} & ~(1 << i_);`,
+      '        if',
+      `        :: wait[i_] == ${ctx.id + 1} -> wait[i_] = -1`,
+      '        :: else -> skip',
+      '        fi',
+      '     :: else -> skip',
+      '     fi;',
+      '     i_++',
+      '  :: else -> break',
+      '  od;',
+      '  i_ = 0',
+      '}',
+    ].join('\n')],
+    op(op, p) {
+      const bit = `(1 << ${p})`;
+      switch (op) {
+        case 'prepareToWait': return { kind: 'apply', apply: [`${M} = ${M} | ${bit}`, `${S} = ${S} | ${bit}`] };
+        case 'schedule': return { kind: 'blocking', canAcquire: `(${S} & ${bit}) == 0`, acquire: [], block: [] };
+        case 'finishWait': return { kind: 'apply', apply: [`${M} = ${M} & ~${bit}`, `${S} = ${S} & ~${bit}`] };
+        case 'wakeAll': return { kind: 'apply', apply: [`${n}_wake_all()`] };
+        default: throw unknownOp(decl, op);
+      }
+    },
+    query(q) {
+      if (q === 'active') return `(${M} != 0)`;
+      throw unknownQuery(decl, q);
     },
   };
 }

@@ -11,6 +11,7 @@ import { Digraph, Edge, Node, toDot, type EdgeAttributesObject, type NodeAttribu
 import type { WaitForAnalysis } from '../explain/cycle.js';
 import type { WaitForEdge, WaitForGraph, WaitForNode } from '../explain/wait-for.js';
 import { formatSourceShort } from '../model/source-ref.js';
+import { moduleOfKind, primitiveTitles } from '../primitives/registry.js';
 import { COLORS, FONT, html, htmlLines, legend, paddedLabel, PEN, wrap, wrapAt } from './dot-style.js';
 
 export interface WaitForDotOptions {
@@ -18,15 +19,8 @@ export interface WaitForDotOptions {
   readonly title?: string;
 }
 
-/** Kernel names of the primitive kinds, for labels. */
-export const KIND_NAMES: Record<string, string> = {
-  rwsem: 'rw_semaphore',
-  semaphore: 'counting semaphore',
-  spinlock: 'spinlock',
-  mutex: 'mutex',
-  waitqueue: 'wait queue',
-  jobqueue: 'job queue',
-};
+/** Kernel names of the primitive kinds, for labels (from each primitive's module). */
+export const KIND_NAMES: Readonly<Record<string, string>> = primitiveTitles();
 
 function nodeAttributes(n: WaitForNode): NodeAttributesObject {
   switch (n.kind) {
@@ -44,14 +38,15 @@ function nodeAttributes(n: WaitForNode): NodeAttributesObject {
       return { ...base, style: 'solid', color: COLORS.ink };
     }
     case 'resource': {
-      const kind = KIND_NAMES[n.primitive] ?? n.primitive;
+      const mod = moduleOfKind(n.primitive);
+      const kind = mod?.title ?? n.primitive;
       const what = n.tokens
         ? `${kind}: ${n.tokens.available} of ${n.tokens.initial} free`
         : `${kind}${n.policy ? ` (${n.policy})` : ''}`;
       return {
         label: `<<b>${html(n.name)}</b><br/>${html(what)}<br/><font point-size="9">${htmlLines(n.detail, 36)}</font>>`,
-        shape: n.primitive === 'jobqueue' ? 'cylinder' : 'box',
-        style: n.primitive === 'jobqueue' ? 'filled' : 'rounded,filled',
+        shape: mod?.dot.shape ?? 'box',
+        style: (mod?.dot.style ?? 'rounded,filled') as NodeAttributesObject['style'],
         fillcolor: COLORS.resourceFill,
         color: COLORS.resourceLine,
         class: `resource ${n.primitive}`,

@@ -37,16 +37,12 @@ import { formatExpr } from '../model/expr.js';
 import { formatSourceRef } from '../model/source-ref.js';
 import {
   END_LABEL,
-  type BinaryOp, type Effect, type Expr, type Model, type PrimitiveDecl, type ProcessDecl, type Step, type VarDecl,
+  type BinaryOp, type Effect, type Expr, type Model, type ProcessDecl, type Step, type VarDecl,
 } from '../model/types.js';
+import { comment, intType, PromelaExportError, type PrimitiveCode } from '../primitives/promela-code.js';
+import { moduleOf } from '../primitives/registry.js';
 
-/** The model uses something this exporter cannot express as one SPIN transition per step. */
-export class PromelaExportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PromelaExportError';
-  }
-}
+export { PromelaExportError };
 
 /** The SPIN commands that reproduce interleave's plain search (written into the file's header). */
 export const SPIN_COMMANDS = {
@@ -112,29 +108,6 @@ class Names {
     return prefix;
   }
 }
-
-/** The names each primitive kind derives from its prefix. */
-const PRIMITIVE_SUFFIXES: Readonly<Record<PrimitiveDecl['kind'], readonly string[]>> = {
-  rwsem: ['_readers', '_writer', '_qlen', '_q', '_remove', '_grant_writer', '_grant_readers', '_wake'],
-  semaphore: ['_count', '_qlen', '_q', '_remove'],
-  mutex: ['_owner', '_qlen', '_q', '_remove'],
-  spinlock: ['_holder'],
-  waitqueue: ['_members', '_sleeping', '_wake_all'],
-  jobqueue: ['_len', '_q', '_remove'],
-};
-
-/** Smallest Promela integer type holding [min, max]. */
-function intType(min: number, max: number): string {
-  if (min >= 0 && max <= 255) return 'byte';
-  if (min >= -32768 && max <= 32767) return 'short';
-  return 'int';
-}
-
-function maskType(processCount: number): string {
-  return processCount <= 8 ? 'byte' : processCount <= 15 ? 'short' : 'int';
-}
-
-const comment = (text: string) => `/* ${text.replace(/\*\//g, '* /')} */`;
 
 // ---------------------------------------------------------------- expressions
 
@@ -237,382 +210,7 @@ function symbolic(fxs: readonly Effect[], sc: ExprScope): ExprScope {
 
 // ---------------------------------------------------------------- primitives
 
-/** Promela for one primitive operation by process `p` (an expression, usually `_pid`). */
-type OpCode =
-  | {
-      readonly kind: 'blocking';
-      /** Must hold, else the model misuses the primitive (an assertion). */
-      readonly misuse?: string;
-      readonly canAcquire: string;
-      readonly acquire: readonly string[];
-      readonly block: readonly string[];
-    }
-  | {
-      readonly kind: 'guarded';
-      /** Executable when this holds; the misuse assertion is checked then. */
-      readonly enabled: string;
-      readonly misuse?: string;
-      /** Its result, read before `apply` runs. */
-      readonly result?: string;
-      readonly apply: readonly string[];
-    }
-  | { readonly kind: 'apply'; readonly misuse?: string; readonly apply: readonly string[] };
-
-interface PrimitiveCode {
-  readonly decl: PrimitiveDecl;
-  /** What the primitive is, for the comment above its variables. */
-  readonly title: string;
-  readonly vars: readonly string[];
-  /** Helper inlines (wake-ups, grants), emitted after the variables. */
-  readonly inlines: readonly string[];
-  op(op: string, p: string, arg: string | undefined): OpCode;
-  query(query: string): string;
-}
-
-interface PrimitiveContextP {
-  readonly id: number;
-  readonly name: string;
-  readonly processCount: number;
-}
-
-/** `<prefix>_remove(at)`: removes entry `at` of a front-aligned queue, keeping the order; the freed slot becomes 0. */
-function removeInline(prefix: string, queue: string, length: string): string {
-  return [
-    `inline ${prefix}_remove(at) {  ${comment(`removes entry \`at\` of ${queue}, keeping the order; the freed slot becomes 0`)}`,
-    '  k_ = at;',
-    '  do',
-    `  :: k_ + 1 < ${length} -> ${queue}[k_] = ${queue}[k_ + 1]; k_++`,
-    '  :: else -> break',
-    '  od;',
-    `  ${queue}[${length} - 1] = 0;`,
-    `  ${length}--;`,
-    '  k_ = 0',
-    '}',
-  ].join('\n');
-}
-
-const WAITER_QUEUE_DOC = 'FIFO of sleepers, front-aligned, 0 past the end: (pid + 1) * 4 + mode';
-
-function waiterQueueVars(n: string, processCount: number, modes: string): string[] {
-  return [
-    `${intType(0, processCount)} ${n}_qlen = 0;`,
-    `${intType(0, processCount * 4 + 3)} ${n}_q[${processCount}];  ${comment(`${WAITER_QUEUE_DOC}${modes}`)}`,
-  ];
-}
-
-function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const n = ctx.name;
-  const [R, W, QL, Q] = [`${n}_readers`, `${n}_writer`, `${n}_qlen`, `${n}_q`];
-  const fair = decl.policy === 'writer-fair';
-  const bit = (p: string) => `(1 << ${p})`;
-  const holdsNothing = (p: string) => `(${R} & ${bit(p)}) == 0 && ${W} != ${p} + 1`;
-  const wakeDoc = fair
-    ? 'the head of the queue is served: a writer alone (once no reader holds it), or every queued reader (writers keep their place)'
-    : 'every queued reader is served first, then the first queued writer if no reader holds it';
-  const grantWriterAt = [
-    `inline ${n}_grant_writer(at) {`,
-    `  pid_ = (${Q}[at] >> 2) - 1;`,
-    `  ${W} = pid_ + 1;`,
-    `  ${n}_remove(at);`,
-    '  wait[pid_] = -1;',
-    '  pid_ = 0',
-    '}',
-  ];
-  const grantReaders = [
-    `inline ${n}_grant_readers() {`,
-    '  i_ = 0;',
-    '  do',
-    `  :: i_ < ${QL} ->`,
-    '     if',
-    `     :: (${Q}[i_] & 3) == 0 ->`,
-    `        pid_ = (${Q}[i_] >> 2) - 1;`,
-    `        ${R} = ${R} | (1 << pid_);`,
-    `        ${n}_remove(i_);`,
-    '        wait[pid_] = -1;',
-    '        pid_ = 0',
-    '     :: else -> i_++',
-    '     fi',
-    '  :: else -> break',
-    '  od;',
-    '  i_ = 0',
-    '}',
-  ];
-  const wake = fair
-    ? [
-        `inline ${n}_wake() {  ${comment(`after a release: ${wakeDoc}`)}`,
-        '  if',
-        `  :: ${W} == 0 && ${QL} > 0 ->`,
-        '     if',
-        `     :: (${Q}[0] & 3) == 1 ->`,
-        '        if',
-        `        :: ${R} == 0 -> ${n}_grant_writer(0)`,
-        '        :: else -> skip',
-        '        fi',
-        `     :: else -> ${n}_grant_readers()`,
-        '     fi',
-        '  :: else -> skip',
-        '  fi',
-        '}',
-      ]
-    : [
-        `inline ${n}_wake() {  ${comment(`after a release: ${wakeDoc}`)}`,
-        '  if',
-        `  :: ${W} == 0 && ${QL} > 0 ->`,
-        `     ${n}_grant_readers();`,
-        '     if',
-        `     :: ${R} == 0 ->`,
-        '        j_ = 0;',
-        '        do',
-        `        :: j_ < ${QL} && (${Q}[j_] & 3) != 1 -> j_++`,
-        '        :: else -> break',
-        '        od;',
-        '        if',
-        `        :: j_ < ${QL} -> ${n}_grant_writer(j_)`,
-        '        :: else -> skip',
-        '        fi;',
-        '        j_ = 0',
-        '     :: else -> skip',
-        '     fi',
-        '  :: else -> skip',
-        '  fi',
-        '}',
-      ];
-  return {
-    decl,
-    title: fair
-      ? `rw_semaphore, writer-fair: a reader arriving after a queued writer waits for it; ${wakeDoc}`
-      : `rw_semaphore, reader-preferring: a reader gets it whenever no writer holds it; ${wakeDoc}`,
-    vars: [
-      `${maskType(ctx.processCount)} ${R} = 0;  ${comment('bit p set: process p holds it for read')}`,
-      `${intType(0, ctx.processCount)} ${W} = 0;  ${comment('pid + 1 of the process holding it for write, 0 = none')}`,
-      ...waiterQueueVars(n, ctx.processCount, ', mode 0 read, 1 write'),
-    ],
-    inlines: [removeInline(n, Q, QL), grantWriterAt.join('\n'), grantReaders.join('\n'), wake.join('\n')],
-    op(op, p) {
-      switch (op) {
-        case 'downRead':
-          return {
-            kind: 'blocking',
-            misuse: holdsNothing(p),
-            canAcquire: fair ? `${W} == 0 && ${QL} == 0` : `${W} == 0`,
-            acquire: [`${R} = ${R} | ${bit(p)}`],
-            block: [`${Q}[${QL}] = (${p} + 1) * 4 + 0`, `${QL}++`],
-          };
-        case 'downWrite':
-          return {
-            kind: 'blocking',
-            misuse: holdsNothing(p),
-            canAcquire: `${W} == 0 && ${R} == 0 && ${QL} == 0`,
-            acquire: [`${W} = ${p} + 1`],
-            block: [`${Q}[${QL}] = (${p} + 1) * 4 + 1`, `${QL}++`],
-          };
-        case 'upRead':
-          return {
-            kind: 'apply',
-            misuse: `(${R} & ${bit(p)}) != 0`,
-            apply: [`${R} = ${R} & ~${bit(p)}`, `if\n:: ${R} == 0 -> ${n}_wake()\n:: else -> skip\nfi`],
-          };
-        case 'upWrite':
-          return { kind: 'apply', misuse: `${W} == ${p} + 1`, apply: [`${W} = 0`, `${n}_wake()`] };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) { throw unknownQuery(decl, q); },
-  };
-}
-
-function semaphoreCode(decl: Extract<PrimitiveDecl, { kind: 'semaphore' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const n = ctx.name;
-  const [C, QL, Q] = [`${n}_count`, `${n}_qlen`, `${n}_q`];
-  const max = decl.max ?? Math.max(decl.initial, ctx.processCount);
-  return {
-    decl,
-    title: 'counting semaphore: down takes a unit or queues FIFO; up hands the unit to the first sleeper, else count++',
-    vars: [`${intType(0, max)} ${C} = ${decl.initial};  ${comment(`units available, 0..${max}`)}`, ...waiterQueueVars(n, ctx.processCount, '')],
-    inlines: [removeInline(n, Q, QL)],
-    op(op, p) {
-      switch (op) {
-        case 'down':
-          return { kind: 'blocking', canAcquire: `${C} > 0`, acquire: [`${C}--`], block: [`${Q}[${QL}] = (${p} + 1) * 4`, `${QL}++`] };
-        case 'up':
-          return {
-            kind: 'apply',
-            apply: [[
-              'if',
-              `:: ${QL} > 0 ->`,
-              `   pid_ = (${Q}[0] >> 2) - 1;`,
-              `   ${n}_remove(0);`,
-              '   wait[pid_] = -1;',
-              '   pid_ = 0',
-              `:: else -> assert(${C} < ${max}); ${C}++`,
-              'fi',
-            ].join('\n')],
-          };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) {
-      if (q === 'count') return C;
-      throw unknownQuery(decl, q);
-    },
-  };
-}
-
-function mutexCode(decl: Extract<PrimitiveDecl, { kind: 'mutex' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const n = ctx.name;
-  const [O, QL, Q] = [`${n}_owner`, `${n}_qlen`, `${n}_q`];
-  return {
-    decl,
-    title: 'mutex: FIFO hand-off, the unlocker passes ownership to the first sleeper',
-    vars: [`${intType(0, ctx.processCount)} ${O} = 0;  ${comment('pid + 1 of the owner, 0 = free')}`, ...waiterQueueVars(n, ctx.processCount, '')],
-    inlines: [removeInline(n, Q, QL)],
-    op(op, p) {
-      switch (op) {
-        case 'lock':
-          return { kind: 'blocking', misuse: `${O} != ${p} + 1`, canAcquire: `${O} == 0`, acquire: [`${O} = ${p} + 1`], block: [`${Q}[${QL}] = (${p} + 1) * 4`, `${QL}++`] };
-        case 'unlock':
-          return {
-            kind: 'apply',
-            misuse: `${O} == ${p} + 1`,
-            apply: [[
-              'if',
-              `:: ${QL} > 0 ->`,
-              `   pid_ = (${Q}[0] >> 2) - 1;`,
-              `   ${n}_remove(0);`,
-              `   ${O} = pid_ + 1;`,
-              '   wait[pid_] = -1;',
-              '   pid_ = 0',
-              `:: else -> ${O} = 0`,
-              'fi',
-            ].join('\n')],
-          };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) { throw unknownQuery(decl, q); },
-  };
-}
-
-function spinlockCode(decl: Extract<PrimitiveDecl, { kind: 'spinlock' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const H = `${ctx.name}_holder`;
-  return {
-    decl,
-    title: 'spinlock: taking it is simply not executable while another process holds it',
-    vars: [`${intType(0, ctx.processCount)} ${H} = 0;  ${comment('pid + 1 of the holder, 0 = free')}`],
-    inlines: [],
-    op(op, p) {
-      switch (op) {
-        // interleave evaluates "held by me" as a misuse when the step is tried, so that case is executable and fails its assertion.
-        case 'lock': return { kind: 'guarded', enabled: `(${H} == 0 || ${H} == ${p} + 1)`, misuse: `${H} != ${p} + 1`, apply: [`${H} = ${p} + 1`] };
-        case 'unlock': return { kind: 'apply', misuse: `${H} == ${p} + 1`, apply: [`${H} = 0`] };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) { throw unknownQuery(decl, q); },
-  };
-}
-
-function waitQueueCode(decl: Extract<PrimitiveDecl, { kind: 'waitqueue' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const n = ctx.name;
-  const [M, S] = [`${n}_members`, `${n}_sleeping`];
-  const mask = maskType(ctx.processCount);
-  return {
-    decl,
-    title: 'wait queue: prepare_to_wait joins and marks TASK_UNINTERRUPTIBLE; schedule sleeps only if still marked; wake_up_locked wakes every waiter',
-    vars: [
-      `${mask} ${M} = 0;  ${comment('bit p set: process p is on the queue')}`,
-      `${mask} ${S} = 0;  ${comment('bit p set: process p is still marked TASK_UNINTERRUPTIBLE (not yet woken)')}`,
-    ],
-    inlines: [[
-      `inline ${n}_wake_all() {`,
-      '  i_ = 0;',
-      '  do',
-      `  :: i_ < NPROC ->`,
-      '     if',
-      `     :: (${S} & ${M} & (1 << i_)) != 0 ->`,
-      `        ${S} = ${S} & ~(1 << i_);`,
-      '        if',
-      `        :: wait[i_] == ${ctx.id + 1} -> wait[i_] = -1`,
-      '        :: else -> skip',
-      '        fi',
-      '     :: else -> skip',
-      '     fi;',
-      '     i_++',
-      '  :: else -> break',
-      '  od;',
-      '  i_ = 0',
-      '}',
-    ].join('\n')],
-    op(op, p) {
-      const bit = `(1 << ${p})`;
-      switch (op) {
-        case 'prepareToWait': return { kind: 'apply', apply: [`${M} = ${M} | ${bit}`, `${S} = ${S} | ${bit}`] };
-        case 'schedule': return { kind: 'blocking', canAcquire: `(${S} & ${bit}) == 0`, acquire: [], block: [] };
-        case 'finishWait': return { kind: 'apply', apply: [`${M} = ${M} & ~${bit}`, `${S} = ${S} & ~${bit}`] };
-        case 'wakeAll': return { kind: 'apply', apply: [`${n}_wake_all()`] };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) {
-      if (q === 'active') return `(${M} != 0)`;
-      throw unknownQuery(decl, q);
-    },
-  };
-}
-
-function jobQueueCode(decl: Extract<PrimitiveDecl, { kind: 'jobqueue' }>, ctx: PrimitiveContextP): PrimitiveCode {
-  const n = ctx.name;
-  const [L, Q] = [`${n}_len`, `${n}_q`];
-  const payloadMax = decl.payloadMax ?? 255;
-  return {
-    decl,
-    title: `job queue (one worker, FIFO): submit appends a ${decl.jobName} job, take removes the oldest`,
-    vars: [
-      `${intType(0, decl.capacity)} ${L} = 0;`,
-      `${intType(0, payloadMax)} ${Q}[${decl.capacity}];  ${comment(`payloads (${decl.payloadName ?? 'job'}), oldest first, 0 past the end`)}`,
-    ],
-    inlines: [removeInline(n, Q, L)],
-    op(op, _p, arg) {
-      switch (op) {
-        case 'submit':
-          return {
-            kind: 'apply',
-            apply: [
-              `assert(${L} < ${decl.capacity})  ${comment('capacity')}`,
-              `assert(0 <= ${arg} && ${arg} <= ${payloadMax})  ${comment('payload range')}`,
-              `${Q}[${L}] = ${arg}`,
-              `${L}++`,
-            ],
-          };
-        case 'take': return { kind: 'guarded', enabled: `${L} > 0`, result: `${Q}[0]`, apply: [`${n}_remove(0)`] };
-        default: throw unknownOp(decl, op);
-      }
-    },
-    query(q) {
-      if (q === 'length') return L;
-      throw unknownQuery(decl, q);
-    },
-  };
-}
-
-function unknownOp(decl: PrimitiveDecl, op: string): Error {
-  return new PromelaExportError(`${decl.kind} ${decl.name} has no operation ${op} in the Promela export`);
-}
-
-function unknownQuery(decl: PrimitiveDecl, q: string): Error {
-  return new PromelaExportError(`${decl.kind} ${decl.name} has no query ${q} in the Promela export`);
-}
-
-function primitiveCode(decl: PrimitiveDecl, ctx: PrimitiveContextP): PrimitiveCode {
-  switch (decl.kind) {
-    case 'rwsem': return rwsemCode(decl, ctx);
-    case 'semaphore': return semaphoreCode(decl, ctx);
-    case 'mutex': return mutexCode(decl, ctx);
-    case 'spinlock': return spinlockCode(decl, ctx);
-    case 'waitqueue': return waitQueueCode(decl, ctx);
-    case 'jobqueue': return jobQueueCode(decl, ctx);
-  }
-}
+/** Each primitive module writes its own encoding; this only asks the registry. */
 
 // ---------------------------------------------------------------- processes
 
@@ -773,17 +371,22 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
         },
       });
       const fx = effectLines(step.effects, sc, decls);
+      // An op's result goes to its `into` local (range-checked) before the op changes the primitive.
+      const intoLines = (result: string | undefined): string[] => {
+        const intoDecl = template.locals.find((l) => l.name === step.op?.into);
+        return intoName && intoDecl && result !== undefined
+          ? [`assert(${intoDecl.min} <= ${result} && ${result} <= ${intoDecl.max})  ${comment(`${intoName}: ${intoDecl.min}..${intoDecl.max}`)}`, `${intoName} = ${result}`]
+          : [];
+      };
       const misuse = code && 'misuse' in code && code.misuse ? [`assert(${code.misuse})  ${comment(`${step.op!.op}(&${step.op!.primitive}) misused`)}`] : [];
 
       if (!code) {
         for (const b of branchGuards(scopeAfterOp(undefined))) alts.push({ tag: tag('', b.note), guard: [...guard, b.cond], body: fx, goto: b.to });
       } else if (code.kind === 'apply') {
-        for (const b of branchGuards(scopeAfterOp(undefined))) alts.push({ tag: tag('', b.note), guard: [...guard, b.cond], body: [...misuse, ...code.apply, ...fx], goto: b.to });
+        const into = intoLines(code.result);
+        for (const b of branchGuards(scopeAfterOp(code.result))) alts.push({ tag: tag('', b.note), guard: [...guard, b.cond], body: [...misuse, ...into, ...code.apply, ...fx], goto: b.to });
       } else if (code.kind === 'guarded') {
-        const intoDecl = template.locals.find((l) => l.name === step.op!.into);
-        const into = intoName && intoDecl && code.result !== undefined
-          ? [`assert(${intoDecl.min} <= ${code.result} && ${code.result} <= ${intoDecl.max})  ${comment(`${intoName}: ${intoDecl.min}..${intoDecl.max}`)}`, `${intoName} = ${code.result}`]
-          : [];
+        const into = intoLines(code.result);
         for (const b of branchGuards(scopeAfterOp(code.result))) {
           alts.push({ tag: tag('', b.note), guard: [...guard, code.enabled, b.cond], body: [...misuse, ...into, ...code.apply, ...fx], goto: b.to });
         }
@@ -850,7 +453,8 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   const prims = new Map<string, PrimitiveCode>();
   const primIds = new Map<string, number>();
   model.primitives.forEach((decl, id) => {
-    prims.set(decl.name, primitiveCode(decl, { id, name: global.claimPrefix(decl.name, PRIMITIVE_SUFFIXES[decl.kind]), processCount }));
+    const mod = moduleOf(decl);
+    prims.set(decl.name, mod.promela(decl, { id, name: global.claimPrefix(decl.name, mod.promelaSuffixes), processCount }));
     primIds.set(decl.name, id);
   });
   const always = model.properties.filter((p) => p.kind === 'always');
@@ -904,7 +508,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   out.push(comment('Wait slot per process: 0 running; k > 0 asleep on primitive k-1; -1 granted, its next step is the wake-up'));
   out.push('short wait[NPROC];');
   out.push(comment('Scratch for the primitives\' code inside a step, always 0 between steps, so it adds no states (not `hidden`: SPIN\'s BFS forbids that)'));
-  out.push(`${intType(0, Math.max(processCount, ...model.primitives.map((p) => (p.kind === 'jobqueue' ? p.capacity : 0))) + 1)} i_, j_, k_;`);
+  out.push(`${intType(0, Math.max(processCount, ...[...prims.values()].map((p) => p.scratchMax ?? 0)) + 1)} i_, j_, k_;`);
   out.push('byte pid_;');
   out.push('');
 

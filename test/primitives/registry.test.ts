@@ -10,6 +10,7 @@ const decls: PrimitiveDecl[] = [
   { kind: 'mutex', name: 'd' },
   { kind: 'waitqueue', name: 'e' },
   { kind: 'jobqueue', name: 'f', capacity: 2, jobName: 'job' },
+  { kind: 'completion', name: 'g' },
 ];
 
 describe('createPrimitive', () => {
