@@ -16,7 +16,7 @@
  */
 import fc from 'fast-check';
 import { ModelBuilder, type LockHandle, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec } from '../../src/model/builder.js';
-import { dec, inc, lt, gt, not, set, when } from '../../src/model/expr.js';
+import { dec, eq, inc, lt, gt, not, set, when } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { BinaryOp, Branch, Expr, Model, PrimitiveOp } from '../../src/model/types.js';
 
@@ -36,7 +36,8 @@ export type PrimSpec =
   | { readonly kind: 'mutex' }
   | { readonly kind: 'spinlock' }
   | { readonly kind: 'waitqueue' }
-  | { readonly kind: 'jobqueue'; readonly capacity: number; readonly payloadMax?: number };
+  | { readonly kind: 'jobqueue'; readonly capacity: number; readonly payloadMax?: number }
+  | { readonly kind: 'completion'; readonly max?: number };
 
 /** One effect of a step: `x++`/`x--` kept in range, or a raw assignment. */
 export type EffectSpec =
@@ -47,7 +48,11 @@ export type EffectSpec =
 export type LightOpSpec =
   | { readonly t: 'up'; readonly sem: number }
   | { readonly t: 'wake'; readonly wq: number }
-  | { readonly t: 'submit'; readonly jq: number; readonly payload: ExprSpec };
+  | { readonly t: 'submit'; readonly jq: number; readonly payload: ExprSpec }
+  /** complete / complete_all / reinit_completion on the n-th completion. */
+  | { readonly t: 'complete'; readonly cp: number; readonly how: 'one' | 'all' | 'reinit' }
+  /** try_wait_for_completion or down_trylock into the local `i` (never sleeps). */
+  | { readonly t: 'try'; readonly on: number };
 
 export type InstrSpec =
   | { readonly t: 'acquire'; readonly lock: number; readonly write: boolean; readonly guard?: ExprSpec }
@@ -55,6 +60,10 @@ export type InstrSpec =
   /** acquire, a few effects, release: a critical section. */
   | { readonly t: 'section'; readonly lock: number; readonly write: boolean; readonly body: readonly EffectSpec[] }
   | { readonly t: 'down'; readonly sem: number; readonly guard?: ExprSpec }
+  /** wait_for_completion on the n-th completion. */
+  | { readonly t: 'waitfor'; readonly cp: number; readonly guard?: ExprSpec }
+  /** A trylock into `i`; on success a release follows, else it goes on. */
+  | { readonly t: 'trylock'; readonly lock: number; readonly write: boolean }
   | { readonly t: 'effect'; readonly effect: EffectSpec; readonly guard?: ExprSpec; readonly op?: LightOpSpec }
   | { readonly t: 'choice'; readonly alts: ReadonlyArray<{ readonly guard: ExprSpec; readonly effect?: EffectSpec; readonly op?: LightOpSpec }> }
   /** The kernel's wait pattern: if cond, join the queue and sleep; then leave the queue. */
@@ -125,6 +134,7 @@ const primArb: fc.Arbitrary<PrimSpec> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('jobqueue' as const), capacity: fc.integer({ min: 1, max: 2 }), payloadMax: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }, { requiredKeys: ['kind', 'capacity'] }),
     weight: 2,
   },
+  { arbitrary: fc.record({ kind: fc.constant('completion' as const), max: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }) }, { requiredKeys: ['kind'] }), weight: 2 },
 );
 
 const effectArb: fc.Arbitrary<EffectSpec> = fc.oneof(
@@ -136,6 +146,8 @@ const lightOpArb: fc.Arbitrary<LightOpSpec> = fc.oneof(
   fc.record({ t: fc.constant('up' as const), sem: index }),
   fc.record({ t: fc.constant('wake' as const), wq: index }),
   fc.record({ t: fc.constant('submit' as const), jq: index, payload: exprArb }),
+  fc.record({ t: fc.constant('complete' as const), cp: index, how: fc.constantFrom('one' as const, 'one' as const, 'all' as const, 'reinit' as const) }),
+  fc.record({ t: fc.constant('try' as const), on: index }),
 );
 
 type InstrKind = InstrSpec['t'];
@@ -146,6 +158,8 @@ function instrArb(weights: Readonly<Record<InstrKind, number>>): fc.Arbitrary<In
     release: fc.record({ t: fc.constant('release' as const), which: index }),
     section: fc.record({ t: fc.constant('section' as const), lock: index, write: fc.boolean(), body: fc.array(effectArb, { maxLength: 2 }) }),
     down: fc.record({ t: fc.constant('down' as const), sem: index, guard: guardArb }, { requiredKeys: ['t', 'sem'] }),
+    waitfor: fc.record({ t: fc.constant('waitfor' as const), cp: index, guard: guardArb }, { requiredKeys: ['t', 'cp'] }),
+    trylock: fc.record({ t: fc.constant('trylock' as const), lock: index, write: fc.boolean() }),
     effect: fc.record({ t: fc.constant('effect' as const), effect: effectArb, guard: guardArb, op: fc.option(lightOpArb, { freq: 2, nil: undefined }) }, { requiredKeys: ['t', 'effect'] }),
     choice: fc.record({
       t: fc.constant('choice' as const),
@@ -163,9 +177,9 @@ function instrArb(weights: Readonly<Record<InstrKind, number>>): fc.Arbitrary<In
 }
 
 /** Every construct, so guards, effects, queries, jumps and every primitive get exercised. */
-const mixed = instrArb({ acquire: 5, release: 4, section: 4, down: 2, effect: 4, choice: 2, wait: 2, op: 3, take: 2, jump: 1 });
+const mixed = instrArb({ acquire: 5, release: 4, section: 4, down: 2, waitfor: 2, trylock: 2, effect: 4, choice: 2, wait: 2, op: 3, take: 2, jump: 1 });
 /** Mostly critical sections on a few shared locks, so queues form: readers behind queued writers, hand-offs, FIFO order. */
-const contended = instrArb({ acquire: 3, release: 3, section: 8, down: 2, effect: 1, choice: 0, wait: 1, op: 2, take: 0, jump: 1 });
+const contended = instrArb({ acquire: 3, release: 3, section: 8, down: 2, waitfor: 0, trylock: 2, effect: 1, choice: 0, wait: 1, op: 2, take: 0, jump: 1 });
 
 const procArb = (instr: fc.Arbitrary<InstrSpec>, maxLength: number): fc.Arbitrary<ProcSpec> => fc.record({
   instances: fc.oneof({ arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.constant(2), weight: 1 }),
@@ -237,6 +251,7 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
   const sems: ReturnType<ModelBuilder['semaphore']>[] = [];
   const wqs: ReturnType<ModelBuilder['waitQueue']>[] = [];
   const jqs: ReturnType<ModelBuilder['jobQueue']>[] = [];
+  const cps: ReturnType<ModelBuilder['completion']>[] = [];
   const queries: Expr[] = [];
   spec.prims.forEach((p, k) => {
     const n = `p${k}`;
@@ -260,6 +275,12 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
         const h = b.jobQueue(n, { capacity: p.capacity, ...(p.payloadMax !== undefined ? { payloadMax: p.payloadMax } : {}) });
         jqs.push(h);
         queries.push(h.length());
+        break;
+      }
+      case 'completion': {
+        const h = b.completion(n, p.max !== undefined ? { max: p.max } : {});
+        cps.push(h);
+        queries.push(h.done());
         break;
       }
     }
@@ -303,6 +324,16 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
       if (o === undefined) return undefined;
       if (o.t === 'up') return sems.length > 0 ? sems[o.sem % sems.length].up() : undefined;
       if (o.t === 'wake') return wqs.length > 0 ? wqs[o.wq % wqs.length].wakeAll() : undefined;
+      if (o.t === 'complete') {
+        if (cps.length === 0) return undefined;
+        const c = cps[o.cp % cps.length];
+        return o.how === 'one' ? c.complete() : o.how === 'all' ? c.completeAll() : c.reinit();
+      }
+      if (o.t === 'try') {
+        // Completions first, then semaphores: whichever exists.
+        const owners = [...cps.map((c) => c.tryWait(i)), ...sems.map((s) => s.downTrylock(i))];
+        return owners.length > 0 ? owners[o.on % owners.length] : undefined;
+      }
       return jqs.length > 0 ? jqs[o.jq % jqs.length].submit(ex(o.payload)) : undefined;
     };
 
@@ -361,6 +392,30 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
           if (sems.length === 0) break;
           add([{ action: 'down', source: at(3, 'down'), op: sems[ins.sem % sems.length].down(), ...(ins.guard ? { guard: ex(ins.guard) } : {}) }]);
           break;
+        case 'waitfor':
+          if (cps.length === 0) break;
+          add([{ action: 'wait_for_completion', source: at(14, 'waitfor'), op: cps[ins.cp % cps.length].wait(), ...(ins.guard ? { guard: ex(ins.guard) } : {}) }]);
+          break;
+        case 'trylock': {
+          let k = -1;
+          for (let d = 0; d < locks.length && k < 0; d++) {
+            const c = (ins.lock + d) % locks.length;
+            if (!held.some((h) => h.lock === c)) k = c;
+          }
+          if (k < 0) break;
+          const lock = locks[k];
+          const write = lock.kind === 'rwsem' ? ins.write : true;
+          const op = lock.kind === 'rwsem' ? (write ? lock.h.downWriteTrylock(i) : lock.h.downReadTrylock(i)) : lock.h.trylock(i);
+          add([{ action: 'trylock', source: at(15, 'trylock'), op }]);
+          const branch = pending.length;
+          add([
+            { name: 'got', action: 'took it', source: at(15, 'trylock'), guard: eq(i, 1), goto: () => `L${branch + 1}` },
+            { name: 'missed', action: 'did not', source: at(15, 'trylock'), guard: not(eq(i, 1)), goto: (after) => after(branch + 1) },
+          ], { choice: true });
+          held.push({ lock: k, write });
+          release(held.length - 1);
+          break;
+        }
         case 'effect': {
           const op = lightOp(ins.op);
           add([{ action: 'effect', source: at(4, 'effect'), effects: [effectOf(ins.effect)], ...(op ? { op } : {}), ...(ins.guard ? { guard: ex(ins.guard) } : {}) }]);

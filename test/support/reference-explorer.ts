@@ -45,7 +45,9 @@ type PrimState =
   | { kind: 'mutex'; owner: number | null; queue: number[] }
   | { kind: 'spinlock'; holder: number | null }
   | { kind: 'waitqueue'; members: number[]; asleep: number[] }
-  | { kind: 'jobqueue'; jobs: number[] };
+  | { kind: 'jobqueue'; jobs: number[] }
+  /** `done` is null after complete_all (done for good). */
+  | { kind: 'completion'; done: number | null; queue: number[] };
 
 export interface RefState {
   vars: Record<string, number>;
@@ -113,6 +115,7 @@ const BLOCKING: Readonly<Record<string, readonly string[]>> = {
   semaphore: ['down'],
   mutex: ['lock'],
   waitqueue: ['schedule'],
+  completion: ['wait'],
 };
 const GUARDED: Readonly<Record<string, readonly string[]>> = { spinlock: ['lock'], jobqueue: ['take'] };
 
@@ -129,6 +132,7 @@ function cloneState(s: RefState): RefState {
       case 'spinlock': prims[name] = { kind: 'spinlock', holder: p.holder }; break;
       case 'waitqueue': prims[name] = { kind: 'waitqueue', members: [...p.members], asleep: [...p.asleep] }; break;
       case 'jobqueue': prims[name] = { kind: 'jobqueue', jobs: [...p.jobs] }; break;
+      case 'completion': prims[name] = { kind: 'completion', done: p.done, queue: [...p.queue] }; break;
     }
   }
   return { vars: { ...s.vars }, procs: s.procs.map((p) => ({ pc: p.pc, wait: p.wait, locals: { ...p.locals } })), prims };
@@ -173,6 +177,7 @@ export class ReferenceInterpreter {
         case 'spinlock': prims[d.name] = { kind: 'spinlock', holder: null }; break;
         case 'waitqueue': prims[d.name] = { kind: 'waitqueue', members: [], asleep: [] }; break;
         case 'jobqueue': prims[d.name] = { kind: 'jobqueue', jobs: [] }; break;
+        case 'completion': prims[d.name] = { kind: 'completion', done: 0, queue: [] }; break;
       }
     }
     return { vars, procs, prims };
@@ -316,6 +321,7 @@ export class ReferenceInterpreter {
     if (p.kind === 'semaphore' && q === 'count') return p.count;
     if (p.kind === 'waitqueue' && q === 'active') return p.members.length > 0 ? 1 : 0;
     if (p.kind === 'jobqueue' && q === 'length') return p.jobs.length;
+    if (p.kind === 'completion' && q === 'done') return p.done !== 0 ? 1 : 0;
     throw new Error(`reference: no query ${q} on ${p.kind}`);
   }
 
@@ -364,6 +370,15 @@ export class ReferenceInterpreter {
       case 'waitqueue':
         // schedule(): returns at once unless still marked asleep on this queue.
         return !p.asleep.includes(pid);
+      case 'completion':
+        // wait_for_completion: a banked done (or complete_all) lets it through; otherwise it queues.
+        if (p.done === null) return true;
+        if (p.done > 0) {
+          p.done--;
+          return true;
+        }
+        p.queue.push(pid);
+        return false;
       default:
         throw new Error(`reference: ${op} on ${p.kind} does not block`);
     }
@@ -384,6 +399,18 @@ export class ReferenceInterpreter {
     const decl = this.prims.get(name)!;
     switch (p.kind) {
       case 'rwsem':
+        if (op === 'downReadTrylock' || op === 'downWriteTrylock') {
+          if (p.readers.includes(pid) || p.writer === pid) throw new Misuse(`${op} on ${name} by a holder`);
+          const writerFair = (decl as { policy: string }).policy === 'writer-fair';
+          if (op === 'downReadTrylock') {
+            if (p.writer !== null || (writerFair && p.queue.length > 0)) return 0;
+            p.readers = [...p.readers, pid].sort((a, b) => a - b);
+            return 1;
+          }
+          if (p.writer !== null || p.readers.length > 0 || p.queue.length > 0) return 0;
+          p.writer = pid;
+          return 1;
+        }
         if (op === 'upRead') {
           if (!p.readers.includes(pid)) throw new Misuse(`up_read(${name}) by a non-reader`);
           p.readers = p.readers.filter((r) => r !== pid);
@@ -395,6 +422,12 @@ export class ReferenceInterpreter {
         } else throw new Error(`reference: rwsem op ${op}`);
         return 0;
       case 'semaphore': {
+        if (op === 'downTrylock') {
+          // The kernel's down_trylock: 0 means it got a unit.
+          if (p.count === 0) return 1;
+          p.count--;
+          return 0;
+        }
         if (op !== 'up') throw new Error(`reference: semaphore op ${op}`);
         // up() hands the unit to the first waiter, else counts it, up to the declared maximum.
         if (p.queue.length > 0) this.grant(s, p.queue.shift()!);
@@ -406,6 +439,11 @@ export class ReferenceInterpreter {
         return 0;
       }
       case 'mutex':
+        if (op === 'trylock') {
+          if (p.owner !== null) return 0;
+          p.owner = pid;
+          return 1;
+        }
         if (p.owner !== pid) throw new Misuse(`mutex_unlock(${name}) by a non-owner`);
         if (p.queue.length > 0) {
           p.owner = p.queue.shift()!;
@@ -413,6 +451,11 @@ export class ReferenceInterpreter {
         } else p.owner = null;
         return 0;
       case 'spinlock':
+        if (op === 'trylock') {
+          if (p.holder !== null) return 0;
+          p.holder = pid;
+          return 1;
+        }
         if (op === 'lock') p.holder = pid;
         else {
           if (p.holder !== pid) throw new Misuse(`spin_unlock(${name}) by a non-holder`);
@@ -435,6 +478,28 @@ export class ReferenceInterpreter {
           p.asleep = [];
         } else throw new Error(`reference: waitqueue op ${op}`);
         return 0;
+      case 'completion': {
+        const limit = (decl as { max?: number }).max ?? Math.max(1, this.processes.length);
+        if (op === 'complete') {
+          if (p.done === null) return 0;
+          // The first sleeper gets this done directly; with nobody asleep it is banked.
+          if (p.queue.length > 0) this.grant(s, p.queue.shift()!);
+          else {
+            if (p.done >= limit) throw new Misuse(`complete(${name}) above ${limit}`);
+            p.done++;
+          }
+        } else if (op === 'completeAll') {
+          p.done = null;
+          for (const w of p.queue) this.grant(s, w);
+          p.queue = [];
+        } else if (op === 'reinit') p.done = 0;
+        else if (op === 'tryWait') {
+          if (p.done === 0) return 0;
+          if (p.done !== null) p.done--;
+          return 1;
+        } else throw new Error(`reference: completion op ${op}`);
+        return 0;
+      }
       case 'jobqueue': {
         const jq = decl as { capacity: number; payloadMax?: number };
         if (op === 'submit') {
