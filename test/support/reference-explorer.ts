@@ -723,6 +723,7 @@ export function orbitLevels(model: Model, result: ReferenceResult): number[] {
         case 'spinlock': prims[name] = { kind: 'spinlock', holder: p.holder === null ? null : m(p.holder) }; break;
         case 'waitqueue': prims[name] = { kind: 'waitqueue', members: sorted(p.members), asleep: sorted(p.asleep) }; break;
         case 'jobqueue': prims[name] = { kind: 'jobqueue', jobs: p.jobs }; break;
+        case 'completion': prims[name] = { kind: 'completion', done: p.done, queue: p.queue.map(m) }; break;
       }
     }
     return { vars: s.vars, procs, prims };
