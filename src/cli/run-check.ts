@@ -40,7 +40,8 @@ export async function runCheck(
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });
-  return buildReport(checker.compiled, result);
+  const limits = { maxMemoryBytes: options.maxMemoryBytes ?? defaultMemoryCap(), ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}) };
+  return { ...buildReport(checker.compiled, result), limits };
 }
 
 export function exitCodeOf(report: CheckReport): ExitCode {

@@ -18,6 +18,8 @@ export interface CheckReport {
   readonly statesPerSecond: number;
   /** The model that was checked (plain data), so diagrams can re-explore it. */
   readonly model?: Model;
+  /** The limits the search ran under, so a stop at one can name it. */
+  readonly limits?: { readonly maxStates?: number; readonly maxMemoryBytes?: number };
 }
 
 /**

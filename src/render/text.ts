@@ -21,6 +21,25 @@ export function formatCount(n: number): string {
   return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
+/** Where an incomplete search stopped, naming the limit: `at the memory limit of 1.2 GiB (--max-memory ...)`. */
+function stopText(report: CheckReport): string {
+  const r = report.result;
+  const l = report.limits;
+  if (r.completion === 'memory-limit') {
+    return `at the memory limit${l?.maxMemoryBytes !== undefined ? ` of ${formatBytes(l.maxMemoryBytes)}` : ''} (--max-memory; the default is 60% of this machine's memory)`;
+  }
+  if (r.completion === 'state-limit') return `at the state limit${l?.maxStates !== undefined ? ` of ${formatCount(l.maxStates)}` : ''} (--max-states)`;
+  return `(${r.completion})`;
+}
+
+/** What to try after a stop at a limit. */
+function stopAdvice(report: CheckReport): string {
+  const c = report.result.completion;
+  if (c === 'memory-limit') return ' To go further: --symmetry (one state per permutation of interchangeable processes), --bitstate (a bit table; finds real violations but proves nothing), or a larger --max-memory.';
+  if (c === 'state-limit') return ' To go further: a larger --max-states, or --symmetry.';
+  return '';
+}
+
 export function verdictLine(report: CheckReport): string {
   const r = report.result;
   const what =
@@ -28,7 +47,7 @@ export function verdictLine(report: CheckReport): string {
     : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
-    : `UNKNOWN: search ${r.completion}, no violation in the states explored`;
+    : `UNKNOWN: search stopped ${stopText(report)}, no violation in the states explored`;
   return `${r.model} ${formatParams(r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
 }
 
@@ -99,7 +118,7 @@ export function checkDetails(report: CheckReport): string {
       `(chance per new state at the end ${b.omissionProbability.toExponential(1)}; their successors may be missed too).` +
       (b.omissionProbability > 0.01 ? ' The table is too full: raise --bitstate-bits.' : ''));
   } else if (r.completion !== 'complete' && r.completion !== 'violation') {
-    lines.push('', `PARTIAL: the search stopped (${r.completion}) after ${formatCount(r.stats.states)} states; this is not a proof.`);
+    lines.push('', `PARTIAL: the search stopped ${stopText(report)} after ${formatCount(r.stats.states)} states; this is not a proof.${stopAdvice(report)}`);
   }
   if (r.completion === 'complete') {
     // SPIN's "unreached in proctype": steps no schedule ever ran.

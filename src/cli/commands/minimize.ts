@@ -24,7 +24,10 @@ export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VAL
 Finds the smallest failing configurations: tries the grid in order of size
 (sum of the integer parameters) and skips any configuration that is at least
 as large as a known failure in every integer parameter (with the same value
-for the others). Reports each minimal failure with its counterexample.
+for the others). Prints each minimal failure with its verdict, the length of
+its shortest counterexample and why it fails (the cycle or dead end); the
+counterexamples themselves (traces) are in DIR/minimize.json, and
+\`interleave check\` with that configuration shows one in full.
 
 example:
   interleave minimize dm-snapshot/semaphore --writers 1..8 --cow-threshold 0..4 --ctrs 0..2

@@ -1,0 +1,35 @@
+/** Issue 17, point 7: the small things a newcomer trips over. */
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIO } from './fake-io.js';
+
+describe('a search stopped at a limit', () => {
+  it('names the memory limit and what to try', async () => {
+    const io = fakeIO();
+    expect(await main(['check', 'dm-snapshot/in-progress', '--writers', '4', '--max-memory', '1M'], io)).toBe(3);
+    const out = io.out.join('\n');
+    expect(out).toMatch(/UNKNOWN: search stopped at the memory limit of 1\.0 MiB \(--max-memory; the default is 60% of this machine's memory\)/);
+    expect(out).toMatch(/To go further: --symmetry .*, --bitstate .*, or a larger --max-memory\./);
+  });
+
+  it('names the state limit', async () => {
+    const io = fakeIO();
+    expect(await main(['check', 'dm-snapshot/in-progress', '--writers', '4', '--max-states', '100', '--quiet'], io)).toBe(3);
+    expect(io.out.join('\n')).toMatch(/UNKNOWN: search stopped at the state limit of 100 \(--max-states\)/);
+  });
+});
+
+describe('minimize --help', () => {
+  it('promises only what minimize prints, and says where the counterexamples are', async () => {
+    const help = fakeIO();
+    await main(['minimize', '--help'], help);
+    const text = help.out.join('\n');
+    expect(text).not.toMatch(/Reports each minimal failure with its counterexample/);
+    expect(text).toMatch(/counterexamples themselves \(traces\) are in DIR\/minimize\.json/);
+    const io = fakeIO();
+    expect(await main(['minimize', 'dm-snapshot/semaphore', '--writers', '1..2', '--cow-threshold', '1', '--ctrs', '1', '--json', '--out', `${process.env.TMPDIR ?? '/tmp'}/interleave-min-${process.pid}`], io)).toBe(0);
+    const doc = JSON.parse(io.out.join('\n'));
+    expect(doc.minimal).toHaveLength(1);
+    expect(doc.minimal[0].trace).toHaveLength(9);
+  });
+});
