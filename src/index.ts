@@ -2,7 +2,7 @@
  * interleave's public API: write a model with the builder, check it, explain
  * what was found.
  *
- *   import { ModelBuilder, check, buildReport } from 'interleave';
+ *   import { ModelBuilder, check, buildReport } from 'interleave-checker';
  */
 export { ModelBuilder, ProcessBuilder } from './model/builder.js';
 export type { VarRef, LocalRef, StepSpec } from './model/builder.js';

@@ -6,7 +6,7 @@
 import { ModelError } from '../model/model-error.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
-import { packageVersion } from './version.js';
+import { packageJson } from './package-info.js';
 
 type Command = (argv: readonly string[], io: CliIO) => Promise<ExitCode>;
 
@@ -23,6 +23,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   minimize: { load: async () => (await import('./commands/minimize.js')).minimizeCommand, summary: 'the smallest parameter configurations that fail, and why (traces in its JSON)' },
   diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
   gate: { load: async () => (await import('./commands/gate.js')).gateCommand, summary: 'the CI proof gate: every expectation in gate.json must hold; JUnit and Markdown under out/gate' },
+  init: { load: async () => (await import('./commands/init.js')).initCommand, summary: 'start a model project in a new folder: package.json, tsconfig.json, an example model and a gate file' },
   list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the registered models and their parameters' },
 };
 
@@ -45,7 +46,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
       return name === undefined ? ExitCode.Usage : ExitCode.Ok;
     }
     if (name === '--version') {
-      io.stdout(`interleave ${packageVersion()}`);
+      io.stdout(`interleave ${packageJson().version}`);
       return ExitCode.Ok;
     }
     const command = commands[name];
