@@ -173,6 +173,12 @@ export function gateToMarkdown(
     }
     if (failed.length > MAX_DETAILED_FAILURES) out.push(`… and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations: see junit.xml.`, '');
   }
+  // The counterexamples a check expected (the bug still found, the mutants still caught), to step through.
+  const expected = gate.cases.filter((c) => c.judgement.passed && c.files?.explorer);
+  if (expected.length > 0) {
+    out.push('', '## Counterexamples found as expected', '');
+    for (const c of expected) out.push(`- ${failureHeading(gate, c)}: [explorer.html](${encodeURI(link(c.files!.explorer))})`);
+  }
   if (rows.some((r) => r.reductions !== 'none (exact)')) {
     out.push('', 'Reductions: checks marked `symmetry` stored one state per permutation of interchangeable writers; their verdicts equal a plain search\'s (tested), their state counts are smaller.');
   }

@@ -87,10 +87,12 @@ describe('interleave gate', () => {
     const summary = read(dir, 'out', 'gate', 'summary.md');
     expect(summary).toMatch(/^# interleave proof gate: ❌ FAILED/);
     expect(summary).toContain('### ❌ semaphore wrongly expected ok: dm-snapshot/semaphore writers=2');
-    // Each failure links its explorer, relative to summary.md's own folder.
-    const link = /\[explorer\.html\]\((cases\/[^)\s]+\/explorer\.html)\)/.exec(summary)?.[1];
+    // Each failure links its explorer, relative to summary.md's own folder; so does the deadlock the first check expected.
+    const failureSection = summary.slice(summary.indexOf('## Failures'));
+    const link = /\[explorer\.html\]\((cases\/[^)\s]+\/explorer\.html)\)/.exec(failureSection)?.[1];
     expect(link).toBeDefined();
     expect(read(dir, 'out', 'gate', decodeURI(link!))).toMatch(/^<!doctype html>[^]*<script id="explorer-data" type="application\/json">/);
+    expect(summary).toMatch(/## Counterexamples found as expected\n\n- the bug stays found: dm-snapshot\/semaphore writers=2 [^\n]*\[explorer\.html\]\(cases\//);
     expect(JSON.parse(read(dir, 'out', 'gate', 'gate.json'))).toMatchObject({ schema: 'interleave/gate@1', passed: false, totals: { planned: 3, failed: 1 } });
 
     // Plain output: a line per configuration on stderr, the report on stdout.
