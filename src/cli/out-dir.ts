@@ -12,7 +12,7 @@
  * under /proc.
  */
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, notWritten } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
 
@@ -205,6 +205,17 @@ export class OutputWriter {
     io.stderr(`interleave: could not write ${this.failure.path} (${this.failure.reason}); the report on stdout is complete, the files under it are not (exit code ${notWritten(code)})`);
     return notWritten(code);
   }
+}
+
+/** `path` as the user will read it: relative to `cwd` when that is shorter (diagram paths must not fill the screen). */
+export function displayPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path) || '.';
+  return rel.length < path.length ? rel : path;
+}
+
+/** The same for every path of a `files` record. */
+export function displayFiles(cwd: string, files: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([k, p]) => [k, displayPath(cwd, p)]));
 }
 
 /** A directory-safe name for a run: `dm-snapshot-semaphore--writers-2_bios-1`. */

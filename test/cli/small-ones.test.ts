@@ -1,4 +1,7 @@
 /** Issue 17, point 7: the small things a newcomer trips over. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fakeIO } from './fake-io.js';
@@ -31,5 +34,19 @@ describe('minimize --help', () => {
     const doc = JSON.parse(io.out.join('\n'));
     expect(doc.minimal).toHaveLength(1);
     expect(doc.minimal[0].trace).toHaveLength(9);
+  });
+});
+
+describe('paths in the report', () => {
+  it('are relative to the working directory, not absolute', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'interleave-paths-'));
+    const io = fakeIO(dir);
+    expect(await main(['check', 'dm-snapshot/semaphore', '--writers', '2', '--cow-threshold', '1', '--ctrs', '1', '--out', 'o', '--max-nodes', '1'], io)).toBe(1);
+    const out = io.out.join('\n');
+    expect(out).toMatch(/o\/waitfor\.svg/);
+    expect(out).toMatch(/wrote o\/result\.json/);
+    expect(out).not.toContain(dir);
+    // The JSON keeps absolute paths: scripts read it from anywhere.
+    expect(JSON.parse(readFileSync(join(dir, 'o', 'result.json'), 'utf8')).files.waitforSvg).toBe(join(dir, 'o', 'waitfor.svg'));
   });
 });

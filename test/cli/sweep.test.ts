@@ -81,7 +81,8 @@ describe('interleave sweep', () => {
     expect(out).toContain(`${MODEL}: 12 configurations in `);
     for (const [verdict, n] of Object.entries(json.counts)) expect(out).toContain(`${n} ${verdict}`);
     expect(out).toMatch(/^writers\s+cow-threshold\s+ctrs=0\s+ctrs=1$/m);
-    expect(out).toContain(`wrote ${join(dir, 'o', 'sweep.md')}, ${join(dir, 'o', 'sweep.json')}`);
+    // Relative to the working directory (issue 17: absolute paths filled the screen).
+    expect(out).toContain(`wrote ${join('o', 'sweep.md')}, ${join('o', 'sweep.json')}`);
     expect(io.err.filter((l) => /^\[\d+\/12\] dm-snapshot\/semaphore /.test(l))).toHaveLength(12);
   });
 

@@ -7,7 +7,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { paramHelp, takeMaxMemory, takeModelArgument } from '../model-command.js';
-import { checkOutputDir, OutputWriter } from '../out-dir.js';
+import { checkOutputDir, displayFiles, OutputWriter } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
 import { exitCodeOf, runCheck, writeCheckOutputs } from '../run-check.js';
 import { resolve } from 'node:path';
@@ -74,11 +74,12 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
     reporter.onStart(run);
     const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits });
     const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes })) : undefined;
-    const entry: RunEntry = { report, ...(files ? { files } : {}) };
+    const shown = files ? displayFiles(io.cwd, files) : undefined;
+    const entry: RunEntry = { report, ...(shown ? { files: shown } : {}) };
     reporter.onFinish(run, entry);
     if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
     else if (mode === 'quiet') io.stdout(verdictLine(report));
-    else await reporter.close({ kind: 'check', entry, ...(files ? { written: Object.values(files) } : {}) });
+    else await reporter.close({ kind: 'check', entry, ...(shown ? { written: Object.values(shown) } : {}) });
     return writer.finish(exitCodeOf(report), io);
   } finally {
     await reporter.dispose();

@@ -12,7 +12,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, type ModelSource } from '../load-model.js';
-import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { checkOne } from '../grid-runner.js';
@@ -123,7 +123,7 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
     if (differing.length > 0) {
       lines.push('', table(['configuration', sides[0].spec, sides[1].spec], differing.map((r) => [formatParams(r.params), verdictOf(r.a), verdictOf(r.b)])));
     }
-    if (wrote) lines.push('', `wrote ${file}`);
+    if (wrote) lines.push('', `wrote ${displayPath(io.cwd, file)}`);
     io.stdout(lines.join('\n'));
   }
   return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);

@@ -7,7 +7,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputFile, OutputPathError, OutputWriter } from '../out-dir.js';
+import { checkOutputFile, displayPath, OutputPathError, OutputWriter } from '../out-dir.js';
 
 export const EXPORT_FORMATS = ['promela'] as const;
 
@@ -64,6 +64,6 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   }
   const writer = new OutputWriter();
   if (!(await writer.write(path, text.endsWith('\n') ? text : `${text}\n`))) throw new OutputPathError(`could not write ${output}: ${writer.failure?.reason}`);
-  io.stdout(`wrote ${path}\ncheck it: ${SPIN_COMMANDS.generate.replace('FILE', output ?? '-')} && ${SPIN_COMMANDS.compile} && ${SPIN_COMMANDS.run}`);
+  io.stdout(`wrote ${displayPath(io.cwd, path)}\ncheck it: ${SPIN_COMMANDS.generate.replace('FILE', output ?? '-')} && ${SPIN_COMMANDS.compile} && ${SPIN_COMMANDS.run}`);
   return ExitCode.Ok;
 }

@@ -13,7 +13,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { checkOne, failed, type GridRun } from '../grid-runner.js';
@@ -107,7 +107,7 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
         return [formatParams(m.params as Record<string, ParamValue>), cx.kind === 'deadlock' ? 'deadlock' : `violates "${cx.property}"`, String(cx.trace.length), cx.analysis.cycle?.text ?? cx.analysis.summary];
       })));
     }
-    if (wrote) lines.push('', `wrote ${join(outDir, 'minimize.json')}`);
+    if (wrote) lines.push('', `wrote ${displayPath(io.cwd, join(outDir, 'minimize.json'))}`);
     io.stdout(lines.join('\n'));
   }
   return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);

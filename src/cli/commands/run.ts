@@ -13,7 +13,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { createReporter } from '../reporter.js';
-import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, displayFiles, displayPath, OutputWriter, runSlug } from '../out-dir.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 
 export const RUN_USAGE = `usage: interleave run [--out DIR] [--json | --quiet]
@@ -59,7 +59,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
       const dir = join(outDir, runSlug(spec.model, report.result.params));
       const files = await writer.attempt(dir, () => writeCheckOutputs(dir, report));
       done.push({ title: spec.title, report, dir });
-      entries.push({ title: spec.title, report, ...(files ? { files } : {}) });
+      entries.push({ title: spec.title, report, ...(files ? { files: displayFiles(io.cwd, files) } : {}) });
       reporter.onFinish(run, entries[entries.length - 1]);
     }
     const final: FinalReport = { kind: 'runs', heading: 'interleave main job', entries, total: mainJob.length, complete: !interrupted };
@@ -74,7 +74,7 @@ export async function runCommand(argv: readonly string[], io: CliIO): Promise<Ex
     }
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
     else if (mode === 'quiet') io.stdout(runsVerdictLine(final));
-    else await reporter.close({ ...final, written });
+    else await reporter.close({ ...final, written: written.map((p) => displayPath(io.cwd, p)) });
   } finally {
     await reporter.dispose();
   }

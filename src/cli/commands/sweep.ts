@@ -14,7 +14,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { writeReportExplorer } from '../explorer-file.js';
@@ -98,7 +98,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       if (await writer.write(path, text)) written.push(path);
     }
     written.push(...explorers);
-    const final: FinalReport = { kind: 'sweep', sweep, written };
+    const final: FinalReport = { kind: 'sweep', sweep, written: written.map((p) => displayPath(io.cwd, p)) };
     if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
     else if (mode === 'quiet') io.stdout(sweepSummaryLine(sweep));
     else await reporter.close(final);
