@@ -128,6 +128,9 @@ if (skip) {
       expect(errors).toEqual([]);
       expect(await text('#position')).toBe(`step 0 of ${pathLength}`);
       expect(await page.locator('#lanes-head .lane-name').allInnerTexts()).toEqual(semaphore.cm.layout.processes.map((p) => p.name));
+      // Keyboard focus is visible: a thick outline on the focused control.
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineWidth)).toBe('3px');
     });
 
     it('shows the cycle at the last step, marked in the graph', async () => {
@@ -136,6 +139,11 @@ if (skip) {
       expect(await text('#graph-summary')).toBe(`cycle: ${cx.analysis.cycle!.text}`);
       expect(await page.locator('#graph svg g.edge.cycle').count()).toBe(cx.analysis.cycle!.edges.length);
       expect(await text('#whatif')).toContain('a deadlock');
+      // The slice toggle keeps the start and the steps the final state depends on.
+      await page.check('#slice');
+      expect(await page.locator('#lanes-body .row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-step')))))
+        .toEqual([0, ...cx.slice.indices]);
+      await page.uncheck('#slice');
       await page.keyboard.press('ArrowLeft');
       await atStep(pathLength - 1);
       expect(await text('#graph-summary')).not.toMatch(/^cycle:/);
