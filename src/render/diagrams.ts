@@ -61,7 +61,7 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
   } else {
     const sg = exploreStateGraph(cm, { maxNodes, path: r.discovery?.path ?? [] });
     if (sg.complete) {
-      statesDot = stateGraphToDot(sg, { title });
+      statesDot = stateGraphToDot(sg, { title, searched: { states: r.stats.states, transitions: r.stats.transitions, complete: r.completion === 'complete' } });
       stateGraph = { drawn: true, states: sg.nodes.length, steps: sg.edges.length };
     } else {
       stateGraph = {

@@ -8,9 +8,16 @@
 import { Digraph, Edge, Node, toDot, type NodeAttributesObject } from 'ts-graphviz';
 import type { StateGraph, StateGraphNode } from '../explain/state-graph.js';
 import { COLORS, FONT, html, legend, paddedLabel, PEN, wrap } from './dot-style.js';
+import { formatCount } from './text.js';
 
 export interface StateGraphDotOptions {
   readonly title?: string;
+  /**
+   * What the check itself explored. It stops at its first counterexample,
+   * while the picture shows every reachable state, so the title gives both
+   * counts rather than one that seems to contradict the report.
+   */
+  readonly searched?: { readonly states: number; readonly transitions: number; readonly complete: boolean };
 }
 
 type CompleteStateGraph = Extract<StateGraph, { complete: true }>;
@@ -38,10 +45,14 @@ export function stateGraphToDot(sg: CompleteStateGraph, options: StateGraphDotOp
   const heading = [
     ...(options.title ? wrap(options.title, 70) : []),
   ];
-  const facts = `${sg.nodes.length} states, ${sg.edges.length} steps; ${deadlocks} deadlock state${deadlocks === 1 ? '' : 's'}` +
+  const s = options.searched;
+  const stopped = s && (!s.complete || s.states !== sg.nodes.length || s.transitions !== sg.edges.length)
+    ? `every reachable state is drawn; the check stopped at its first counterexample, after ${formatCount(s.states)} states and ${formatCount(s.transitions)} transitions`
+    : undefined;
+  const facts = `${formatCount(sg.nodes.length)} states, ${formatCount(sg.edges.length)} transitions; ${deadlocks} deadlock state${deadlocks === 1 ? '' : 's'}` +
     `${violations > 0 ? `, ${violations} violating` : ''}${sg.pathLength > 0 ? `; thick red: the ${sg.pathLength}-step counterexample` : ''}`;
   const g = new Digraph('states', {
-    label: `<${heading.map((l) => `<b>${html(l)}</b><br/>`).join('')}${html(facts)}<br/>${legend('state 0 is the initial state · red octagon: deadlock · orange: violates a property · grey double circle: every process done · hover a state for its contents', COLORS.muted)}>`,
+    label: `<${heading.map((l) => `<b>${html(l)}</b><br/>`).join('')}${html(facts)}<br/>${stopped ? `${html(stopped)}<br/>` : ''}${legend('state 0 is the initial state · red octagon: deadlock · orange: violates a property · grey double circle: every process done · hover a state for its contents', COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,
