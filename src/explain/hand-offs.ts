@@ -55,9 +55,8 @@ export function findHandOffs(cm: CompiledModel, path: readonly number[], states:
   return out.sort((a, b) => a.from - b.from || a.to - b.to);
 }
 
-/** `copy(chunk 3)` from the job queue's declaration. */
+/** A job's name from its queue's module: `copy(chunk 3)`, or `job(3)`. */
 export function jobName(cm: CompiledModel, queue: string, payload: number): string {
   const decl = cm.model.primitives.find((p) => p.name === queue);
-  if (decl === undefined || !('jobName' in decl)) return `job(${payload})`;
-  return `${decl.jobName}(${decl.payloadName !== undefined ? `${decl.payloadName} ` : ''}${payload})`;
+  return (decl && moduleOf(decl).jobLabel?.(decl, payload)) ?? `job(${payload})`;
 }

@@ -70,7 +70,7 @@ export function buildScenario(
       const decl = cm.primitives[id].decl;
       const mod = moduleOf(decl);
       text = mod.scenarioText
-        ? mod.scenarioText(decl, op.op, cm.layout.primitives[id].base, states[index - 1], states[index], (payload) => jobName(cm, decl.name, payload))
+        ? mod.scenarioText(decl, op.op, cm.layout.primitives[id].base, states[index - 1], states[index], (payload) => jobName(cm, decl.name, payload), op.arg?.kind === 'lit' ? op.arg.value : undefined)
         : `${kernelCall(decl, op.op)}(&${op.primitive});`;
     } else text = `/* ${row.action} */`;
     if (!columns.includes(row.process)) columns.push(row.process);

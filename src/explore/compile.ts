@@ -171,7 +171,7 @@ function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, 
         if (w < 0) { o.set(s); o[${W}] = 0; ${finish} ${onEmit} }
         else if (w === 0 && ${guard}) {
           o.set(s);
-          if (${tryAcquire}(o, ${pid})) { ${finish} } else { ${block}(o, ${pid}); o[${W}] = ${primId + 1}; }
+          if (${tryAcquire}(o, ${pid}, ${arg})) { ${finish} } else { ${block}(o, ${pid}, ${arg}); o[${W}] = ${primId + 1}; }
           ${onEmit}
         } }`;
     }

@@ -4,7 +4,7 @@
  * types cannot reach (labels, ranges, lock discipline) `validateModel` checks
  * when `build()` is called.
  */
-import { toExpr, type ExprLike } from './expr.js';
+import { eq, toExpr, type ExprLike } from './expr.js';
 import { ModelError } from './model-error.js';
 import {
   END_LABEL,
@@ -13,6 +13,9 @@ import {
   type Step, type VarDecl,
 } from './types.js';
 import { validateModel } from './validate.js';
+
+/** Where the generated worker steps point: the workqueue core, function-level (no line is claimed). */
+const WORKQUEUE_SOURCE: SourceRef = Object.freeze({ file: 'kernel/workqueue.c', line: 0, func: 'process_one_work', commit: '009bb421b6ce' });
 
 export type VarRef = Expr & { readonly kind: 'var'; readonly name: string };
 export type LocalRef = Expr & { readonly kind: 'local'; readonly name: string };
@@ -96,6 +99,33 @@ export class JobQueueHandle {
   length(): Expr { return query(this.name, 'length'); }
 }
 
+/** One work item (struct work_struct) on a workqueue; ops name it by its index on that workqueue. */
+export class WorkHandle {
+  constructor(readonly workqueue: string, readonly name: string, readonly index: number) {}
+  /** `queue_work(wq, &work)`: queues it unless already pending; `into` (optional) gets 1 if queued, 0 if it was pending. */
+  queue(into?: LocalRef): PrimitiveOp { return op(this.workqueue, 'queueWork', { arg: toExpr(this.index), ...(into ? { into: into.name } : {}) }); }
+  /** `flush_work(&work)`: sleeps until the instance queued or running now has finished; returns at once if idle. */
+  flush(): PrimitiveOp { return op(this.workqueue, 'flush', { arg: toExpr(this.index) }); }
+  /** `cancel_work_sync(&work)`: takes a pending instance off the queue and sleeps until a running one has finished. */
+  cancelSync(): PrimitiveOp { return op(this.workqueue, 'cancelSync', { arg: toExpr(this.index) }); }
+}
+
+export class WorkqueueHandle {
+  /** Work items in declaration order, with their work functions. */
+  readonly works: Array<{ readonly handle: WorkHandle; readonly body: (p: ProcessBuilder) => void }> = [];
+  constructor(readonly name: string, readonly workers: number, readonly source: SourceRef) {}
+  /**
+   * A work item (`INIT_WORK(&work, fn)`) whose function `fn` is written as
+   * process steps in `body`, as for a process; `goto: 'end'` returns from
+   * the function. The workqueue's worker processes run it.
+   */
+  work(name: string, body: (p: ProcessBuilder) => void): WorkHandle {
+    const handle = new WorkHandle(this.name, name, this.works.length);
+    this.works.push({ handle, body });
+    return handle;
+  }
+}
+
 export interface StepSpec {
   /** Names one alternative of a `choice`; defaults to its position (1, 2, ...). */
   readonly name?: string;
@@ -148,6 +178,7 @@ export class ModelBuilder {
   private readonly primitives: PrimitiveDecl[] = [];
   private readonly processes: ProcessDecl[] = [];
   private readonly properties: Property[] = [];
+  private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
 
   constructor(readonly name: string, readonly params: Params = {}) {}
 
@@ -180,6 +211,20 @@ export class ModelBuilder {
   completion(name: string, options: { max?: number } = {}): CompletionHandle {
     this.primitives.push(Object.freeze({ kind: 'completion', name, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new CompletionHandle(name);
+  }
+
+  /**
+   * A workqueue served by `workers` worker processes (`<name>_worker`): 1 is
+   * an ordered workqueue (alloc_ordered_workqueue), N a pool. Declare its work
+   * items with `.work(name, body)`; the worker processes are added when the
+   * model is built. `source` is what their take and finish steps cite.
+   */
+  workqueue(name: string, options: { workers?: number; source?: SourceRef } = {}): WorkqueueHandle {
+    const handle = new WorkqueueHandle(name, options.workers ?? 1, options.source ?? WORKQUEUE_SOURCE);
+    this.workqueues.push({ index: this.primitives.length, handle });
+    // A placeholder until build(), when the work items are known.
+    this.primitives.push(Object.freeze({ kind: 'workqueue', name, workers: handle.workers, works: [] }));
+    return handle;
   }
 
   waitQueue(name: string): WaitQueueHandle {
@@ -246,8 +291,55 @@ export class ModelBuilder {
     return this;
   }
 
+  /**
+   * The worker processes of a workqueue: idle at `idle` (a valid end) until
+   * a work is pending, then run its function's steps (labels prefixed with
+   * the work's name) and finish it, waking its flushers.
+   */
+  private addWorkers(wq: WorkqueueHandle): void {
+    const source = wq.source;
+    this.process(`${wq.name}_worker`, { instances: wq.workers, symmetric: wq.workers > 1 }, (p) => {
+      const work = p.local('work', 0, { max: Math.max(1, wq.works.length - 1) });
+      const bodies = wq.works.map(({ handle, body }) => {
+        const b = new ProcessBuilder(p.name);
+        body(b);
+        return { handle, b };
+      });
+      const entry = (k: number) => {
+        const first = bodies[k].b.locations[0]?.label;
+        return first !== undefined ? `${bodies[k].handle.name}.${first}` : `${bodies[k].handle.name}.return`;
+      };
+      p.step('idle', {
+        action: 'worker_thread: wait for a pending work, then process_one_work',
+        source,
+        op: op(wq.name, 'take', { into: 'work' }),
+        goto: wq.works.length === 0 ? 'idle' : wq.works.map((_, k): Branch => (k < wq.works.length - 1 ? { when: eq(work, k), to: entry(k) } : { to: entry(k) })),
+        validEnd: true,
+      });
+      for (const { handle, b } of bodies) {
+        for (const l of b.locals) if (!p.locals.some((x) => x.name === l.name)) p.locals.push(l);
+        const rename = (label: string) => (label === END_LABEL ? `${handle.name}.return` : `${handle.name}.${label}`);
+        for (const loc of b.locations) {
+          p.locations.push({
+            label: rename(loc.label),
+            options: loc.options,
+            specs: loc.specs.map((s) => ({
+              ...s,
+              ...(s.goto === undefined ? {} : { goto: typeof s.goto === 'string' ? rename(s.goto) : s.goto.map((br) => ({ ...br, to: rename(br.to) })) }),
+            })),
+          });
+        }
+        p.step(`${handle.name}.return`, { action: `${handle.name}() returns; process_one_work wakes its flushers`, source, op: op(wq.name, 'finish', { arg: toExpr(handle.index) }), goto: 'idle' });
+      }
+    });
+  }
+
   /** Freezes and validates; throws a ModelError listing every problem found. */
   build(): Model {
+    for (const { index, handle } of this.workqueues) {
+      this.primitives[index] = Object.freeze({ kind: 'workqueue', name: handle.name, workers: handle.workers, works: Object.freeze(handle.works.map((w) => w.handle.name)) });
+      if (!this.processes.some((p) => p.name === `${handle.name}_worker`)) this.addWorkers(handle);
+    }
     const model: Model = Object.freeze({
       name: this.name,
       params: Object.freeze({ ...this.params }),

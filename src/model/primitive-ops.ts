@@ -67,6 +67,14 @@ export const PRIMITIVE_OPS: Readonly<Record<PrimitiveKind, PrimitiveOpTable>> = 
     withInto: ['trylock'],
     sleeping: ['lock'],
   },
+  workqueue: {
+    ops: { queueWork: other, flush: other, cancelSync: other, take: other, finish: other },
+    queries: [],
+    withArg: ['queueWork', 'flush', 'cancelSync', 'finish'],
+    withInto: ['take'],
+    sleeping: ['flush', 'cancelSync'],
+    check: (d) => (d.kind === 'workqueue' && (!Number.isInteger(d.workers) || d.workers < 1) ? [`workqueue ${d.name}: workers ${d.workers} must be a positive integer`] : []),
+  },
   completion: {
     ops: { wait: other, complete: other, completeAll: other, reinit: other, tryWait: other },
     queries: ['done'],

@@ -114,6 +114,14 @@ export type PrimitiveDecl =
   | { readonly kind: 'mutex'; readonly name: string }
   | { readonly kind: 'waitqueue'; readonly name: string }
   | {
+      readonly kind: 'workqueue';
+      readonly name: string;
+      /** Worker processes: 1 is an ordered workqueue, N a pool. */
+      readonly workers: number;
+      /** Work items (struct work_struct) queued on it, by name; ops name a work by its index here. */
+      readonly works: readonly string[];
+    }
+  | {
       readonly kind: 'completion';
       readonly name: string;
       /** Largest number of banked `complete()`s (default: the process count); complete_all is counted apart. */

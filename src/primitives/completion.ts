@@ -2,18 +2,17 @@
  * struct completion, as in Linux v6.12 kernel/sched/completion.c and
  * include/linux/completion.h:
  * - `done` counts completions not yet consumed; `complete_all` sets it to
- *   UINT_MAX ("done for good", completion.c L70: `x->done = UINT_MAX`).
- * - complete (L46-54, complete_with_flags): `if (x->done != UINT_MAX)
+ *   UINT_MAX ("done for good": complete_all sets `x->done = UINT_MAX`).
+ * - complete (complete_with_flags): `if (x->done != UINT_MAX)
  *   x->done++; swake_up_locked(&x->wait)`: it banks one done and wakes the
  *   first sleeper (swait queues are FIFO; swake_up_locked wakes one).
- * - wait_for_completion (L138 wait_for_completion -> do_wait_for_common
- *   L84-108): if done is 0 the task queues at the tail and sleeps in
+ * - wait_for_completion (wait_for_completion -> do_wait_for_common): if done is 0 the task queues at the tail and sleeps in
  *   TASK_UNINTERRUPTIBLE until done > 0; then `if (x->done != UINT_MAX)
  *   x->done--`.
- * - try_wait_for_completion (L301-317): never sleeps; returns false if done
+ * - try_wait_for_completion: never sleeps; returns false if done
  *   is 0, else consumes one (unless UINT_MAX) and returns true.
- * - reinit_completion (completion.h L85): `x->done = 0`.
- * - complete_all (L70-80): done = UINT_MAX and every sleeper is woken.
+ * - reinit_completion (completion.h): `x->done = 0`.
+ * - complete_all: done = UINT_MAX and every sleeper is woken.
  *
  * Hand-off: complete() with a sleeper queued gives that done straight to the
  * first sleeper (the model's grant) instead of banking it and letting the
@@ -134,9 +133,9 @@ export const completionModule: PrimitiveModule<CompletionDecl> = {
   conflicts: () => true,
   passesQueue: () => false,
   visibility: {
-    lockdep: { sees: false, why: 'struct completion has no lockdep_map (include/linux/completion.h v6.12 L26-29: done and a swait queue); lockdep\'s cross-release tracking of completions was merged in v4.14 and reverted in v4.15 (commit e966eaeeb623)' },
+    lockdep: { sees: false, why: 'struct completion has no lockdep_map (include/linux/completion.h: done and a swait queue); lockdep\'s cross-release tracking of completions was merged in v4.14 and reverted in v4.15 (commit e966eaeeb623)' },
     dept: { sees: true, why: 'DEPT annotates wait_for_completion as a wait and complete as its event (DEPT v19, "dept: apply dept to wait_for_completion()/complete()")' },
-    hungTask: { sees: true, why: 'wait_for_completion sleeps in TASK_UNINTERRUPTIBLE (completion.c v6.12 L138), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    hungTask: { sees: true, why: 'wait_for_completion sleeps in TASK_UNINTERRUPTIBLE (completion.c v6.12), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
   },
   lockdepBlindSpot: (decl, releasers) =>
     `${decl.name} is a completion, which lockdep does not track (no lockdep_map in struct completion); ` +

@@ -98,6 +98,7 @@ export const jobQueueModule: PrimitiveModule<JobQueueDecl> = {
     return op === 'submit' ? `queue ${jobName(after[base + after[base]])} on ${decl.name};` : `run ${jobName(before[base + 1])} callback;`;
   },
   lockdepBlindSpot: (decl) => `it passes through ${decl.name}, work run by a worker task, and waiting for that work to finish is not a lock lockdep tracks.`,
+  jobLabel: (decl, payload) => `${decl.jobName}(${decl.payloadName !== undefined ? `${decl.payloadName} ` : ''}${payload})`,
   handOffLabel: (decl) => `hands over ${decl.name}`,
   promelaSuffixes: ['_len', '_q', '_remove'],
   promela: jobQueueCode,

@@ -34,7 +34,7 @@ export function createMutex(
         },
         block(s, pid) { q.push(s, pid, 0); },
       },
-      // mutex_trylock (kernel/locking/mutex.c v6.12 L1120): 1 if it took the free mutex, else 0; never sleeps. Its owner gets 0.
+      // mutex_trylock (kernel/locking/mutex.c v6.12): 1 if it took the free mutex, else 0; never sleeps. Its owner gets 0.
       trylock: {
         kind: 'apply',
         apply(s, pid) {
@@ -90,7 +90,7 @@ export const mutexModule: PrimitiveModule<MutexDecl> = {
   sliceRoles: {},
   ...exclusive,
   visibility: {
-    lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c v6.12 L603)' },
+    lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c v6.12)' },
     dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
     hungTask: { sees: true, why: 'mutex_lock sleeps in TASK_UNINTERRUPTIBLE (__mutex_lock(lock, TASK_UNINTERRUPTIBLE, ...)), which check_hung_task (kernel/hung_task.c) reports' },
   },

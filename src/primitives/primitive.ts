@@ -37,9 +37,9 @@ export type OpImpl =
   | {
       readonly kind: 'blocking';
       /** Takes the resource if the semantics allow it now; returns whether it did. */
-      readonly tryAcquire: (s: Int32Array, pid: number) => boolean;
+      readonly tryAcquire: (s: Int32Array, pid: number, arg: number) => boolean;
       /** Joins the queue; the engine then marks the process asleep here. */
-      readonly block: (s: Int32Array, pid: number) => void;
+      readonly block: (s: Int32Array, pid: number, arg: number) => void;
     }
   /** Spins or waits without queueing: simply not enabled until `enabled` holds. */
   | {
@@ -184,7 +184,9 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
    * a job queue's `queue copy(chunk 3) on kcopyd;`. `before`/`after` are the
    * states around the step.
    */
-  scenarioText?(decl: D, op: string, base: number, before: Int32Array, after: Int32Array, jobName: (payload: number) => string): string;
+  scenarioText?(decl: D, op: string, base: number, before: Int32Array, after: Int32Array, jobName: (payload: number) => string, arg: number | undefined): string;
+  /** How a job (a payload in `jobs()`) is named: `copy(chunk 3)`, `my_work`. */
+  jobLabel?(decl: D, payload: number): string;
   /**
    * A sharper account of why lockdep cannot see a wait on this primitive,
    * naming the tasks whose code releases it, e.g. a semaphore's up() by kcopyd.

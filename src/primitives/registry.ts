@@ -5,6 +5,7 @@
  */
 import type { PrimitiveDecl, PrimitiveKind } from '../model/types.js';
 import { completionModule } from './completion.js';
+import { workqueueModule } from './workqueue.js';
 import { jobQueueModule } from './job-queue.js';
 import { mutexModule } from './mutex.js';
 import type { PrimitiveContext, PrimitiveModule, PrimitiveRuntime, SliceRole } from './primitive.js';
@@ -23,6 +24,7 @@ const MODULES: ModuleTable = {
   waitqueue: waitQueueModule,
   jobqueue: jobQueueModule,
   completion: completionModule,
+  workqueue: workqueueModule,
 };
 
 /** The module of a declaration's kind, typed for that declaration. */

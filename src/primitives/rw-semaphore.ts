@@ -7,7 +7,7 @@
  *   arriving after a queued writer waits for it**, even while other readers
  *   hold the lock. This is the edge the dm-snapshot deadlock needs.
  * - down_write takes it only if it is free and nobody is queued; otherwise it
- *   queues FIFO at the tail (L1126).
+ *   queues FIFO at the tail.
  * - When the lock becomes free (last up_read, L1399, or up_write), the head
  *   of the queue is served (rwsem_mark_wake L397): a writer alone; a reader
  *   together with every other queued reader (up to 256, writers keep their
@@ -110,7 +110,7 @@ export function createRwSemaphore(
         },
         block(s, pid) { q.push(s, pid, WRITE); },
       },
-      // down_read_trylock / down_write_trylock (rwsem.c v6.12 L1545, L1604): take it only if down_read/down_write
+      // down_read_trylock / down_write_trylock (rwsem.c v6.12): take it only if down_read/down_write
       // would without sleeping; the kernel's fast paths fail as soon as anyone is queued (RWSEM_FLAG_WAITERS). 1 = taken.
       downReadTrylock: {
         kind: 'apply',
@@ -199,7 +199,7 @@ export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
   conflicts: (_decl, waiter, other) => !(waiter === 'read' && other === 'read'),
   passesQueue: (decl, waiter) => decl.policy === 'reader-preferring' && waiter === 'read',
   visibility: {
-    lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in kernel/locking/rwsem.c, v6.12 L1528/L1591)' },
+    lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in down_read/down_write, kernel/locking/rwsem.c)' },
     dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19 "dept: apply dept to lockdep annotations")' },
     hungTask: { sees: true, why: 'a sleeping down_read/down_write waits in TASK_UNINTERRUPTIBLE (rwsem_down_read_slowpath/rwsem_down_write_slowpath), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
   },

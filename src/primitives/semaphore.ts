@@ -1,10 +1,10 @@
 /**
  * Counting semaphore, as in Linux kernel/locking/semaphore.c.
- * - down (L53): if count > 0, take a unit; otherwise queue FIFO (L209) and
+ * - down: if count > 0, take a unit; otherwise queue FIFO and
  *   sleep uninterruptibly.
- * - up (L178): if nobody waits, count++; otherwise `__up` (L255) hands the
+ * - up: if nobody waits, count++; otherwise `__up` hands the
  *   unit straight to the first waiter, so a later down() cannot overtake it.
- * - No owner (L175): any task may up(). That is why lockdep cannot see the
+ * - No owner: any task may up(). That is why lockdep cannot see the
  *   dm-snapshot cycle: the unit a writer waits for is released by kcopyd.
  *
  * Slots: [count, queue len, queue entries...].
@@ -37,7 +37,7 @@ export function createSemaphore(
         },
         block(s, pid) { q.push(s, pid, 0); },
       },
-      // down_trylock (semaphore.c v6.12 L132-145): returns 0 when it took a unit, 1 when none was free (the kernel's convention).
+      // down_trylock (semaphore.c v6.12): returns 0 when it took a unit, 1 when none was free (the kernel's convention).
       downTrylock: {
         kind: 'apply',
         apply(s) {
@@ -95,9 +95,9 @@ export const semaphoreModule: PrimitiveModule<SemaphoreDecl> = {
   conflicts: () => true,
   passesQueue: () => false,
   visibility: {
-    lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h, v6.12 L15-19): down() and up() are invisible to lockdep, and up() may come from any task' },
+    lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h): down() and up() are invisible to lockdep, and up() may come from any task' },
     dept: { sees: false, why: 'DEPT v19 annotates completions, wait_event and the lockdep-annotated locks, not struct semaphore' },
-    hungTask: { sees: true, why: 'down() sleeps in TASK_UNINTERRUPTIBLE (__down, kernel/locking/semaphore.c v6.12 L247), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    hungTask: { sees: true, why: 'down() sleeps in TASK_UNINTERRUPTIBLE (__down, kernel/locking/semaphore.c v6.12), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
   },
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: (decl, rt, s) => ({ tokens: { available: rt.queries.count(s), initial: decl.initial } }),

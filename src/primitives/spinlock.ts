@@ -32,7 +32,7 @@ export function createSpinlock(
         },
         apply(s, pid) { s[HOLDER] = pid + 1; return 0; },
       },
-      // spin_trylock (include/linux/spinlock.h v6.12 L361, do_raw_spin_trylock): 1 if it took the free lock, else 0.
+      // spin_trylock (include/linux/spinlock.h v6.12, do_raw_spin_trylock): 1 if it took the free lock, else 0.
       trylock: {
         kind: 'apply',
         apply(s, pid) {
@@ -74,7 +74,7 @@ export const spinlockModule: PrimitiveModule<SpinlockDecl> = {
   sliceRoles: {},
   ...exclusive,
   visibility: {
-    lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h v6.12 L133)' },
+    lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h v6.12)' },
     dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
     hungTask: { sees: false, why: 'a spinner stays TASK_RUNNING, so the hung-task detector (which looks only at TASK_UNINTERRUPTIBLE tasks) never sees it; the soft-lockup watchdog would' },
   },

@@ -9,7 +9,7 @@ export interface Harness {
   /** 0 running, > 0 asleep on the primitive, -1 granted. */
   wait(pid: number): number;
   /** Runs a blocking op the way the engine does; returns 'acquired' or 'blocked'. */
-  acquire(op: string, pid: number): 'acquired' | 'blocked';
+  acquire(op: string, pid: number, arg?: number): 'acquired' | 'blocked';
   /** The engine's wake-up step: a granted process returns from its op. */
   wake(pid: number): void;
   apply(op: string, pid: number, arg?: number): number;
@@ -26,12 +26,12 @@ export function harness(decl: PrimitiveDecl, processes: number): Harness {
     prim,
     s,
     wait: (pid) => s[waitSlot[pid]],
-    acquire(op, pid) {
+    acquire(op, pid, arg = 0) {
       const impl = prim.ops[op];
       if (impl.kind !== 'blocking') throw new Error(`${op} does not block`);
       if (s[waitSlot[pid]] !== 0) throw new Error(`process ${pid} is not running`);
-      if (impl.tryAcquire(s, pid)) return 'acquired';
-      impl.block(s, pid);
+      if (impl.tryAcquire(s, pid, arg)) return 'acquired';
+      impl.block(s, pid, arg);
       s[waitSlot[pid]] = 1;
       return 'blocked';
     },

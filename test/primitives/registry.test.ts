@@ -11,6 +11,7 @@ const decls: PrimitiveDecl[] = [
   { kind: 'waitqueue', name: 'e' },
   { kind: 'jobqueue', name: 'f', capacity: 2, jobName: 'job' },
   { kind: 'completion', name: 'g' },
+  { kind: 'workqueue', name: 'h', workers: 1, works: ['w'] },
 ];
 
 describe('createPrimitive', () => {
