@@ -4,13 +4,14 @@ import inProgress from './dm-snapshot/in-progress.js';
 import { dmSnapshotRuns } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
 import unthrottled from './dm-snapshot/unthrottled.js';
+import workqueueRetry from './dm-snapshot/workqueue-retry.js';
 
 export type { RunSpec };
 
 // Definitions are generic in their parameter specs; the registry only needs the common shape.
 const erase = (d: unknown) => d as ModelDefinition;
 
-export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress)];
+export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry)];
 
 export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns];
 

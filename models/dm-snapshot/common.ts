@@ -1,28 +1,38 @@
 /**
- * What the three dm-snapshot designs share: parameters, the `_origins_lock`
- * writers (snapshot_ctr, snapshot_dtr), the bookkeeping variables and the
- * "every origin bio completes" property. Line numbers are from the trees in
- * ../../../shared/kernel-brief.md §0, checked against the source text (SOURCES.md here).
+ * What the dm-snapshot designs share: parameters, the `_origins_lock`
+ * writers (snapshot_ctr, snapshot_dtr), the bookkeeping variables, the order
+ * in which kcopyd completes copies, and the "every origin bio completes"
+ * property. Line numbers are from the trees listed in SOURCES.md here,
+ * checked against the source text.
  *
- * Abstracted away, as the brief argues (§6): chunks beyond their identity,
- * s->lock and the bit spinlocks (never held while waiting on the throttle or
- * while kcopyd takes `_origins_lock`), memory allocation, the persistent
- * store, out-of-order completion parking, merging, errors, rwsem spinning and
- * hand-off. Kept: the global `_origins_lock`, that only kcopyd releases the
- * throttle and only after the retry, that kcopyd runs one completion at a
- * time, and the fix's up_read before sleeping with its `goto again`.
+ * Abstracted away: chunks beyond their identity, s->lock and the bit
+ * spinlocks (never held while waiting on the throttle or while kcopyd takes
+ * `_origins_lock`), memory allocation, the persistent store (it only delays
+ * pending_complete), merging, errors, rwsem spinning and hand-off. Kept: the
+ * global `_origins_lock`, that only kcopyd releases the throttle and only
+ * after the retry, that kcopyd runs one completion at a time, and the fix's
+ * up_read before sleeping with its `goto again`.
  *
- * Copies complete in submission order: kcopyd's work list is FIFO and
- * `complete_exception` runs in sequence order anyway (out_of_order_tree), and
- * every retry takes the same global lock, so which writer's copy finishes
- * first changes no lock behaviour the model can see.
+ * Completion order (`--completion-order`). kcopyd runs copy_callback in the
+ * order the copies' I/O completes, which is any order. dm-snap re-sequences
+ * only complete_exception (230c83afdd9c, out_of_order_tree): a copy whose
+ * pe->exception_sequence is not the next one to complete is parked, and its
+ * copy_callback only releases the throttle (up() or account_end_copy) without
+ * taking `_origins_lock`; the next in-sequence completion then completes
+ * every parked successor, each retry taking `_origins_lock`.
+ * - `submission` (the default): copies complete in the order they were
+ *   submitted and sequence numbers follow that order, so nothing is ever
+ *   parked; kcopyd is a FIFO job queue. The smaller space.
+ * - `any`: every callback order is explored. pe->exception_sequence is
+ *   handed out where __insert_pending_exception runs (a step of its own);
+ *   `copying` and `parked` are bit sets over sequence numbers.
  */
 import { enumParam, intParam } from '../../src/model/definition.js';
-import { add, eq, inc, lt, mul, self } from '../../src/model/expr.js';
+import { add, and, cond, dec, eq, inc, lt, mul, ne, self, set, when } from '../../src/model/expr.js';
+import { ModelError } from '../../src/model/model-error.js';
 import { ModelBuilder, type JobQueueHandle, type LocalRef, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec, type VarRef } from '../../src/model/builder.js';
-import type { RwSemaphorePolicy } from '../../src/model/types.js';
+import type { Branch, Effect, Expr, RwSemaphorePolicy } from '../../src/model/types.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import type { Expr } from '../../src/model/types.js';
 
 export const DM_SNAP = 'drivers/md/dm-snap.c';
 
@@ -33,6 +43,15 @@ export const commonParams = {
   rwsem: enumParam(['writer-fair', 'reader-preferring'], 'writer-fair', 'rw_semaphore policy: the kernel\'s writer-fair FIFO, or readers first'),
 } as const;
 
+/** Declared last by every design, so a configuration's name only grows at its end. */
+export const completionOrderParam = {
+  'completion-order': enumParam(['submission', 'any'], 'submission', 'order of kcopyd callbacks: as submitted, or any (out-of-order ones are parked, 230c83afdd9c)'),
+} as const;
+
+export type CompletionOrder = 'submission' | 'any';
+
+/** Sequence numbers are bits of `copying` and `parked`; a 32-bit state slot holds this many. */
+const MAX_ANY_ORDER_COPIES = 16;
 /** Source lines of the `_origins_lock` writers in one tree. */
 export interface CtrLines {
   readonly commit: string;
@@ -93,55 +112,199 @@ export function originWriter(
   w.step('up_read', { ...o.upRead, op: o.origins.upRead(), effects: [inc(o.bio)], goto: [{ when: lt(o.bio, o.bios), to: 'down_read' }, { to: 'end' }] });
 }
 
-/**
- * kcopyd's completion of one copy, the same in every design up to the
- * throttle release: copy_callback -> complete_exception -> pending_complete
- * -> retry_origin_bios -> do_origin, which takes `_origins_lock` for read,
- * remaps the parked bio (the chunk is copied now) and gives the lock back.
- * `release` adds what the design does after that (up(), account_end_copy);
- * without it the worker goes straight back to waiting for the next copy.
- */
-export function kcopydCompletion(
-  k: ProcessBuilder,
-  o: {
-    readonly origins: RwSemaphoreHandle;
-    readonly kcopyd: JobQueueHandle;
-    readonly job: LocalRef;
-    readonly biosDone: VarRef;
-    readonly callback: Said;
-    readonly retryDownRead: Said;
-    readonly retryUpRead: Said & Pick<StepSpec, 'effects'>;
-  },
-  release?: () => void,
-): void {
-  k.step('copy_callback', { ...o.callback, op: o.kcopyd.take(o.job), validEnd: true })
-    .step('retry_down_read', { ...o.retryDownRead, op: o.origins.downRead() })
-    .step('retry_up_read', {
-      ...o.retryUpRead,
-      op: o.origins.upRead(),
-      effects: [inc(o.biosDone), ...(o.retryUpRead.effects ?? [])],
-      ...(release ? {} : { goto: 'copy_callback' }),
-    });
-  release?.();
+/** 2^e for 0 <= e < n, as an expression a compiler and Promela both accept. */
+function pow2(e: Expr, n: number): Expr {
+  let out: Expr = cond(eq(e, n - 1), 2 ** (n - 1), 0);
+  for (let k = n - 2; k >= 0; k--) out = cond(eq(e, k), 2 ** k, out);
+  return out;
 }
+
+/** Bit `k` (a constant) of the bit set `m`. */
+const bitAt = (m: Expr, k: number): Expr => eq(mod2(m, k), 1);
+const mod2 = (m: Expr, k: number): Expr => ({ kind: 'binary', op: '%', left: { kind: 'binary', op: '/', left: m, right: { kind: 'lit', value: 2 ** k } }, right: { kind: 'lit', value: 2 } });
+
+/** Bit `e` (an expression in 0..n-1) of `m`. */
+function bitOf(m: Expr, e: Expr, n: number): Expr {
+  let out: Expr = and(eq(e, n - 1), bitAt(m, n - 1));
+  for (let k = n - 2; k >= 0; k--) out = cond(eq(e, k), bitAt(m, k), out);
+  return out;
+}
+
+/** How copies reach kcopyd and come back: a FIFO job queue, or sequence-numbered bit sets. */
+export type Copies =
+  | { readonly order: 'submission'; readonly kcopyd: JobQueueHandle }
+  | {
+      readonly order: 'any';
+      /** Copies submitted whose copy_callback has not run, by exception_sequence. */
+      readonly copying: VarRef;
+      /** Copies whose callback ran out of order, waiting in out_of_order_tree. */
+      readonly parked: VarRef;
+      /** s->exception_start_sequence: the next sequence number to hand out. */
+      readonly nextSeq: VarRef;
+      /** s->exception_complete_sequence: the next sequence number to complete. */
+      readonly completeSeq: VarRef;
+    };
 
 /**
  * What every design declares, in the same order (so slots line up across
  * designs): the in-flight counter, bios_done, the global `_origins_lock`, the
- * design's throttle (if any), and kcopyd's queue of copies, one per bio.
+ * design's throttle (if any), and kcopyd: a queue of copies, one per bio, or
+ * (completion order `any`) the sequence bookkeeping.
  */
 export function dmSnapshotBase<T>(
   name: string,
-  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy },
+  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy; readonly 'completion-order': CompletionOrder },
   counter: string,
   throttle: (b: ModelBuilder) => T,
+  counterInit = 0,
 ) {
   const b = new ModelBuilder(name);
   const copies = p.writers * p.bios;
-  const inflight = b.var(counter, 0, { max: copies });
+  const inflight = b.var(counter, counterInit, { max: counterInit + copies });
   const biosDone = b.var('bios_done', 0, { max: copies });
   const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
   const limit = throttle(b);
-  const kcopyd = b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 });
-  return { b, copies, inflight, biosDone, origins, limit, kcopyd };
+  let c: Copies;
+  if (p['completion-order'] === 'submission') {
+    c = { order: 'submission', kcopyd: b.jobQueue('kcopyd', { capacity: copies, jobName: 'copy', payloadName: 'chunk', payloadMax: copies - 1 }) };
+  } else {
+    if (copies > MAX_ANY_ORDER_COPIES) {
+      throw new ModelError(`${name}: --completion-order any keeps one bit per copy and allows at most ${MAX_ANY_ORDER_COPIES} copies (writers x bios), got ${copies}`);
+    }
+    const all = 2 ** copies - 1;
+    c = {
+      order: 'any',
+      copying: b.var('copying', 0, { max: all }),
+      parked: b.var('parked', 0, { max: all }),
+      nextSeq: b.var('exception_start_sequence', 0, { max: copies }),
+      completeSeq: b.var('exception_complete_sequence', 0, { max: copies }),
+    };
+  }
+  return { b, copies, inflight, biosDone, origins, limit, copiesIn: c };
+}
+
+/**
+ * A writer's pending exception. With completion order `any` it gets its
+ * exception_sequence where __insert_pending_exception runs, a step of its
+ * own at `said` (a no-op otherwise: sequence order is submission order).
+ * Returns what the step that hands the copy to kcopyd does.
+ */
+export function pendingException(w: ProcessBuilder, c: Copies, o: { readonly copies: number; readonly bios: number; readonly bio: LocalRef }) {
+  if (c.order === 'submission') {
+    return { insert: (_said: Said) => {}, submit: { op: c.kcopyd.submit(chunkOf(o.bios, o.bio)) } as Pick<StepSpec, 'op' | 'effects'> };
+  }
+  const seq = w.local('seq', 0, { max: o.copies - 1 });
+  return {
+    insert: (said: Said) => {
+      w.step('insert_pe', { ...said, effects: [set(seq, c.nextSeq), inc(c.nextSeq)] });
+    },
+    submit: { effects: [inc(c.copying, pow2(seq, o.copies))] } as Pick<StepSpec, 'op' | 'effects'>,
+  };
+}
+
+/** The step a writer's `insert_pe` (completion order `any`) names: __insert_pending_exception in __origin_write. */
+export function insertPeSaid(at: ReturnType<typeof sourceIn>, line: number, call: string): Said {
+  return { action: `__origin_write: ${call} (pe->exception_sequence = s->exception_start_sequence++)`, source: at(line, '__origin_write') };
+}
+
+/** What the step that ends completing one pe must add: its effects and where to go next. */
+export interface Finish {
+  readonly effects: readonly Effect[];
+  readonly goto: string | readonly Branch[];
+}
+
+/**
+ * kcopyd's copy_callback, the same in every design up to completing a pe and
+ * releasing the throttle. With completion order `submission` it takes the
+ * oldest copy; with `any` it takes any copy in flight: the next in sequence is
+ * completed, then every parked successor in turn; one out of sequence is
+ * parked (rb_link_node into out_of_order_tree) and goes straight to the
+ * throttle release, without `_origins_lock`.
+ *
+ * `complete` adds the steps that complete one pe (complete_exception ->
+ * pending_complete -> ...), starting at `completeLabel`; its last step
+ * must carry `finish`. `release` adds what the design does after that
+ * (up(), account_end_copy) starting at `releaseLabel`, ending with a goto
+ * to `copy_callback`; without it the worker goes straight back.
+ */
+export function kcopydCompletion(
+  k: ProcessBuilder,
+  o: {
+    readonly copiesIn: Copies;
+    readonly copies: number;
+    readonly job: () => LocalRef;
+    readonly callback: Said;
+    /** The label of the first step `complete` adds. */
+    readonly completeLabel: string;
+  },
+  complete: (finish: Finish) => void,
+  release?: { readonly label: string; readonly add: () => void },
+): void {
+  const after = release ? release.label : 'copy_callback';
+  const c = o.copiesIn;
+  if (c.order === 'submission') {
+    k.step('copy_callback', { ...o.callback, op: c.kcopyd.take(o.job()), validEnd: true });
+    complete({ effects: [], goto: after });
+  } else {
+    const n = o.copies;
+    const alternatives: StepSpec[] = [];
+    for (let s = 0; s < n; s++) {
+      alternatives.push({
+        name: `in-order-${s}`,
+        action: `${o.callback.action} (copy of exception ${s}, the next in sequence)`,
+        source: o.callback.source,
+        guard: and(bitAt(c.copying, s), eq(c.completeSeq, s)),
+        effects: [dec(c.copying, 2 ** s)],
+        goto: o.completeLabel,
+      });
+      alternatives.push({
+        name: `parked-${s}`,
+        action: `copy_callback: copy of exception ${s} done out of sequence: rb_link_node into out_of_order_tree`,
+        source: o.callback.source,
+        guard: and(bitAt(c.copying, s), ne(c.completeSeq, s)),
+        effects: [dec(c.copying, 2 ** s), inc(c.parked, 2 ** s)],
+        goto: after,
+      });
+    }
+    k.choice('copy_callback', alternatives, { validEnd: true });
+    // The pe just completed leaves out_of_order_tree (the kernel erases it
+    // before complete_exception; only kcopyd reads the tree, so the order is
+    // invisible), and a parked successor that is next in sequence follows.
+    // Effects run in order and the goto reads the state after them, so the
+    // same test names the pe just completed, then its successor.
+    const parkedAtSeq = bitOf(c.parked, c.completeSeq, n);
+    complete({
+      effects: [when(parkedAtSeq, [dec(c.parked, pow2(c.completeSeq, n))]), inc(c.completeSeq)],
+      goto: [{ when: parkedAtSeq, to: o.completeLabel }, { to: after }],
+    });
+  }
+  release?.add();
+}
+
+/**
+ * The retry every design but workqueue-retry does in kcopyd:
+ * pending_complete -> retry_origin_bios -> do_origin, which takes
+ * `_origins_lock` for read, remaps the parked bio (the chunk is copied now)
+ * and gives the lock back. `between` adds steps after the down_read (a
+ * mutant's throttle); they fall through to `retry_up_read`.
+ */
+export function retryOriginBios(
+  k: ProcessBuilder,
+  o: {
+    readonly origins: RwSemaphoreHandle;
+    readonly biosDone: VarRef;
+    readonly retryDownRead: Said;
+    readonly retryUpRead: Said & Pick<StepSpec, 'effects'>;
+  },
+  finish: Finish,
+  between?: () => void,
+): void {
+  k.step('retry_down_read', { ...o.retryDownRead, op: o.origins.downRead() });
+  between?.();
+  k.step('retry_up_read', {
+    ...o.retryUpRead,
+    op: o.origins.upRead(),
+    effects: [inc(o.biosDone), ...(o.retryUpRead.effects ?? []), ...finish.effects],
+    goto: finish.goto,
+  });
 }

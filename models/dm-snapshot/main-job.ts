@@ -16,4 +16,10 @@ export const dmSnapshotRuns: readonly RunSpec[] = [
   { title: 'in-progress, threshold 0 (sleep while any copy is in flight)', model: 'dm-snapshot/in-progress', params: { writers: 3, 'cow-threshold': 0, ctrs: 1 } },
   { title: 'mutant: sleeps without dropping _origins_lock', model: 'dm-snapshot/in-progress', params: { writers: 2, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' } },
   { title: 'mutant: checks and joins the wait queue outside the spinlock', model: 'dm-snapshot/in-progress', params: { writers: 2, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' } },
+  { title: 'mutant: kcopyd\'s retry throttled too (do_origin(bio, true))', model: 'dm-snapshot/in-progress', params: { writers: 1, 'cow-threshold': 0, ctrs: 0, mutant: 'retry-limit' } },
+  { title: 'mutant: a backport without kzalloc (in_progress starts as garbage)', model: 'dm-snapshot/in-progress', params: { writers: 1, 'cow-threshold': 0, ctrs: 0, mutant: 'uninit-in-progress' } },
+  { title: 'workqueue-retry: the semaphore kept, origin bios retried from a workqueue', model: 'dm-snapshot/workqueue-retry', params: { writers: 2, 'cow-threshold': 1, ctrs: 1 } },
+  { title: 'workqueue-retry, 3 writers, snapshot_ctr and snapshot_dtr', model: 'dm-snapshot/workqueue-retry', params: { writers: 3, 'cow-threshold': 1, ctrs: 2 } },
+  { title: 'semaphore, copies completing in any order', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1, 'completion-order': 'any' } },
+  { title: 'in-progress, copies completing in any order', model: 'dm-snapshot/in-progress', params: { writers: 3, 'cow-threshold': 1, ctrs: 2, 'completion-order': 'any' } },
 ];

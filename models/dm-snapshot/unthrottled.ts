@@ -8,7 +8,7 @@
 import { defineModel, intParam } from '../../src/model/definition.js';
 import { dec, inc, le } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, dmSnapshotBase, chunkOf, commonParams, DM_SNAP, kcopydCompletion, originWriter, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete, retryOriginBios } from './common.js';
 
 const COMMIT = 'v4.20';
 
@@ -18,39 +18,47 @@ export default defineModel({
   params: {
     ...commonParams,
     'max-inflight': intParam(0, 64, 0, 'check "in-flight copies <= N"; 0 checks no bound'),
+    ...completionOrderParam,
   },
   build(p) {
     const W = p.writers;
     const B = p.bios;
     const N = p['max-inflight'];
     const at = sourceIn(DM_SNAP, COMMIT);
-    const { b, copies, inflight, biosDone, origins, kcopyd } = dmSnapshotBase('dm-snapshot/unthrottled', p, 'inflight', () => undefined);
+    const { b, copies, inflight, biosDone, origins, copiesIn } = dmSnapshotBase('dm-snapshot/unthrottled', p, 'inflight', () => undefined);
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
+      const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
       originWriter(w, {
         origins, bio, bios: B,
         downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2200, 'do_origin') },
         upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2204, 'do_origin') },
-      }, () => w.step('copy', {
-        action: '__origin_write: pe made, bio parked; start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
-        source: at(1601, 'start_copy'),
-        op: kcopyd.submit(chunkOf(B, bio)),
-        effects: [inc(inflight)],
-      }));
+      }, () => {
+        pe.insert(insertPeSaid(at, 2144, '__find_pending_exception'));
+        w.step('copy', {
+          action: '__origin_write: pe made, bio parked; start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
+          source: at(1601, 'start_copy'),
+          ...pe.submit,
+          effects: [inc(inflight), ...(pe.submit.effects ?? [])],
+        });
+      });
     });
 
     b.process('kcopyd', {}, (k) => kcopydCompletion(k, {
-      origins, kcopyd, biosDone,
-      job: k.local('job', 0, { max: copies }),
+      copiesIn, copies,
+      job: () => k.local('job', 0, { max: copies }),
       callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1534, 'copy_callback') },
+      completeLabel: 'retry_down_read',
+    }, (finish) => retryOriginBios(k, {
+      origins, biosDone,
       retryDownRead: { action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)', source: at(1411, 'retry_origin_bios') },
       retryUpRead: {
         action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock); pe freed',
         source: at(2204, 'do_origin'),
         effects: [dec(inflight)],
       },
-    }));
+    }, finish)));
 
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 538, registerUpWrite: 563,

@@ -12,9 +12,22 @@
  *   of the queue is served (rwsem_mark_wake L397): a writer alone; a reader
  *   together with every other queued reader (up to 256, writers keep their
  *   place), which is what 5.3 does.
- * - Optimistic spinning and the hand-off bit are abstracted away (kernel-brief §3):
- *   they only reorder who gets the lock, never let a reader pass a queued
- *   writer once spinning is disabled.
+ * - Optimistic spinning and the hand-off bit are abstracted away. One of them
+ *   does let a reader pass a queued writer: from v5.3 (cf69482d62d9,
+ *   "locking/rwsem: Enable readers spinning on writer") to v5.10 a reader in
+ *   the slow path may spin, and while spinning on a reader-owned lock its
+ *   unqueued trylock (rwsem_try_read_lock_unqueued) tests only the writer and
+ *   hand-off bits, not WAITERS; 617f3ef95177 ("locking/rwsem: Remove reader
+ *   optimistic spinning") removed it in v5.11. The verdicts stand: the spin is
+ *   bounded and optional (it ends when the owner is not running, on
+ *   need_resched, or once a writer's spin on the reader-owned lock times out
+ *   and sets RD_NONSPINNABLE), and a reader that does not get in queues FIFO
+ *   as modelled here, so every writer-fair schedule, the deadlocking ones
+ *   included, is still a kernel schedule. Passing only adds schedules in
+ *   which a reader gets in earlier; the dm-snapshot fix is also proven ok
+ *   with reader-preferring (a reader passes every queued writer), and its
+ *   argument (no task sleeps on the throttle holding `_origins_lock`) does
+ *   not depend on the order in which readers and writers are let in.
  *
  * reader-preferring (for contrast, as loom and shuttle implement it): a reader
  * gets the lock whenever no writer holds it, queued writers or not; on release

@@ -74,7 +74,7 @@ describe('interleave gate', () => {
     expect(junit.attrs).toMatchObject({ tests: '3', failures: '1' });
     const failing = findAll(junit, 'testcase').filter((c) => findAll(c, 'failure').length > 0);
     expect(failing.map((c) => [c.attrs.classname, c.attrs.name])).toEqual([
-      ['semaphore wrongly expected ok', 'dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1'],
+      ['semaphore wrongly expected ok', 'dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission'],
     ]);
     const failure = findAll(failing[0], 'failure')[0];
     expect(failure.attrs.message).toMatch(/^expected ok, found a deadlock after 9 steps \(cycle: writer#\d -> cow_count/);
@@ -134,7 +134,7 @@ describe('interleave gate', () => {
     expect(existsSync(join(dir, 'ci', 'junit.xml'))).toBe(true);
     expect(existsSync(join(dir, 'ci', 'summary.md'))).toBe(true);
     // The found deadlock's evidence is kept too.
-    expect(existsSync(join(dir, 'ci', 'cases', 'dm-snapshot-semaphore--writers-2_bios-1_ctrs-1_rwsem-writer-fair_cow-threshold-1', 'trace.svg'))).toBe(true);
+    expect(existsSync(join(dir, 'ci', 'cases', 'dm-snapshot-semaphore--writers-2_bios-1_ctrs-1_rwsem-writer-fair_cow-threshold-1_completion-order-submission', 'trace.svg'))).toBe(true);
   });
 
   it('removes case folders an earlier run left, and nothing else', async () => {
@@ -241,7 +241,8 @@ describe('the default gate file', () => {
     for (const m of mutants) expect(find('dm-snapshot/in-progress', 'deadlock', { mutant: m }), m).toHaveLength(1);
     // Unthrottled breaks a fixed in-flight bound.
     const bound = find('dm-snapshot/unthrottled', 'invariant', { 'max-inflight': 2 });
-    expect(bound.map((c) => c.property)).toEqual(['in-flight copies <= 2']);
+    expect(bound.length).toBeGreaterThan(0);
+    expect(new Set(bound.map((c) => c.property))).toEqual(new Set(['in-flight copies <= 2']));
   });
 
   it('passes in a reduced copy (writers capped at 3; .ci/run runs the full gate)', async () => {
@@ -256,7 +257,7 @@ describe('the default gate file', () => {
     const dir = gateDir(reduced);
     const { code, out, err } = await runGate(dir);
     expect(code, `${out}\n${err}`).toBe(0);
-    expect(out).toMatch(/dm-snapshot\/in-progress: no deadlock, and every property holds .* for writers 1\.\.3, cow-threshold 0\.\.2, ctrs 0\.\.2, rwsem writer-fair\|reader-preferring, with bios=1, mutant=none \(54 configurations\)/);
+    expect(out).toMatch(/dm-snapshot\/in-progress: no deadlock, and every property holds .* for writers 1\.\.3, cow-threshold 0\.\.2, ctrs 0\.\.2, rwsem writer-fair\|reader-preferring, with bios=1, mutant=none, completion-order=submission \(54 configurations\)/);
     expect(out).toMatch(/Bounded: says nothing about writers > 3, bios > 1, cow-threshold > 2\./);
     expect(out).toContain('dm-snapshot/semaphore: a deadlock is reachable at writers=2, cow-threshold=1, ctrs=1');
     expect(read(dir, 'out', 'gate', 'summary.md')).toMatch(/^# interleave proof gate: ✅ PASSED/);

@@ -48,7 +48,7 @@ describe.concurrent('interleave without a TTY', () => {
     const lines = stdout.split('\n');
     expect(untimed(lines[0])).toBe(untimed(verdictLine(report)));
     expect(stdout).toMatch(/^model\s+parameters\s+verdict\s+states\s+transitions\s+depth\s+time\s+states\/s$/m);
-    expect(stdout).toMatch(new RegExp(`^dm-snapshot/semaphore\\s+writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1\\s+deadlock \\(${report.counterexample!.trace.length} steps\\)\\s+${report.result.stats.states}\\s`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^dm-snapshot/semaphore\\s+writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission\\s+deadlock \\(${report.counterexample!.trace.length} steps\\)\\s+${report.result.stats.states}\\s`, 'm'));
     expect(stdout).toContain(traceTable(report.counterexample!.trace));
     expect(stdout).toContain(report.counterexample!.analysis.summary);
   });

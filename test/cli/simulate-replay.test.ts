@@ -57,7 +57,7 @@ describe('interleave replay', () => {
     const io = fakeIO(dir);
     expect(await main(['replay', 'trace.json'], io)).toBe(0);
     const text = io.out.join('\n');
-    expect(text.split('\n')[0]).toBe('dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1: replays: 9 of 9 steps enabled as recorded, same final state; deadlock: no step is enabled and some process has not finished');
+    expect(text.split('\n')[0]).toBe('dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission: replays: 9 of 9 steps enabled as recorded, same final state; deadlock: no step is enabled and some process has not finished');
     expect(text).toContain('state 0 (initial)');
     expect(text).toContain("step 6: writer#2 'down_cow': start_copy: down(&s->cow_count) (pe made, bio parked on it)  [sleeps]  (start_copy dm-snap.c:1759)");
     expect(text).toMatch(/state 9\n {2}vars: inflight=1 bios_done=0\n {2}writer#1: done/);

@@ -9,6 +9,7 @@ import { checkModel } from './helpers.js';
 const SEM = 'dm-snapshot/semaphore';
 const FIX = 'dm-snapshot/in-progress';
 const NONE = 'dm-snapshot/unthrottled';
+const WQ = 'dm-snapshot/workqueue-retry';
 
 describe('dm-snapshot/semaphore', () => {
   const report = checkModel(SEM, { writers: 2, 'cow-threshold': 1, ctrs: 1 });
@@ -121,9 +122,30 @@ describe('dm-snapshot/in-progress', () => {
     expect(steps.indexOf('kcopyd end_copy/quiet')).toBeLessThan(steps.indexOf('writer#2 prepare'));
   });
 
+  it('catches the retry-limit mutant: kcopyd asleep on the wait queue only it can wake', () => {
+    const r = checkModel(FIX, { writers: 1, 'cow-threshold': 0, ctrs: 0, mutant: 'retry-limit' });
+    expect(r.result.verdict).toBe('deadlock');
+    const cx = r.counterexample!;
+    expect(cx.blocked.map((b) => b.process)).toEqual(['kcopyd']);
+    expect(cx.blocked[0].wait).toMatchObject({ primitive: 'in_progress_wait', mode: 'wake-up' });
+    expect(cx.trace.at(-1)).toMatchObject({ process: 'kcopyd', step: 'retry_sleep', outcome: 'blocked' });
+    // With a threshold of 1 it takes two copies in flight.
+    expect(checkModel(FIX, { writers: 1, 'cow-threshold': 1, ctrs: 0, mutant: 'retry-limit' }).result.verdict).toBe('ok');
+    expect(checkModel(FIX, { writers: 2, 'cow-threshold': 1, ctrs: 0, mutant: 'retry-limit' }).result.verdict).toBe('deadlock');
+  });
+
+  it('catches the uninit-in-progress mutant: the first writer sleeps with no copy in flight', () => {
+    const r = checkModel(FIX, { writers: 1, 'cow-threshold': 0, ctrs: 0, mutant: 'uninit-in-progress' });
+    expect(r.result.verdict).toBe('deadlock');
+    const cx = r.counterexample!;
+    expect(cx.blocked.map((b) => b.process)).toEqual(['writer']);
+    expect(cx.trace.map((t) => t.step)).toEqual(['down_read', 'check/over', 'drop', 'sleep']);
+  });
+
   it('the correct fix survives the configurations that kill its mutants', () => {
     expect(checkModel(FIX, { writers: 2, 'cow-threshold': 0, ctrs: 1 }).result.verdict).toBe('ok');
     expect(checkModel(FIX, { writers: 2, 'cow-threshold': 0, ctrs: 0 }).result.verdict).toBe('ok');
+    expect(checkModel(FIX, { writers: 1, 'cow-threshold': 0, ctrs: 0 }).result.verdict).toBe('ok');
   });
 });
 
@@ -142,6 +164,57 @@ describe('dm-snapshot/unthrottled', () => {
       }
       expect(checkModel(NONE, { writers, ctrs: 1, 'max-inflight': writers }).result.verdict).toBe('ok');
     }
+  });
+});
+
+describe('dm-snapshot/workqueue-retry', () => {
+  it('does not deadlock where the semaphore design does, and keeps the hard bound', () => {
+    for (const [writers, ctrs] of [[2, 1], [3, 2]]) {
+      const r = checkModel(WQ, { writers, 'cow-threshold': 1, ctrs });
+      expect(r.result.verdict).toBe('ok');
+      expect(r.result.completion).toBe('complete');
+      expect(r.result.maxima.inflight).toBe(1);
+      expect(r.unreached.filter((u) => u.required)).toEqual([]);
+      expect(checkModel(SEM, { writers, 'cow-threshold': 1, ctrs }).result.verdict).toBe('deadlock');
+    }
+  });
+
+  it('never lets kcopyd take _origins_lock: the retry runs on the workqueue worker', () => {
+    const r = checkModel(WQ, { writers: 2, 'cow-threshold': 1, ctrs: 1 });
+    const kcopyd = r.model!.processes.find((p) => p.name === 'kcopyd')!;
+    const ops = kcopyd.locations.flatMap((l) => l.steps.map((s) => s.op?.primitive)).filter(Boolean);
+    expect(ops).not.toContain('_origins_lock');
+    const worker = r.model!.processes.find((p) => p.name === 'kworker')!;
+    expect(worker.locations.flatMap((l) => l.steps.map((s) => s.op?.primitive))).toContain('_origins_lock');
+  });
+});
+
+describe('--completion-order any', () => {
+  const designs: Array<[string, Record<string, number>[]]> = [
+    [NONE, [{ writers: 2, ctrs: 1 }, { writers: 3, ctrs: 1, 'max-inflight': 2 }]],
+    [SEM, [{ writers: 2, 'cow-threshold': 1, ctrs: 1 }, { writers: 2, 'cow-threshold': 1, ctrs: 0 }, { writers: 3, 'cow-threshold': 2, ctrs: 2 }]],
+    [FIX, [{ writers: 2, 'cow-threshold': 0, ctrs: 1 }, { writers: 3, 'cow-threshold': 1, ctrs: 1 }]],
+    [WQ, [{ writers: 2, 'cow-threshold': 1, ctrs: 2 }]],
+  ];
+
+  it('leaves every verdict unchanged, explores more states, and really parks copies', () => {
+    for (const [model, configs] of designs) {
+      for (const params of configs) {
+        const sub = checkModel(model, params);
+        const any = checkModel(model, { ...params, 'completion-order': 'any' });
+        expect(`${model} ${JSON.stringify(params)} ${any.result.verdict}`).toBe(`${model} ${JSON.stringify(params)} ${sub.result.verdict}`);
+        if (sub.result.verdict === 'ok') {
+          expect(any.result.stats.states).toBeGreaterThan(sub.result.stats.states);
+          const parked = any.unreached.filter((u) => u.process === 'kcopyd' && u.step.startsWith('copy_callback/parked-'));
+          const all = any.model!.processes.find((p) => p.name === 'kcopyd')!.locations.flatMap((l) => l.steps).filter((s) => s.name.startsWith('copy_callback/parked-'));
+          expect(parked.length).toBeLessThan(all.length);
+        }
+      }
+    }
+  });
+
+  it('refuses more copies than its bit sets hold', () => {
+    expect(() => checkModel(SEM, { writers: 8, bios: 3, 'completion-order': 'any' })).toThrow(/at most 16 copies/);
   });
 });
 

@@ -25,21 +25,21 @@ describe('claimText', () => {
   it('states a proof with its ranges, the fixed values and what it says nothing about', () => {
     expect(fix).toBe(
       'dm-snapshot/in-progress: no deadlock, and every property holds (always: in_progress <= cow_threshold + writers (soft bound); at end: every origin bio completes), ' +
-        'in every schedule, for writers 1..3, cow-threshold 0..1, with ctrs=1, bios=1, rwsem=writer-fair, mutant=none (6 configurations). ' +
-        'Not vacuous: every step the model marks required ran for cow-threshold 0..1, with writers=3, ctrs=1, bios=1, rwsem=writer-fair, mutant=none (2 configurations). ' +
+        'in every schedule, for writers 1..3, cow-threshold 0..1, with ctrs=1, bios=1, rwsem=writer-fair, mutant=none, completion-order=submission (6 configurations). ' +
+        'Not vacuous: every step the model marks required ran for cow-threshold 0..1, with writers=3, ctrs=1, bios=1, rwsem=writer-fair, mutant=none, completion-order=submission (2 configurations). ' +
         'Bounded: says nothing about writers > 3, bios > 1, ctrs > 1, cow-threshold > 1.',
     );
   });
 
   it('states found bugs as reachable at the configurations where they were found', () => {
-    expect(bug).toBe('dm-snapshot/semaphore: a deadlock is reachable at writers=2, cow-threshold=1, ctrs=1, bios=1, rwsem=writer-fair (1 configuration).');
-    expect(bound).toBe('dm-snapshot/unthrottled: "in-flight copies <= 2" is violated in every configuration of writers 3..4, with max-inflight=2, bios=1, ctrs=1, rwsem=writer-fair (2 configurations).');
+    expect(bug).toBe('dm-snapshot/semaphore: a deadlock is reachable at writers=2, cow-threshold=1, ctrs=1, bios=1, rwsem=writer-fair, completion-order=submission (1 configuration).');
+    expect(bound).toBe('dm-snapshot/unthrottled: "in-flight copies <= 2" is violated in every configuration of writers 3..4, with max-inflight=2, bios=1, ctrs=1, rwsem=writer-fair, completion-order=submission (2 configurations).');
   });
 
   it('says NOT established when an expectation failed', () => {
     const failed = gateReport([{ name: 'x', model: 'dm-snapshot/semaphore', params: { writers: [1, 2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok' }]);
     expect(claimText(buildClaims(failed)[0])).toBe(
-      'NOT established: dm-snapshot/semaphore: expected no deadlock and no violation for writers 1..2, with cow-threshold=1, ctrs=1, bios=1, rwsem=writer-fair (2 configurations); of 2 configurations, 1 failed.',
+      'NOT established: dm-snapshot/semaphore: expected no deadlock and no violation for writers 1..2, with cow-threshold=1, ctrs=1, bios=1, rwsem=writer-fair, completion-order=submission (2 configurations); of 2 configurations, 1 failed.',
     );
   });
 
@@ -62,7 +62,7 @@ describe('gateToMarkdown', () => {
     expect(md).toContain('- ❌ NOT established: dm-snapshot/semaphore: expected no deadlock');
     expect(md).toContain('- ✅ dm-snapshot/semaphore: a deadlock is reachable at writers=2');
     expect(md).toContain('| ❌ | semaphore \\| expected ok | dm-snapshot/semaphore | ok | 2 | FAIL (1 of 2) |');
-    expect(md).toContain('### ❌ semaphore | expected ok: dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1');
+    expect(md).toContain('### ❌ semaphore | expected ok: dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission');
     expect(md).toContain('```text\n#  process');
     expect(md).toContain('Diagrams (in the `out` artifact): `out/gate/cases/x/waitfor.svg`');
   });

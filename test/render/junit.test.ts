@@ -38,7 +38,7 @@ describe('gateToJunit', () => {
     expect(suites[0].attrs).toMatchObject({ tests: '2', failures: '1', timestamp: '2025-01-02T03:04:05' });
     const cases = findAll(root, 'testcase');
     expect(cases.map((c) => c.attrs.classname)).toEqual([NASTY, NASTY, 'the bug stays found', 'bound']);
-    expect(cases[1].attrs.name).toBe('dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1');
+    expect(cases[1].attrs.name).toBe('dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission');
     for (const c of cases) expect(Number(c.attrs.time)).toBeGreaterThanOrEqual(0);
   });
 

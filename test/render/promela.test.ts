@@ -29,7 +29,7 @@ const labels = (text: string) => [...text.matchAll(/^\s*([A-Za-z_]\w*):\s/gm)].m
 
 describe('toPromela', () => {
   it('names the model, its parameters and every process with its SPIN _pid in the header', () => {
-    expect(pml).toMatch(/^\/\*\n \* dm-snapshot\/semaphore \(writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1\)/);
+    expect(pml).toMatch(/^\/\*\n \* dm-snapshot\/semaphore \(writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission\)/);
     expect(pml).toContain(' *   0  writer#1\n *   1  writer#2\n *   2  kcopyd\n *   3  snapshot_ctr');
     expect(pml).toContain('spin -a -o2');
     expect(pml).toContain('-DNOREDUCE');

@@ -59,11 +59,11 @@ describe('sweepToMarkdown', () => {
   it('has the matrix, the fixed parameters and one row per run', () => {
     const s = sweepOf();
     const md = sweepToMarkdown(s);
-    expect(sweepFixed(s)).toEqual({ bios: 1, rwsem: 'writer-fair' });
-    expect(md).toContain('Fixed: bios=1 rwsem=writer-fair');
+    expect(sweepFixed(s)).toEqual({ bios: 1, rwsem: 'writer-fair', 'completion-order': 'submission' });
+    expect(md).toContain('Fixed: bios=1 rwsem=writer-fair completion-order=submission');
     expect(md).toContain('| writers | cow-threshold | ctrs=0 | ctrs=1 |\n| --- | --- | --- | --- |');
     const runRows = md.split('## Runs')[1].split('\n').filter((l) => l.startsWith(`| ${MODEL} |`));
     expect(runRows).toHaveLength(8);
-    expect(runRows[0]).toContain('| writers=1 bios=1 ctrs=0 rwsem=writer-fair cow-threshold=0 |');
+    expect(runRows[0]).toContain('| writers=1 bios=1 ctrs=0 rwsem=writer-fair cow-threshold=0 completion-order=submission |');
   });
 });

@@ -11,6 +11,7 @@ export interface SpinConfig {
 const IN_PROGRESS = 'dm-snapshot/in-progress';
 const SEMAPHORE = 'dm-snapshot/semaphore';
 const UNTHROTTLED = 'dm-snapshot/unthrottled';
+const WORKQUEUE_RETRY = 'dm-snapshot/workqueue-retry';
 const POLICIES = ['writer-fair', 'reader-preferring'] as const;
 
 function inProgressGrid(): SpinConfig[] {
@@ -25,6 +26,24 @@ function inProgressGrid(): SpinConfig[] {
   return out;
 }
 
+/** Every configuration of `params` (each value a list), in gate.json's expansion order. */
+function grid(model: string, params: Readonly<Record<string, ReadonlyArray<string | number>>>): SpinConfig[] {
+  let out: Array<Record<string, string | number>> = [{}];
+  for (const [k, values] of Object.entries(params)) out = out.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
+  return out.map((p) => ({ model, params: p }));
+}
+
+/** The gate's checks of the mutants, workqueue-retry and `--completion-order any`. */
+const subjectConfigs: readonly SpinConfig[] = [
+  ...grid(IN_PROGRESS, { mutant: ['retry-limit'], writers: [1, 2], 'cow-threshold': [0], ctrs: [0, 1] }),
+  ...grid(IN_PROGRESS, { mutant: ['uninit-in-progress'], writers: [1, 2], 'cow-threshold': [0, 1], ctrs: [0] }),
+  ...grid(WORKQUEUE_RETRY, { writers: [2, 3], 'cow-threshold': [1, 2], ctrs: [1, 2] }),
+  ...grid(SEMAPHORE, { writers: [2], 'cow-threshold': [1], ctrs: [1, 2], 'completion-order': ['any'] }),
+  ...grid(IN_PROGRESS, { writers: [2, 3], 'cow-threshold': [0, 1], ctrs: [0, 1], 'completion-order': ['any'] }),
+  ...grid(WORKQUEUE_RETRY, { writers: [2], 'cow-threshold': [1], ctrs: [1, 2], 'completion-order': ['any'] }),
+  ...grid(UNTHROTTLED, { writers: [3], ctrs: [0, 1], 'max-inflight': [2], 'completion-order': ['any'] }),
+];
+
 export const spinConfigs: readonly SpinConfig[] = [
   ...inProgressGrid(),
   { model: SEMAPHORE, params: { writers: 2, 'cow-threshold': 1, ctrs: 1 } },
@@ -34,6 +53,7 @@ export const spinConfigs: readonly SpinConfig[] = [
   { model: IN_PROGRESS, params: { writers: 2, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' } },
   { model: UNTHROTTLED, params: { writers: 3, ctrs: 1, 'max-inflight': 2 } },
   { model: UNTHROTTLED, params: { writers: 3, ctrs: 1 } },
+  ...subjectConfigs,
 ];
 
 /** `dm-snapshot/in-progress writers=2 cow-threshold=1 ...`: a config's test title. */

@@ -1,0 +1,127 @@
+/**
+ * Nikos Tsironis's fix (dm-devel, 2019-10-01, "[PATCH 1/1] dm snapshot: Fix
+ * bug in COW throttling mechanism causing deadlocks"), the alternative to
+ * b21555786f18 that was not merged: keep the semaphore of 721b1d98fb51, but
+ * let pending_complete hand the origin bios to a per-snapshot workqueue
+ * (issue_origin_bios: bio_list_merge + queue_work), whose worker
+ * (process_deferred_bios) retries them through do_origin. kcopyd never takes
+ * `_origins_lock`, so it always reaches the up() at the end of copy_callback.
+ *
+ * Lines: the patch's post-image of dm-snap.c, blob d701fe53bc96, applied to
+ * f150f5c5492b (v5.3.1's dm-snap.c); line numbers follow from the hunk
+ * headers of the mail.
+ *
+ * The work item: queue_work of a pending work is a no-op and the worker takes
+ * every deferred bio at once, then calls do_origin for each in turn. Here each
+ * completed pe queues one entry and the worker retries them one at a time;
+ * the worker's lock traffic (one down_read/up_read per bio) is the same.
+ * WQ_MEM_RECLAIM (a rescuer thread) matters only under memory pressure,
+ * which is abstracted away.
+ */
+import { defineModel, intParam } from '../../src/model/definition.js';
+import { dec, eq, inc, le, or } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete } from './common.js';
+
+const COMMIT = 'd701fe53bc96';
+const INT_MAX = 2147483647;
+
+export default defineModel({
+  name: 'dm-snapshot/workqueue-retry',
+  description: 'the semaphore kept, origin bios retried from a per-snapshot workqueue (Tsironis, dm-devel 2019-10-01): the unmerged alternative fix',
+  params: {
+    ...commonParams,
+    'cow-threshold': intParam(0, 16, 1, 'sema_init count; 0 means unlimited (INT_MAX), as in snapshot_ctr'),
+    ...completionOrderParam,
+  },
+  build(p) {
+    const W = p.writers;
+    const B = p.bios;
+    const T = p['cow-threshold'];
+    const at = sourceIn(DM_SNAP, COMMIT);
+    const { b, copies, inflight, biosDone, origins, limit: cowCount, copiesIn } = dmSnapshotBase('dm-snapshot/workqueue-retry', p, 'inflight',
+      (m) => m.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX }));
+    const anyOrder = copiesIn.order === 'any';
+    const deferred = b.jobQueue('deferred_origin_bios', { capacity: copies, jobName: 'bios', payloadName: anyOrder ? 'exception' : 'chunk', payloadMax: copies - 1 });
+
+    b.process('writer', { instances: W }, (w) => {
+      const bio = w.local('bio', 0, { max: B });
+      const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
+      originWriter(w, {
+        origins, bio, bios: B,
+        downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2576, 'do_origin') },
+        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2580, 'do_origin') },
+      }, () => {
+        pe.insert(insertPeSaid(at, 2512, '__insert_pending_exception'));
+        w.step('down_cow', {
+          action: 'start_copy: down(&s->cow_count) (pe made, bio parked on it)',
+          source: at(1840, 'start_copy'),
+          op: cowCount.down(),
+          required: true,
+        })
+          .step('copy', {
+            action: 'start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
+            source: at(1841, 'start_copy'),
+            ...pe.submit,
+            effects: [inc(inflight), ...(pe.submit.effects ?? [])],
+          });
+      });
+    });
+
+    b.process('kcopyd', {}, (k) => {
+      const job = anyOrder ? undefined : k.local('job', 0, { max: copies });
+      kcopydCompletion(k, {
+        copiesIn, copies,
+        job: () => job!,
+        callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1772, 'copy_callback') },
+        completeLabel: 'issue',
+      }, (finish) => k.step('issue', {
+        action: 'pending_complete: issue_origin_bios: bio_list_merge(&s->deferred_origin_bios); queue_work(s->wq)',
+        source: at(1754, 'pending_complete'),
+        // The pe being completed: kcopyd's job, or the next exception in sequence.
+        op: deferred.submit(copiesIn.order === 'any' ? copiesIn.completeSeq : job!),
+        effects: [...finish.effects],
+        goto: finish.goto,
+        required: true,
+      }), {
+        label: 'up_cow',
+        add: () => k.step('up_cow', {
+          action: 'copy_callback: up(&s->cow_count)',
+          source: at(1816, 'copy_callback'),
+          op: cowCount.up(),
+          effects: [dec(inflight)],
+          goto: 'copy_callback',
+        }),
+      });
+    });
+
+    b.process('kworker', {}, (q) => q
+      .step('process_deferred_bios', {
+        action: 'process_deferred_bios: bio_list_get(&s->deferred_origin_bios)',
+        source: at(1582, 'process_deferred_bios'),
+        op: deferred.take(q.local('bios', 0, { max: copies })),
+        validEnd: true,
+      })
+      .step('retry_down_read', {
+        action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)',
+        source: at(1568, 'retry_origin_bios'),
+        op: origins.downRead(),
+        required: true,
+      })
+      .step('retry_up_read', {
+        action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
+        source: at(2580, 'do_origin'),
+        op: origins.upRead(),
+        effects: [inc(biosDone)],
+        goto: 'process_deferred_bios',
+      }));
+
+    addOriginsLockWriters(b, origins, p.ctrs, {
+      commit: COMMIT, registerDownWrite: 562, registerUpWrite: 587,
+      dtrDownRead: 1494, dtrUpRead: 1503, unregisterDownWrite: 611, unregisterUpWrite: 620,
+    });
+    b.always(`in-flight copies <= cow_threshold${T === 0 ? ' (unlimited)' : ''}`, or(eq(T, 0), le(inflight, T)));
+    requireAllBiosComplete(b, biosDone, W, B);
+    return b.build();
+  },
+});
