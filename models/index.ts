@@ -5,15 +5,17 @@ import { dmSnapshotRuns } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
 import unthrottled from './dm-snapshot/unthrottled.js';
 import workqueueRetry from './dm-snapshot/workqueue-retry.js';
+import { mdRuns } from './md/main-job.js';
+import mdSuspendWriteStart from './md/suspend-write-start.js';
 
 export type { RunSpec };
 
 // Definitions are generic in their parameter specs; the registry only needs the common shape.
 const erase = (d: unknown) => d as ModelDefinition;
 
-export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry)];
+export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry), erase(mdSuspendWriteStart)];
 
-export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns];
+export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns, ...mdRuns];
 
 /** What the command line is handed by its caller (bin/interleave.js, the tests). */
 export const catalog: ModelCatalog = { registry, mainJob };

@@ -33,15 +33,18 @@ function grid(model: string, params: Readonly<Record<string, ReadonlyArray<strin
   return out.map((p) => ({ model, params: p }));
 }
 
-/** The gate's checks of the mutants, workqueue-retry and `--completion-order any`. */
+/** The gate's checks of the subjects of issue 14: dm-snapshot's mutants, workqueue-retry, `--completion-order any`, md. */
 const subjectConfigs: readonly SpinConfig[] = [
   ...grid(IN_PROGRESS, { mutant: ['retry-limit'], writers: [1, 2], 'cow-threshold': [0], ctrs: [0, 1] }),
   ...grid(IN_PROGRESS, { mutant: ['uninit-in-progress'], writers: [1, 2], 'cow-threshold': [0, 1], ctrs: [0] }),
-  ...grid(WORKQUEUE_RETRY, { writers: [2, 3], 'cow-threshold': [1, 2], ctrs: [1, 2] }),
+  ...grid(WORKQUEUE_RETRY, { writers: [2, 3], 'cow-threshold': [1], ctrs: [1, 2] }),
   ...grid(SEMAPHORE, { writers: [2], 'cow-threshold': [1], ctrs: [1, 2], 'completion-order': ['any'] }),
   ...grid(IN_PROGRESS, { writers: [2, 3], 'cow-threshold': [0, 1], ctrs: [0, 1], 'completion-order': ['any'] }),
   ...grid(WORKQUEUE_RETRY, { writers: [2], 'cow-threshold': [1], ctrs: [1, 2], 'completion-order': ['any'] }),
   ...grid(UNTHROTTLED, { writers: [3], ctrs: [0, 1], 'max-inflight': [2], 'completion-order': ['any'] }),
+  ...grid('md/suspend-write-start', { design: ['bug'], writers: [1, 2] }),
+  ...grid('md/suspend-write-start', { design: ['fix'], writers: [1, 2] }),
+  ...grid('md/suspend-write-start', { design: ['fix'], mutant: ['and-suspended', 'no-suspend-wakeup', 'keep-active-io'], writers: [1, 2] }),
 ];
 
 export const spinConfigs: readonly SpinConfig[] = [
