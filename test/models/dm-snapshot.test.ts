@@ -93,7 +93,8 @@ describe('dm-snapshot/in-progress', () => {
     expect(failures).toEqual([]);
     expect(grid).toHaveLength(72);
     expect(largest).toBeGreaterThan(100_000);
-  });
+    // 72 explorations: about 50 s alone, several minutes on a 2-core machine shared by many test runs.
+  }, 600_000);
 
   it('reaches its soft bound: in_progress exceeds the threshold, but never threshold + writers', () => {
     const r = checkModel(FIX, { writers: 3, bios: 2, 'cow-threshold': 1, ctrs: 0 });
