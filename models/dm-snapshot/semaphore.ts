@@ -8,53 +8,17 @@
  * commit message, steps 1-4). Lines: v5.3.1's dm-snap.c, the mainline
  * pre-image of the fix series.
  */
-import { defineModel, intParam } from '../../src/model/definition.js';
-import { dec, eq, inc, le, or } from '../../src/model/expr.js';
-import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete, retryOriginBios } from './common.js';
-
-const COMMIT = 'v5.3.1';
-const INT_MAX = 2147483647;
+import { defineModel } from '../../src/model/definition.js';
+import { addOriginsLockWriters, kcopydCompletion, requireAllBiosComplete, retryOriginBios } from './common.js';
+import { semaphoreDesign, semaphoreParams } from './semaphore-writers.js';
 
 export default defineModel({
   name: 'dm-snapshot/semaphore',
   description: 'COW throttled by a semaphore taken under _origins_lock (721b1d98fb51): deadlocks',
-  params: {
-    ...commonParams,
-    'cow-threshold': intParam(0, 16, 1, 'sema_init count; 0 means unlimited (INT_MAX), as in snapshot_ctr L1330'),
-    ...completionOrderParam,
-  },
+  params: semaphoreParams,
   build(p) {
-    const W = p.writers;
-    const B = p.bios;
-    const T = p['cow-threshold'];
-    const at = sourceIn(DM_SNAP, COMMIT);
-    const { b, copies, inflight, biosDone, origins, limit: cowCount, copiesIn } = dmSnapshotBase('dm-snapshot/semaphore', p, 'inflight',
-      (m) => m.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX }));
-
-    b.process('writer', { instances: W }, (w) => {
-      const bio = w.local('bio', 0, { max: B });
-      const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
-      originWriter(w, {
-        origins, bio, bios: B,
-        downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2495, 'do_origin') },
-        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2499, 'do_origin') },
-      }, () => {
-        // The pe gets its sequence number before start_copy's down() (L2431 < L2472).
-        pe.insert(insertPeSaid(at, 2431, '__insert_pending_exception'));
-        w.step('down_cow', {
-          action: 'start_copy: down(&s->cow_count) (pe made, bio parked on it)',
-          source: at(1759, 'start_copy'),
-          op: cowCount.down(),
-          required: true,
-        })
-          .step('copy', {
-            action: 'start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
-            source: at(1760, 'start_copy'),
-            ...pe.submit,
-            effects: [inc(inflight), ...(pe.submit.effects ?? [])],
-          });
-      });
+    const { b, copies, biosDone, origins, copiesIn, at, semaphoreUp, requireBound } = semaphoreDesign('dm-snapshot/semaphore', p, {
+      commit: 'v5.3.1', downRead: 2495, upRead: 2499, insertPe: 2431, down: 1759, copy: 1760, up: 1735,
     });
 
     b.process('kcopyd', {}, (k) => kcopydCompletion(k, {
@@ -66,23 +30,14 @@ export default defineModel({
       origins, biosDone,
       retryDownRead: { action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)', source: at(1543, 'retry_origin_bios'), required: true },
       retryUpRead: { action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)', source: at(2499, 'do_origin') },
-    }, finish), {
-      label: 'up_cow',
-      add: () => k.step('up_cow', {
-        action: 'copy_callback: up(&s->cow_count)',
-        source: at(1735, 'copy_callback'),
-        op: cowCount.up(),
-        effects: [dec(inflight)],
-        goto: 'copy_callback',
-      }),
-    }));
+    }, finish), semaphoreUp(k)));
 
     addOriginsLockWriters(b, origins, p.ctrs, {
-      commit: COMMIT, registerDownWrite: 559, registerUpWrite: 584,
+      commit: 'v5.3.1', registerDownWrite: 559, registerUpWrite: 584,
       dtrDownRead: 1471, dtrUpRead: 1480, unregisterDownWrite: 608, unregisterUpWrite: 617,
     });
-    b.always(`in-flight copies <= cow_threshold${T === 0 ? ' (unlimited)' : ''}`, or(eq(T, 0), le(inflight, T)));
-    requireAllBiosComplete(b, biosDone, W, B);
+    requireBound();
+    requireAllBiosComplete(b, biosDone, p.writers, p.bios);
     return b.build();
   },
 });

@@ -18,55 +18,23 @@
  * WQ_MEM_RECLAIM (a rescuer thread) matters only under memory pressure,
  * which is abstracted away.
  */
-import { defineModel, intParam } from '../../src/model/definition.js';
-import { dec, eq, inc, le, or } from '../../src/model/expr.js';
-import { sourceIn } from '../../src/model/source-ref.js';
-import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete } from './common.js';
+import { defineModel } from '../../src/model/definition.js';
+import { inc } from '../../src/model/expr.js';
+import { addOriginsLockWriters, kcopydCompletion, requireAllBiosComplete } from './common.js';
+import { semaphoreDesign, semaphoreParams } from './semaphore-writers.js';
 
 const COMMIT = 'd701fe53bc96';
-const INT_MAX = 2147483647;
 
 export default defineModel({
   name: 'dm-snapshot/workqueue-retry',
   description: 'the semaphore kept, origin bios retried from a per-snapshot workqueue (Tsironis, dm-devel 2019-10-01): the unmerged alternative fix',
-  params: {
-    ...commonParams,
-    'cow-threshold': intParam(0, 16, 1, 'sema_init count; 0 means unlimited (INT_MAX), as in snapshot_ctr'),
-    ...completionOrderParam,
-  },
+  params: semaphoreParams,
   build(p) {
-    const W = p.writers;
-    const B = p.bios;
-    const T = p['cow-threshold'];
-    const at = sourceIn(DM_SNAP, COMMIT);
-    const { b, copies, inflight, biosDone, origins, limit: cowCount, copiesIn } = dmSnapshotBase('dm-snapshot/workqueue-retry', p, 'inflight',
-      (m) => m.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX }));
+    const { b, copies, biosDone, origins, copiesIn, at, semaphoreUp, requireBound } = semaphoreDesign('dm-snapshot/workqueue-retry', p, {
+      commit: COMMIT, downRead: 2576, upRead: 2580, insertPe: 2512, down: 1840, copy: 1841, up: 1816,
+    });
     const anyOrder = copiesIn.order === 'any';
     const deferred = b.jobQueue('deferred_origin_bios', { capacity: copies, jobName: 'bios', payloadName: anyOrder ? 'exception' : 'chunk', payloadMax: copies - 1 });
-
-    b.process('writer', { instances: W }, (w) => {
-      const bio = w.local('bio', 0, { max: B });
-      const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
-      originWriter(w, {
-        origins, bio, bios: B,
-        downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2576, 'do_origin') },
-        upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2580, 'do_origin') },
-      }, () => {
-        pe.insert(insertPeSaid(at, 2512, '__insert_pending_exception'));
-        w.step('down_cow', {
-          action: 'start_copy: down(&s->cow_count) (pe made, bio parked on it)',
-          source: at(1840, 'start_copy'),
-          op: cowCount.down(),
-          required: true,
-        })
-          .step('copy', {
-            action: 'start_copy: dm_kcopyd_copy(..., copy_callback, pe)',
-            source: at(1841, 'start_copy'),
-            ...pe.submit,
-            effects: [inc(inflight), ...(pe.submit.effects ?? [])],
-          });
-      });
-    });
 
     b.process('kcopyd', {}, (k) => {
       const job = anyOrder ? undefined : k.local('job', 0, { max: copies });
@@ -83,16 +51,7 @@ export default defineModel({
         effects: [...finish.effects],
         goto: finish.goto,
         required: true,
-      }), {
-        label: 'up_cow',
-        add: () => k.step('up_cow', {
-          action: 'copy_callback: up(&s->cow_count)',
-          source: at(1816, 'copy_callback'),
-          op: cowCount.up(),
-          effects: [dec(inflight)],
-          goto: 'copy_callback',
-        }),
-      });
+      }), semaphoreUp(k));
     });
 
     b.process('kworker', {}, (q) => q
@@ -120,8 +79,8 @@ export default defineModel({
       commit: COMMIT, registerDownWrite: 562, registerUpWrite: 587,
       dtrDownRead: 1494, dtrUpRead: 1503, unregisterDownWrite: 611, unregisterUpWrite: 620,
     });
-    b.always(`in-flight copies <= cow_threshold${T === 0 ? ' (unlimited)' : ''}`, or(eq(T, 0), le(inflight, T)));
-    requireAllBiosComplete(b, biosDone, W, B);
+    requireBound();
+    requireAllBiosComplete(b, biosDone, p.writers, p.bios);
     return b.build();
   },
 });
