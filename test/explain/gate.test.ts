@@ -68,7 +68,7 @@ describe('buildClaims', () => {
     expect(ok.configurations).toBe(5);
     expect(ok.grids.map((g) => g.checks)).toEqual([['grid'], ['elsewhere']]);
     expect(ok.grids[0].values).toEqual([
-      ['writers', [1, 2]], ['cow-threshold', [0, 1]], ['ctrs', [0]], ['bios', [1]], ['rwsem', ['writer-fair']],
+      ['writers', [1, 2]], ['cow-threshold', [0, 1]], ['ctrs', [0]], ['bios', [1]], ['rwsem', ['writer-fair']], ['completion-order', ['submission']],
     ]);
     expect(ok.grids.map((g) => g.reductions)).toEqual([[], ['symmetry']]);
     expect(ok.beyond).toEqual([['writers', 3], ['bios', 1], ['ctrs', 1], ['cow-threshold', 1]]);
