@@ -92,7 +92,8 @@ describe('interleave replay', () => {
       expect(await main(['replay', f, '--quiet'], io), io.out.join('\n')).toBe(0);
       expect(io.out[0]).toMatch(/: replays: (\d+) of \1 steps enabled as recorded, same final state; (deadlock|invariant)/);
     }
-  });
+    // Every violation check of the default gate, diagrams included: minutes on a shared 2-core machine.
+  }, 600_000);
 
   it('exits 1 and names the step when a trace does not fit the model', async () => {
     const dir = tmp();

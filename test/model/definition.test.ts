@@ -5,14 +5,14 @@ import semaphore from '../../models/dm-snapshot/semaphore.js';
 describe('resolveParams', () => {
   it('fills defaults and parses command-line strings', () => {
     const p = resolveParams(semaphore, { writers: '3', rwsem: 'reader-preferring' });
-    expect(p).toEqual({ writers: 3, bios: 1, ctrs: 1, rwsem: 'reader-preferring', 'cow-threshold': 1 });
+    expect(p).toEqual({ writers: 3, bios: 1, ctrs: 1, rwsem: 'reader-preferring', 'cow-threshold': 1, 'completion-order': 'submission' });
   });
 
   it.each([
     [{ writers: 9 }, /dm-snapshot\/semaphore: --writers 9 is out of range 1..8/],
     [{ writers: 'two' }, /--writers must be an integer in 1..8, got "two"/],
     [{ rwsem: 'fair' }, /--rwsem must be one of writer-fair\|reader-preferring, got "fair"/],
-    [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --cow-threshold\)/],
+    [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --cow-threshold, --completion-order\)/],
   ])('rejects %j naming the model and parameter', (given, message) => {
     expect(() => resolveParams(semaphore, given as Record<string, string | number>)).toThrow(message);
   });
