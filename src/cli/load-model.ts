@@ -26,6 +26,11 @@ function isModel(x: unknown): x is Model {
   return typeof m === 'object' && m !== null && typeof m.name === 'string' && Array.isArray(m.processes);
 }
 
+/** The absolute path of the model file `nameOrPath` names, or undefined for a registered model. */
+export function modelFileOf(nameOrPath: string, from: ModelSource): string | undefined {
+  return from.models.registry.some((d) => d.name === nameOrPath) ? undefined : resolve(from.cwd, nameOrPath);
+}
+
 export async function loadModel(nameOrPath: string, from: ModelSource): Promise<ModelDefinition> {
   const { registry } = from.models;
   const known = registry.find((d) => d.name === nameOrPath);

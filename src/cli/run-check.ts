@@ -58,6 +58,8 @@ export const EXPLORER_FILE = 'explorer.html';
 export interface WriteOutputsOptions {
   /** Draw the state graph only up to this many states (`--max-nodes`). */
   readonly maxNodes?: number;
+  /** The model file checked (absolute), recorded so `replay` finds it without --model. */
+  readonly modelFile?: string;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function writeCheckOutputs(dir: string, report: CheckReport, option
   const files = { json: join(dir, 'result.json'), report: join(dir, 'report.txt'), ...diagrams.files, ...(explorer ? { explorer } : {}) };
   const note = diagrams.stateGraph && !diagrams.stateGraph.drawn ? `\n\n${diagrams.stateGraph.reason}` : '';
   writeFileAtomic(files.report, `${checkToText(report)}${note}\n`);
-  const extra = { files, ...(diagrams.stateGraph ? { stateGraph: diagrams.stateGraph } : {}) };
+  const extra = { ...(options.modelFile ? { modelFile: options.modelFile } : {}), files, ...(diagrams.stateGraph ? { stateGraph: diagrams.stateGraph } : {}) };
   writeFileAtomic(files.json, `${JSON.stringify(checkToJson(report, extra), null, 2)}\n`);
   return files;
 }

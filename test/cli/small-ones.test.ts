@@ -1,9 +1,10 @@
 /** Issue 17, point 7: the small things a newcomer trips over. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { abbaModelFile } from '../support/abba-file.js';
 import { fakeIO } from './fake-io.js';
 
 describe('a search stopped at a limit', () => {
@@ -48,5 +49,19 @@ describe('paths in the report', () => {
     expect(out).not.toContain(dir);
     // The JSON keeps absolute paths: scripts read it from anywhere.
     expect(JSON.parse(readFileSync(join(dir, 'o', 'result.json'), 'utf8')).files.waitforSvg).toBe(join(dir, 'o', 'waitfor.svg'));
+  });
+});
+
+describe('replay of a model file\'s result', () => {
+  it('needs no --model: result.json and simulate\'s JSON record the model file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'interleave-replay-file-'));
+    writeFileSync(join(dir, 'abba.ts'), abbaModelFile('user/abba'));
+    expect(await main(['check', 'abba.ts', '--out', 'o', '--max-nodes', '1'], fakeIO(dir))).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'o', 'result.json'), 'utf8')).modelFile).toBe(join(dir, 'abba.ts'));
+    const io = fakeIO(dir);
+    expect(await main(['replay', 'o/result.json', '--quiet'], io)).toBe(0);
+    expect(io.out.join('\n')).toMatch(/user\/abba/);
+    expect(await main(['simulate', 'abba.ts', '--seed', '1', '--runs', '20', '--out', 's.json'], fakeIO(dir))).toBe(1);
+    expect(await main(['replay', 's.json', '--quiet'], fakeIO(dir))).toBe(0);
   });
 });

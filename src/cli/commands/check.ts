@@ -5,7 +5,7 @@ import { verdictLine, type RunEntry, type RunStart } from '../../render/text.js'
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { loadModel } from '../load-model.js';
+import { loadModel, modelFileOf } from '../load-model.js';
 import { paramHelp, takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { checkOutputDir, displayFiles, OutputWriter } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
@@ -73,11 +73,12 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     reporter.onStart(run);
     const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits });
-    const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes })) : undefined;
+    const modelFile = modelFileOf(modelArg, io);
+    const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes, modelFile })) : undefined;
     const shown = files ? displayFiles(io.cwd, files) : undefined;
     const entry: RunEntry = { report, ...(shown ? { files: shown } : {}) };
     reporter.onFinish(run, entry);
-    if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, files ? { files } : {}), null, 2));
+    if (mode === 'json') io.stdout(JSON.stringify(checkToJson(report, { ...(modelFile ? { modelFile } : {}), ...(files ? { files } : {}) }), null, 2));
     else if (mode === 'quiet') io.stdout(verdictLine(report));
     else await reporter.close({ kind: 'check', entry, ...(shown ? { written: Object.values(shown) } : {}) });
     return writer.finish(exitCodeOf(report), io);

@@ -1,6 +1,6 @@
 /** `interleave replay <trace.json>`: re-execute a saved counterexample against its model. */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { parseSavedTrace, replaySavedTrace, TraceFormatError } from '../../explain/saved-trace.js';
 import { compileModel } from '../../explore/compile.js';
 import { instantiate, type ModelDefinition } from '../../model/definition.js';
@@ -19,8 +19,9 @@ that step of the freshly built model and run; every step must be enabled
 where the trace runs it and sleep or wake as recorded, and the end must be
 the saved final state and the reported violation. Prints every state.
 
---model NAME|FILE    the model to replay against, if not the registered one
-                     the file names (e.g. a model loaded from a file)
+--model NAME|FILE    the model to replay against, if not the one the file
+                     names (a registered model, or the model file a check
+                     or simulation recorded as "modelFile")
 --quiet              print only the verdict line
 
 exit codes: 0 the trace replays as saved, 1 it does not (the first step
@@ -58,7 +59,17 @@ export async function replayCommand(argv: readonly string[], io: CliIO): Promise
     if (e instanceof TraceFormatError) throw new UsageError(`${args.positionals[0]} is not a saved trace: ${e.message}`, 'replay reads the JSON of interleave check --json/--out or interleave simulate --json/--out');
     throw e;
   }
-  const def = modelArg !== undefined ? await loadModel(modelArg, io) : definitionFor(trace.model, io.models.registry);
+  // A check or simulation of a model file records the file (absolute); a moved folder is looked up beside the trace.
+  const recorded = (JSON.parse(text) as { modelFile?: unknown }).modelFile;
+  const modelFile = typeof recorded === 'string' && recorded !== ''
+    ? [recorded, resolve(dirname(file), basename(recorded))].find((p) => existsSync(p))
+    : undefined;
+  if (modelArg === undefined && typeof recorded === 'string' && !modelFile && !definitionFor(trace.model, io.models.registry)) {
+    throw new UsageError(`the trace was made from the model file ${recorded}, which is no longer there`, 'give the model with --model path/to/model.ts');
+  }
+  const def = modelArg !== undefined ? await loadModel(modelArg, io)
+    : modelFile !== undefined ? await loadModel(modelFile, io)
+    : definitionFor(trace.model, io.models.registry);
   if (!def) {
     throw new UsageError(`the trace names model ${JSON.stringify(trace.model)}, which is not registered`, 'give the model with --model NAME or --model path/to/model.ts');
   }

@@ -9,7 +9,7 @@ import { simulationToJson, simulationToText, type SimulationReport } from '../..
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { loadModel } from '../load-model.js';
+import { loadModel, modelFileOf } from '../load-model.js';
 import { checkOutputFile, OutputWriter } from '../out-dir.js';
 
 export const SIMULATE_USAGE = `usage: interleave simulate <model> [--<param> <value> ...] [options]
@@ -69,7 +69,8 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
     ...(result.first?.discovery ? { counterexample: explainDiscovery(cm, result.first.discovery) } : {}),
     elapsedMs: Date.now() - started,
   };
-  const json = simulationToJson(report);
+  const modelFile = modelFileOf(modelArg, io);
+  const json = { ...simulationToJson(report), ...(modelFile ? { modelFile } : {}) };
   const wrote = outFile !== undefined && await writer.write(outFile, `${JSON.stringify(json, null, 2)}\n`);
   if (args.switches.has('json')) io.stdout(JSON.stringify(json, null, 2));
   else io.stdout(`${simulationToText(report)}${wrote ? `\n\nwrote ${out}` : ''}`);
