@@ -1,5 +1,7 @@
 /** Every model interleave knows by name, and what the main job runs. */
 import type { ModelCatalog, ModelDefinition, RunSpec } from '../src/model/definition.js';
+import { dmBufioRuns } from './dm-bufio/main-job.js';
+import dmBufioShrinkerLoop from './dm-bufio/shrinker-loop.js';
 import inProgress from './dm-snapshot/in-progress.js';
 import { dmSnapshotRuns } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
@@ -13,9 +15,9 @@ export type { RunSpec };
 // Definitions are generic in their parameter specs; the registry only needs the common shape.
 const erase = (d: unknown) => d as ModelDefinition;
 
-export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry), erase(mdSuspendWriteStart)];
+export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry), erase(mdSuspendWriteStart), erase(dmBufioShrinkerLoop)];
 
-export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns, ...mdRuns];
+export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns, ...mdRuns, ...dmBufioRuns];
 
 /** What the command line is handed by its caller (bin/interleave.js, the tests). */
 export const catalog: ModelCatalog = { registry, mainJob };

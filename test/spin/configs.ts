@@ -45,6 +45,7 @@ const subjectConfigs: readonly SpinConfig[] = [
   ...grid('md/suspend-write-start', { design: ['bug'], writers: [1, 2] }),
   ...grid('md/suspend-write-start', { design: ['fix'], writers: [1, 2] }),
   ...grid('md/suspend-write-start', { design: ['fix'], mutant: ['and-suspended', 'no-suspend-wakeup', 'keep-active-io'], writers: [1, 2] }),
+  ...grid('dm-bufio/shrinker-loop', { design: ['bug', 'trylock', 'noio'] }),
 ];
 
 export const spinConfigs: readonly SpinConfig[] = [
