@@ -8,6 +8,7 @@
  * violation there. Pure: parsing and replay, no I/O.
  */
 import { ModelRuntimeError, type CompiledModel } from '../explore/compile.js';
+import { atEndMessage, deadlockMessage, invariantMessage } from '../explore/classify.js';
 import type { StepOutcome, TraceRow } from './trace.js';
 import { buildTrace, describePrimitives } from './trace.js';
 import { processStatuses } from './process-status.js';
@@ -216,20 +217,20 @@ function checkEnding(
     const n = enabled();
     if (n !== 0) return bad(`the file reports a deadlock, but ${n < 0 ? 'a step fails' : `${n} step${n > 1 ? 's are' : ' is'} enabled`} at the end`, 'not a deadlock');
     if (cm.allAtValidEnd(last)) return bad('the file reports a deadlock, but every process is at a valid end', 'not a deadlock');
-    return done(undefined, 'deadlock: no step is enabled and some process has not finished');
+    return done(undefined, `deadlock: ${deadlockMessage}`);
   }
   if (trace.verdict === 'invariant' && trace.property !== undefined) {
     const a = cm.alwaysProperties.indexOf(trace.property);
     if (a >= 0) {
       const v = cm.violatedAlways(last);
       if (v < 0 || cm.alwaysProperties[v] !== trace.property) return bad(`the file reports "${trace.property}" violated, but it holds at the end`, 'invariant holds');
-      return done(undefined, `invariant "${trace.property}" is violated`);
+      return done(undefined, invariantMessage(trace.property));
     }
     const e = cm.atEndProperties.indexOf(trace.property);
     if (e < 0) return bad(`the model has no property "${trace.property}"`, 'unknown property');
     const v = enabled() === 0 && cm.allAtValidEnd(last) ? cm.violatedAtEnd(last) : -1;
     if (v < 0 || cm.atEndProperties[v] !== trace.property) return bad(`the file reports "${trace.property}" violated when everything stopped, but that is not so at the end`, 'at-end property holds');
-    return done(undefined, `"${trace.property}" does not hold when every process has stopped`);
+    return done(undefined, atEndMessage(trace.property));
   }
   return done(undefined, 'the trace replays (the file reports no violation to confirm)');
 }

@@ -3,23 +3,26 @@
  * order, so the frontier is just the id range not yet expanded (no queue to
  * allocate) and a BFS level is a contiguous id range.
  *
- * No parent links are stored: the parent of a state at level d is the first
- * state of level d-1, in id order, that has it as a successor, which is
- * exactly the state that first discovered it. A trace is rebuilt by scanning
- * levels backwards (at worst one more pass over the space, and only when a
- * violation is reported), which saves 5 bytes on every stored state.
+ * A parent log keeps, per state id, the id of the state that first
+ * discovered it (4 bytes a state); a trace is rebuilt by walking it back and
+ * finding, from each parent, the first step in id order that gives the
+ * child: time proportional to the trace, not to the space.
  *
- * `SearchCore` owns the store and the verdict bookkeeping; drivers feed it
- * expanded states in id order: `createSearch` expands on this thread, a
+ * This is the one search core. `SearchCore` owns a seen-set (the exact
+ * store, or bitstate's bit table: see seen-set.ts), the parent log and the
+ * verdict bookkeeping, and asks classify.ts what each state is. Drivers feed
+ * it expanded states in id order: `createSearch` expands on this thread, a
  * resumable object whose `advance(budget)` does a bounded amount of work (so
  * a caller can yield for a progress UI or Ctrl-C); `parallel.ts` expands in
  * worker threads and merges their results in the same order.
  */
 import { ModelError } from '../model/model-error.js';
-import type { CompiledModel } from './compile.js';
-import { createExpander, SourceStatus, type ExpandResult, type Expander } from './expand.js';
-import { buildPor } from './por.js';
 import { ModelRuntimeError } from './compile.js';
+import type { CompiledModel } from './compile.js';
+import { createExpander, type Expander } from './expand.js';
+import { classifyArrival, describeViolation, okClassification, StateKind, type Classification } from './classify.js';
+import { ParentLog, type SeenSet } from './seen-set.js';
+import { buildPor } from './por.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
 import { buildSymmetry, concretize, symmetryProblems, type Symmetry } from './symmetry.js';
@@ -60,14 +63,16 @@ export function symmetryFor(cm: CompiledModel, limits: SearchLimits): Symmetry |
 }
 
 export class SearchCore {
-  readonly store: StateStore;
+  readonly store: SeenSet;
   /** Next state id to expand; every id below it has been merged. */
   current = 0;
   transitions = 0;
   readonly covered: Uint8Array;
+  private readonly parents: ParentLog;
   private readonly levelStart: number[] = [0];
   private levelEnd = 1;
-  private pending: { d: Omit<Discovery, 'path' | 'state'>; id: number } | undefined;
+  private pending: { c: Classification; id: number } | undefined;
+  private readonly arrival = okClassification();
   private limitHit: Completion | undefined;
   private finished: SearchOutcome | undefined;
   private readonly varSlots: Int32Array;
@@ -81,8 +86,10 @@ export class SearchCore {
     readonly expander: Expander,
     readonly sym: Symmetry | undefined,
     private readonly now: () => number = Date.now,
+    seen?: SeenSet,
   ) {
-    this.store = new StateStore(cm.packer.words);
+    this.store = seen ?? new StateStore(cm.packer.words);
+    this.parents = new ParentLog(!this.store.exact);
     this.covered = new Uint8Array(cm.steps.length);
     this.varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
     this.maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
@@ -110,17 +117,12 @@ export class SearchCore {
     }
     const id = this.store.insert(packed);
     if (id < 0) return;
+    this.parents.push(stepId >= 0 ? this.current : -1, stepId);
     const s = this.scratch;
     this.cm.packer.unpack(packed, 0, s);
     const { varSlots, maxima } = this;
     for (let i = 0; i < varSlots.length; i++) if (s[varSlots[i]] > maxima[i]) maxima[i] = s[varSlots[i]];
-    if (this.pending === undefined && this.cm.alwaysProperties.length > 0) {
-      const v = this.cm.violatedAlways(s);
-      if (v >= 0) {
-        const name = this.cm.alwaysProperties[v];
-        this.pending = { d: { kind: 'invariant', property: name, message: `invariant "${name}" is violated` }, id };
-      }
-    }
+    if (this.pending === undefined && classifyArrival(this.cm, s, this.arrival)) this.pending = { c: { ...this.arrival }, id };
   };
 
   /** Called before the successors of state `current` are admitted. */
@@ -131,22 +133,15 @@ export class SearchCore {
     }
   }
 
-  /** Called after the successors of state `current` were admitted. */
-  endSource(r: ExpandResult): void {
+  /** Called after the successors of state `current` were admitted, with what the state is. */
+  endSource(c: Classification): void {
     const id = this.current;
-    const cm = this.cm;
-    if (r.status === SourceStatus.RuntimeError) {
-      this.pending ??= { d: { kind: 'invariant', property: 'assertion', message: r.message, failingStep: r.extra }, id };
-    } else if (r.status === SourceStatus.Deadlock) {
-      this.pending ??= { d: { kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' }, id };
-    } else if (r.status === SourceStatus.AtEndViolation) {
-      const name = cm.atEndProperties[r.extra];
-      this.pending ??= { d: { kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` }, id };
-    }
+    if (c.kind !== StateKind.Ok) this.pending ??= { c: { ...c }, id };
     this.current++;
+    this.store.expandedBelow?.(this.current);
     const { maxStates, maxMemoryBytes } = this.limits;
     if (!this.pending && maxStates !== undefined && this.store.count >= maxStates && this.current < this.store.count) this.limitHit = 'state-limit';
-    if (!this.pending && maxMemoryBytes !== undefined && (this.current & 1023) === 0 && this.store.bytesAllocated > maxMemoryBytes) this.limitHit = 'memory-limit';
+    if (!this.pending && maxMemoryBytes !== undefined && (this.current & 1023) === 0 && this.memoryBytes > maxMemoryBytes) this.limitHit = 'memory-limit';
   }
 
   /** The store ran out of ids or memory: end with a partial result. */
@@ -161,61 +156,72 @@ export class SearchCore {
       depth: this.levelStart.length - 1,
       frontier: this.store.count - this.current,
       elapsedMs: this.now() - this.started,
-      memoryBytes: this.store.bytesAllocated,
+      memoryBytes: this.memoryBytes,
     };
   }
 
-  private levelOf(id: number): number {
-    if (id >= this.levelEnd) return this.levelStart.length;
-    let d = this.levelStart.length - 1;
-    while (this.levelStart[d] > id) d--;
-    return d;
+  /** Bytes held by the store and the parent log. */
+  get memoryBytes(): number {
+    return this.store.bytesAllocated + this.parents.bytes;
   }
 
-  /** The BFS-tree path to `target`: for each level back, its first predecessor in id order. */
-  private pathTo(target: number): { path: number[]; ids: number[] } {
-    const { store, cm, expander } = this;
+  /** The state that first discovered `id` (-1 for the initial state). */
+  parentOf(id: number): number {
+    return this.parents.parentOf(id);
+  }
+
+  /**
+   * The BFS-tree path to `target` and the (representative) states along it.
+   * With the states kept, each step is the first in id order from the parent
+   * that gives the child; otherwise the logged steps are replayed.
+   */
+  private pathTo(target: number): { path: number[]; states: Int32Array[] } {
+    const { store, cm, expander, parents } = this;
     const words = cm.packer.words;
+    const path: number[] = [];
+    if (!store.exact) {
+      for (let id = target; id > 0; id = parents.parentOf(id)) path.push(parents.stepOf(id));
+      path.reverse();
+      const canonical = (s: Int32Array) => { const c = s.slice(); this.sym?.canonicalize(c); return c; };
+      const states = [canonical(cm.initialState())];
+      for (const stepId of path) {
+        const next = new Int32Array(cm.slotCount);
+        if (!cm.runStep(stepId, states[states.length - 1], next)) throw new Error(`internal: logged step ${stepId} does not replay`);
+        states.push(canonical(next));
+      }
+      return { path, states };
+    }
     const want = new Int32Array(words);
     const got = new Int32Array(words);
-    const got2 = new Int32Array(words);
     const src = new Int32Array(cm.slotCount);
     const out = new Int32Array(cm.slotCount);
-    const path: number[] = [];
     const ids: number[] = [target];
-    let id = target;
-    while (id > 0) {
-      const d = this.levelOf(id);
+    for (let id = target; id > 0;) {
+      const parent = parents.parentOf(id);
       store.read(id, want);
-      const from = this.levelStart[d - 1];
-      const to = d < this.levelStart.length ? this.levelStart[d] : this.levelEnd;
-      let found = -1;
+      store.read(parent, got);
+      cm.packer.unpack(got, 0, src);
       let step = -1;
-      for (let p = from; p < to && found < 0; p++) {
-        store.read(p, got);
-        cm.packer.unpack(got, 0, src);
-        // Step by step, so a step that fails at run time (whose successors a
-        // reduction may have explored around) does not hide the others.
-        for (const cs of cm.steps) {
-          let enabled = false;
-          try { enabled = cm.runStep(cs.id, src, out); } catch { enabled = false; }
-          if (!enabled) continue;
-          expander.packKey(out, got2);
-          let k = 0;
-          while (k < words && got2[k] === want[k]) k++;
-          if (k === words) {
-            found = p;
-            step = cs.id;
-            break;
-          }
+      // Step by step, so a step that fails at run time (whose successors a
+      // reduction may have explored around) does not hide the others.
+      for (const cs of cm.steps) {
+        let enabled = false;
+        try { enabled = cm.runStep(cs.id, src, out); } catch { enabled = false; }
+        if (!enabled) continue;
+        expander.packKey(out, got);
+        let k = 0;
+        while (k < words && got[k] === want[k]) k++;
+        if (k === words) {
+          step = cs.id;
+          break;
         }
       }
-      if (found < 0) throw new Error(`internal: no predecessor of state ${id} in level ${d - 1}`);
+      if (step < 0) throw new Error(`internal: no step from state ${parent} gives state ${id}`);
       path.push(step);
-      ids.push(found);
-      id = found;
+      ids.push(parent);
+      id = parent;
     }
-    return { path: path.reverse(), ids: ids.reverse() };
+    return { path: path.reverse(), states: ids.reverse().map((id) => this.unpacked(id)) };
   }
 
   private unpacked(id: number): Int32Array {
@@ -232,20 +238,21 @@ export class SearchCore {
     const elapsedMs = this.now() - this.started;
     let discovery: Discovery | undefined;
     if (pending) {
-      const { path, ids } = this.pathTo(pending.id);
+      const d = describeViolation(cm, pending.c)!;
+      const { path, states } = this.pathTo(pending.id);
       if (sym) {
         // The path runs between representatives; replay it on concrete states.
-        const concrete = concretize(cm, sym, ids.map((id) => this.unpacked(id)));
+        const concrete = concretize(cm, sym, states);
         const state = concrete.states[concrete.states.length - 1];
-        let failingStep = pending.d.failingStep;
+        let failingStep = d.failingStep;
         if (failingStep !== undefined) {
           const scratch = new Int32Array(cm.slotCount);
           const throws = (id: number) => { try { cm.runStep(id, state, scratch); return false; } catch { return true; } };
           failingStep = cm.steps.find((cs) => throws(cs.id))?.id ?? failingStep;
         }
-        discovery = { ...pending.d, ...(failingStep !== undefined ? { failingStep } : {}), path: concrete.path, state };
+        discovery = { ...d, ...(failingStep !== undefined ? { failingStep } : {}), path: concrete.path, state };
       } else {
-        discovery = { ...pending.d, path, state: this.unpacked(pending.id) };
+        discovery = { ...d, path, state: states[states.length - 1] };
       }
     }
     const done = this.exhausted;
@@ -262,22 +269,23 @@ export class SearchCore {
         transitions: this.transitions,
         depth: Math.max(this.levelStart.length - 1, discovery?.path.length ?? 0),
         elapsedMs,
-        bytesPerState: Math.round(this.store.bytesPerState * 10) / 10,
-        memoryBytes: this.store.bytesAllocated,
+        bytesPerState: this.store.count > 0 ? Math.round((this.memoryBytes / this.store.count) * 10) / 10 : 0,
+        memoryBytes: this.memoryBytes,
       },
     };
     return this.finished;
   }
 }
 
-export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now): Search {
+/** `seen`: the seen-set to search with (default: a new exact store). */
+export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now, seen?: (sym: Symmetry | undefined) => SeenSet): Search {
   const sym = symmetryFor(cm, limits);
   const expander = createExpander(cm, sym);
-  const core = new SearchCore(cm, limits, expander, sym, now);
+  const core = new SearchCore(cm, limits, expander, sym, now, seen?.(sym));
   const packed = new Int32Array(cm.packer.words);
   const por = limits.por ? buildPor(cm) : undefined;
   const src = new Int32Array(cm.slotCount);
-  const fine: ExpandResult = { status: SourceStatus.Fine as SourceStatus, extra: 0, message: '' };
+  const fine = okClassification();
   const ampleOut: Int32Array[] = [];
 
   /** Explores only the ample steps if every successor they give is new (C3); false to expand fully. */

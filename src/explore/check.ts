@@ -5,10 +5,10 @@
  *   const result = check(model).maxStates(1e7).run();
  */
 import type { Model } from '../model/types.js';
-import { createSearch, type SearchLimits, type SearchOutcome } from './bfs.js';
+import { createSearch, type Search, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { compileModel, type CompiledModel } from './compile.js';
 import { runParallel } from './parallel.js';
-import { runBitstate, type BitstateOptions } from './bitstate.js';
+import { BitstateSet, type BitstateOptions } from './bitstate.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
 
 /** Expand this many states between progress reports and interruption checks. */
@@ -87,31 +87,16 @@ export class Checker {
       throw new RangeError('partial-order reduction works with the exhaustive search on one thread only (not with workers or bitstate)');
     }
     if (this.bitstateOptions) {
-      const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
-      const outcome = await runBitstate(this.compiled, this.limits, this.bitstateOptions, { ...options, yieldNow });
-      return { ...this.toResult(outcome), bitstate: outcome.bitstate };
+      const set = new BitstateSet(this.compiled.packer.words, this.bitstateOptions.log2Bits ?? 30, this.bitstateOptions.hashes ?? 3);
+      const outcome = await drive(createSearch(this.compiled, this.limits, Date.now, () => set), options);
+      // A bitstate search that ran out of states proves nothing.
+      const completion = outcome.completion === 'complete' ? 'bitstate' : outcome.completion;
+      return { ...this.toResult({ ...outcome, completion }), bitstate: set.stats() };
     }
     if (this.workerCount > 1) {
       return this.toResult(await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options }));
     }
-    const search = createSearch(this.compiled, this.limits);
-    const interval = options.progressIntervalMs ?? 200;
-    let lastReport = 0;
-    let lastYield = Date.now();
-    for (;;) {
-      if (options.signal?.aborted) return this.toResult(search.finish(true));
-      const done = search.advance(CHUNK);
-      const now = Date.now();
-      if (options.onProgress && (done || now - lastReport >= interval)) {
-        lastReport = now;
-        options.onProgress(search.progress());
-      }
-      if (done) return this.toResult(search.finish());
-      if (now - lastYield >= 25) {
-        lastYield = now;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
+    return this.toResult(await drive(createSearch(this.compiled, this.limits), options));
   }
 
   private toResult(outcome: SearchOutcome): CheckResult {
@@ -128,6 +113,27 @@ export class Checker {
       reductions: [...(this.limits.symmetry ? ['symmetry'] : []), ...(this.limits.por ? ['por'] : [])],
       workers: this.workerCount,
     };
+  }
+}
+
+/** Runs a search in chunks, yielding to the event loop so progress and Ctrl-C get through. */
+async function drive(search: Search, options: RunAsyncOptions): Promise<SearchOutcome> {
+  const interval = options.progressIntervalMs ?? 200;
+  let lastReport = 0;
+  let lastYield = Date.now();
+  for (;;) {
+    if (options.signal?.aborted) return search.finish(true);
+    const done = search.advance(CHUNK);
+    const now = Date.now();
+    if (options.onProgress && (done || now - lastReport >= interval)) {
+      lastReport = now;
+      options.onProgress(search.progress());
+    }
+    if (done) return search.finish();
+    if (now - lastYield >= 25) {
+      lastYield = now;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 }
 

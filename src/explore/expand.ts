@@ -7,26 +7,10 @@
  */
 import { ModelRuntimeError, type CompiledModel } from './compile.js';
 import type { Symmetry } from './symmetry.js';
+import { classifyExpanded, okClassification, type Classification } from './classify.js';
 
-/** What expanding a state found about the state itself. */
-export const SourceStatus = {
-  /** Has successors, or stopped at a valid end with every terminal property holding. */
-  Fine: 0,
-  /** No step enabled while some process has not finished. */
-  Deadlock: 1,
-  /** Stopped at a valid end but an at-end property fails (`extra` = its index). */
-  AtEndViolation: 2,
-  /** A step broke a model rule at run time (`extra` = the step id). */
-  RuntimeError: 3,
-} as const;
-
-export type SourceStatus = (typeof SourceStatus)[keyof typeof SourceStatus];
-
-export interface ExpandResult {
-  status: SourceStatus;
-  extra: number;
-  message: string;
-}
+/** What expanding a state found about the state itself (see classify.ts). */
+export type ExpandResult = Classification;
 
 export type SuccessorSink = (packed: Int32Array, stepId: number) => void;
 
@@ -43,7 +27,7 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
   const out = new Int32Array(cm.slotCount);
   const canon = new Int32Array(cm.slotCount);
   const packed = new Int32Array(words);
-  const result: ExpandResult = { status: SourceStatus.Fine as SourceStatus, extra: 0, message: '' };
+  const result = okClassification();
   const packKey = sym
     ? (s: Int32Array, into: Int32Array) => { canon.set(s); sym.canonicalize(canon); pack(canon, into, 0); }
     : (s: Int32Array, into: Int32Array) => pack(s, into, 0);
@@ -57,30 +41,12 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
     expand(from, at, to) {
       sink = to;
       unpack(from, at, cur);
-      result.status = SourceStatus.Fine;
-      result.extra = 0;
-      result.message = '';
-      let enabled: number;
       try {
-        enabled = cm.successors(cur, out, emit);
+        return classifyExpanded(cm, cur, cm.successors(cur, out, emit), undefined, result);
       } catch (e) {
         if (!(e instanceof ModelRuntimeError)) throw e;
-        result.status = SourceStatus.RuntimeError;
-        result.extra = e.stepId;
-        result.message = e.message;
-        return result;
+        return classifyExpanded(cm, cur, 0, e, result);
       }
-      if (enabled === 0) {
-        if (!cm.allAtValidEnd(cur)) result.status = SourceStatus.Deadlock;
-        else {
-          const v = cm.violatedAtEnd(cur);
-          if (v >= 0) {
-            result.status = SourceStatus.AtEndViolation;
-            result.extra = v;
-          }
-        }
-      }
-      return result;
     },
   };
 }

@@ -8,7 +8,8 @@
  */
 import type { CompiledModel } from './compile.js';
 import { SearchCore, symmetryFor, type SearchLimits, type SearchOutcome } from './bfs.js';
-import { createExpander, type ExpandResult, type SourceStatus } from './expand.js';
+import { createExpander } from './expand.js';
+import { okClassification, StateKind, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
 import { StoreFullError } from './state-store.js';
 import type { ExpandResponse } from './workers/protocol.js';
@@ -37,7 +38,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const maxInFlight = options.workers * 2;
   let lastReport = 0;
   const packed = new Int32Array(words);
-  const result: ExpandResult = { status: 0 as SourceStatus, extra: 0, message: '' };
+  const result = okClassification();
 
   const dispatch = () => {
     while (inFlight.size < maxInFlight && dispatched < core.store.count) {
@@ -75,9 +76,9 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
           core.admit(packed, successors[at + words]);
           at += words + 1;
         }
-        result.status = meta[i * 3 + 1] as SourceStatus;
-        result.extra = meta[i * 3 + 2];
-        result.message = result.status === 3 ? messages[message++] : '';
+        result.kind = meta[i * 3 + 1] as Kind;
+        result.index = meta[i * 3 + 2];
+        result.message = result.kind === StateKind.ModelError ? messages[message++] : '';
         core.endSource(result);
       }
       const now = Date.now();

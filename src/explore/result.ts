@@ -31,7 +31,7 @@ export interface SearchStats {
   /** Length of the longest shortest path explored (BFS levels - 1). */
   readonly depth: number;
   readonly elapsedMs: number;
-  /** Bytes a stored state costs: its packed words plus its share of the hash table (no parent links are stored). */
+  /** Bytes a stored state costs: its packed words plus its share of the hash table, and its parent id (4 bytes). */
   readonly bytesPerState: number;
   readonly memoryBytes: number;
 }

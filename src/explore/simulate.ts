@@ -12,6 +12,7 @@
  * simulating with that seed and one run.
  */
 import { ModelRuntimeError, type CompiledModel } from './compile.js';
+import { classifyArrival, classifyExpanded, describeViolation, okClassification, StateKind, type Classification } from './classify.js';
 import type { Discovery } from './result.js';
 
 export interface SimulateOptions {
@@ -96,37 +97,24 @@ export function simulateRun(cm: CompiledModel, seed: number, maxSteps = DEFAULT_
   const path: number[] = [];
   const enabled: number[] = [];
   const collect = (stepId: number) => { enabled.push(stepId); };
-  const violation = (d: Omit<Discovery, 'path' | 'state'>): SimulationRun => ({
-    index, seed, steps: path.length, outcome: 'violation', discovery: { ...d, path: [...path], state: cur.slice() },
+  const c = okClassification();
+  const violation = (found: Classification): SimulationRun => ({
+    index, seed, steps: path.length, outcome: 'violation', discovery: { ...describeViolation(cm, found)!, path: [...path], state: cur.slice() },
   });
-  const always = (): SimulationRun | undefined => {
-    const v = cm.violatedAlways(cur);
-    if (v < 0) return undefined;
-    const name = cm.alwaysProperties[v];
-    return violation({ kind: 'invariant', property: name, message: `invariant "${name}" is violated` });
-  };
+  const always = (): SimulationRun | undefined => (classifyArrival(cm, cur, c) ? violation(c) : undefined);
 
   const broken = always();
   if (broken) return broken;
   for (;;) {
     enabled.length = 0;
     try {
-      cm.successors(cur, scratch, collect);
+      classifyExpanded(cm, cur, cm.successors(cur, scratch, collect), undefined, c);
     } catch (e) {
       if (!(e instanceof ModelRuntimeError)) throw e;
-      return violation({ kind: 'invariant', property: 'assertion', message: e.message, failingStep: e.stepId });
+      classifyExpanded(cm, cur, 0, e, c);
     }
-    if (enabled.length === 0) {
-      if (!cm.allAtValidEnd(cur)) {
-        return violation({ kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' });
-      }
-      const v = cm.violatedAtEnd(cur);
-      if (v >= 0) {
-        const name = cm.atEndProperties[v];
-        return violation({ kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` });
-      }
-      return { index, seed, steps: path.length, outcome: 'finished' };
-    }
+    if (c.kind !== StateKind.Ok) return violation(c);
+    if (enabled.length === 0) return { index, seed, steps: path.length, outcome: 'finished' };
     if (path.length >= maxSteps) return { index, seed, steps: path.length, outcome: 'step-limit' };
     const stepId = enabled[Math.floor(random() * enabled.length)];
     if (!cm.runStep(stepId, cur, next)) throw new Error(`internal: step ${stepId} was enabled but did not run`);

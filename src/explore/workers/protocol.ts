@@ -15,7 +15,7 @@ export interface ExpandRequest {
 
 export interface ExpandResponse {
   readonly chunk: number;
-  /** Per source state: [successor count, status, extra]. */
+  /** Per source state: [successor count, classification kind, its index] (see classify.ts). */
   readonly meta: Int32Array;
   /** Per successor: its packed words, then its step id. */
   readonly successors: Int32Array;

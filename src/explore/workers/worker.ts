@@ -36,8 +36,8 @@ parentPort!.on('message', (req: ExpandRequest) => {
       const before = used;
       const r = expander.expand(req.states, i * words, sink);
       meta[i * 3] = (used - before) / (words + 1);
-      meta[i * 3 + 1] = r.status;
-      meta[i * 3 + 2] = r.extra;
+      meta[i * 3 + 1] = r.kind;
+      meta[i * 3 + 2] = r.index;
       if (r.message) messages.push(r.message);
     }
     const successors = buffer.slice(0, used);
