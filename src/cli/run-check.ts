@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildReport, type CheckReport } from '../explain/report.js';
+import type { ExploredLevels } from '../explore/bfs.js';
 import { check } from '../explore/check.js';
 import type { ProgressEvent } from '../explore/result.js';
 import { instantiate, type ModelDefinition } from '../model/definition.js';
@@ -39,9 +40,10 @@ export async function runCheck(
   if (options.por) checker.por();
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
-  const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress });
+  let explored: ExploredLevels | undefined;
+  const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress, onExplored: (levels) => { explored = levels; } });
   const limits = { maxMemoryBytes: options.maxMemoryBytes ?? defaultMemoryCap(), ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}) };
-  return { ...buildReport(checker.compiled, result), limits };
+  return { ...buildReport(checker.compiled, result, explored), limits };
 }
 
 export function exitCodeOf(report: CheckReport): ExitCode {

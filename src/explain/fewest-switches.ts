@@ -5,13 +5,18 @@
  * process order and can hop between tasks needlessly; a reader follows a
  * trace far more easily when each task runs as long as it can.
  *
- * Method: rebuild the BFS layers up to the target's depth, keep only the
+ * Method: take the BFS layers up to the target's depth, keep only the
  * states that lie on some shortest path to the target (a backward pass over
  * the layers), then a dynamic program over (state, last process) on that
  * DAG. Ties go to the smaller step ids, so the answer is deterministic.
- * Bounded by `maxStates`: past it, the BFS schedule is kept.
+ * The layers are the search's own levels when it passes them (`explored`:
+ * an exact search without reductions, whose store holds every state of
+ * every level in BFS order); otherwise they are rebuilt. Bounded by
+ * `maxStates` states before the target's level: past it, the BFS schedule
+ * is kept.
  */
 import type { CompiledModel } from '../explore/compile.js';
+import type { ExploredLevels } from '../explore/bfs.js';
 import { StateStore } from '../explore/state-store.js';
 import { replayPath } from './path.js';
 
@@ -28,7 +33,23 @@ export function countSwitches(cm: CompiledModel, path: readonly number[]): numbe
   return n;
 }
 
-export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxStates = 500_000): SwitchesResult {
+/** The states of one BFS layer, by position in the layer. */
+interface Layer {
+  readonly count: number;
+  read(i: number, into: Int32Array): void;
+}
+
+/** The search's levels 0..d-1 as layers, if it kept them. */
+function exploredLayers(explored: ExploredLevels | undefined, d: number, words: number): Layer[] | undefined {
+  if (!explored || explored.words !== words || explored.levelStarts.length < d + 1) return undefined;
+  const starts = explored.levelStarts;
+  return Array.from({ length: d }, (_, i) => ({
+    count: starts[i + 1] - starts[i],
+    read: (k: number, into: Int32Array) => explored.read(starts[i] + k, into),
+  }));
+}
+
+export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxStates = 500_000, explored?: ExploredLevels): SwitchesResult {
   const bfsSwitches = countSwitches(cm, path);
   const keep: SwitchesResult = { path, switches: bfsSwitches, bfsSwitches };
   const d = path.length;
@@ -36,35 +57,13 @@ export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxSt
   const { pack, unpack, words } = cm.packer;
   const target = replayPath(cm, path)[d];
 
-  // Forward: layers 0..d-1, each its own store (ids are positions in the layer).
-  const layers: StateStore[] = [];
-  const first = new StateStore(words);
   const packed = new Int32Array(words);
-  pack(cm.initialState(), packed, 0);
-  first.insert(packed);
-  layers.push(first);
-  const seen = new StateStore(words);
-  seen.insert(packed);
   const cur = new Int32Array(cm.slotCount);
   const out = new Int32Array(cm.slotCount);
-  let total = 1;
-  for (let i = 0; i < d - 1; i++) {
-    const next = new StateStore(words);
-    const layer = layers[i];
-    for (let id = 0; id < layer.count; id++) {
-      layer.read(id, packed);
-      unpack(packed, 0, cur);
-      cm.successors(cur, out, () => {
-        pack(out, packed, 0);
-        if (seen.insert(packed) >= 0) {
-          next.insert(packed);
-          total++;
-        }
-      });
-      if (total > maxStates) return keep;
-    }
-    layers.push(next);
-  }
+  const given = exploredLayers(explored, d, words);
+  if (given && explored!.levelStarts[d] > maxStates) return keep;
+  const layers = given ?? rebuildLayers(cm, d, maxStates);
+  if (!layers) return keep;
 
   // Backward: which states of each layer lie on a shortest path to the target,
   // and their edges (step id, index of the successor in the next layer's set).
@@ -136,4 +135,39 @@ export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxSt
   steps.reverse();
   const switches = cells[0][bestPid]!.cost;
   return switches < bfsSwitches ? { path: steps, switches, bfsSwitches } : keep;
+}
+
+/** Layers 0..d-1 by a fresh BFS, each its own store (ids are positions in the layer); undefined past `maxStates`. */
+function rebuildLayers(cm: CompiledModel, d: number, maxStates: number): Layer[] | undefined {
+  const { pack, unpack, words } = cm.packer;
+  const layers: StateStore[] = [];
+  const first = new StateStore(words);
+  const packed = new Int32Array(words);
+  pack(cm.initialState(), packed, 0);
+  first.insert(packed);
+  layers.push(first);
+  const seen = new StateStore(words);
+  seen.insert(packed);
+  const cur = new Int32Array(cm.slotCount);
+  const out = new Int32Array(cm.slotCount);
+  let total = 1;
+  for (let i = 0; i < d - 1; i++) {
+    const next = new StateStore(words);
+    const layer = layers[i];
+    for (let id = 0; id < layer.count; id++) {
+      layer.read(id, packed);
+      unpack(packed, 0, cur);
+      cm.successors(cur, out, () => {
+        pack(out, packed, 0);
+        if (seen.insert(packed) >= 0) {
+          next.insert(packed);
+          total++;
+        }
+      });
+      if (total > maxStates) return undefined;
+    }
+    layers.push(next);
+  }
+
+  return layers;
 }

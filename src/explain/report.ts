@@ -2,6 +2,7 @@
  * Everything the renderers need about one check, as plain data: the
  * explorer's result plus its explanation. Pure; renderers only format it.
  */
+import type { ExploredLevels } from '../explore/bfs.js';
 import type { CompiledModel } from '../explore/compile.js';
 import type { CheckResult } from '../explore/result.js';
 import type { Model } from '../model/types.js';
@@ -25,10 +26,11 @@ export interface CheckReport {
 /**
  * The counterexample shown is a shortest one with the fewest context switches
  * (see fewest-switches.ts); the report's result carries that schedule too, so
- * every view of it (trace, diagrams, JSON) shows the same one.
+ * every view of it (trace, diagrams, JSON) shows the same one. `explored`:
+ * the search's own levels, if it kept them (see `RunAsyncOptions.onExplored`).
  */
-export function buildReport(cm: CompiledModel, found: CheckResult): CheckReport {
-  const better = found.discovery ? fewestSwitches(cm, found.discovery.path) : undefined;
+export function buildReport(cm: CompiledModel, found: CheckResult, explored?: ExploredLevels): CheckReport {
+  const better = found.discovery ? fewestSwitches(cm, found.discovery.path, undefined, explored) : undefined;
   const result: CheckResult = found.discovery && better ? { ...found, discovery: { ...found.discovery, path: better.path } } : found;
   return {
     result,

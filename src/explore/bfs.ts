@@ -44,6 +44,8 @@ export interface Search {
   progress(): ProgressEvent;
   /** Ends the search (if not over, as `interrupted`) and returns its outcome. */
   finish(interrupted?: boolean): SearchOutcome;
+  /** The explored levels, if the search kept them (see `SearchCore.explored`). */
+  explored(): ExploredLevels | undefined;
 }
 
 export interface SearchOutcome {
@@ -52,6 +54,18 @@ export interface SearchOutcome {
   readonly discovery?: Discovery;
   readonly maxima: Record<string, number>;
   readonly covered: Uint8Array;
+  /** What the search decided on its own that the reader should know (e.g. a reduction it gave up). */
+  readonly notes: readonly string[];
+}
+
+/**
+ * The levels of a finished exact search without reductions: every state of
+ * level k is an id in `levelStarts[k] .. levelStarts[k+1] - 1`, in BFS order.
+ */
+export interface ExploredLevels {
+  readonly words: number;
+  readonly levelStarts: readonly number[];
+  read(id: number, into: Int32Array): void;
 }
 
 /** Symmetry for a search, after checking it is sound for the model. */
@@ -68,6 +82,7 @@ export class SearchCore {
   current = 0;
   transitions = 0;
   readonly covered: Uint8Array;
+  readonly notes: string[] = [];
   private readonly parents: ParentLog;
   private readonly levelStart: number[] = [0];
   private levelEnd = 1;
@@ -158,6 +173,13 @@ export class SearchCore {
       elapsedMs: this.now() - this.started,
       memoryBytes: this.memoryBytes,
     };
+  }
+
+  /** The levels, when the store holds them all unreduced (exact store, no symmetry, no partial-order reduction). */
+  explored(): ExploredLevels | undefined {
+    if (!this.store.exact || this.sym || this.limits.por) return undefined;
+    const store = this.store;
+    return { words: store.words, levelStarts: [...this.levelStart, this.levelEnd], read: (id, into) => store.read(id, into) };
   }
 
   /** Bytes held by the store and the parent log. */
@@ -264,6 +286,7 @@ export class SearchCore {
       discovery,
       maxima,
       covered: this.covered,
+      notes: this.notes,
       stats: {
         states: this.store.count,
         transitions: this.transitions,
@@ -277,13 +300,19 @@ export class SearchCore {
   }
 }
 
+/** States after which partial-order reduction is given up if it helped on fewer than 1 in POR_MIN_SHARE. */
+const POR_PROBE = 1 << 14;
+const POR_MIN_SHARE = 20;
+
 /** `seen`: the seen-set to search with (default: a new exact store). */
 export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now, seen?: (sym: Symmetry | undefined) => SeenSet): Search {
   const sym = symmetryFor(cm, limits);
   const expander = createExpander(cm, sym);
   const core = new SearchCore(cm, limits, expander, sym, now, seen?.(sym));
   const packed = new Int32Array(cm.packer.words);
-  const por = limits.por ? buildPor(cm) : undefined;
+  let por = limits.por ? buildPor(cm) : undefined;
+  let porTried = 0;
+  let porTaken = 0;
   const src = new Int32Array(cm.slotCount);
   const fine = okClassification();
   const ampleOut: Int32Array[] = [];
@@ -315,7 +344,14 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
         if (por) {
           cm.packer.unpack(packed, 0, src);
           const ample = por.ample(src);
+          porTried++;
+          if (porTried === POR_PROBE && porTaken * POR_MIN_SHARE < POR_PROBE) {
+            // Looking for ample sets costs time on every state; where almost none exist, stop looking.
+            por = undefined;
+            core.notes.push(`partial-order reduction found a smaller set of steps to explore in only ${porTaken} of the first ${POR_PROBE} states, so the search expanded every state from there on (same states and verdict as without --por)`);
+          }
           if (ample && tryAmple(ample)) {
+            porTaken++;
             core.endSource(fine);
             continue;
           }
@@ -333,5 +369,5 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     return core.stopped || core.exhausted;
   };
 
-  return { advance, progress: () => core.progress(), finish: (interrupted) => core.finish(interrupted) };
+  return { advance, progress: () => core.progress(), finish: (interrupted) => core.finish(interrupted), explored: () => core.explored() };
 }

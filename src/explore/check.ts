@@ -5,7 +5,7 @@
  *   const result = check(model).maxStates(1e7).run();
  */
 import type { Model } from '../model/types.js';
-import { createSearch, type Search, type SearchLimits, type SearchOutcome } from './bfs.js';
+import { createSearch, type ExploredLevels, type Search, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { compileModel, type CompiledModel } from './compile.js';
 import { runParallel } from './parallel.js';
 import { BitstateSet, type BitstateOptions } from './bitstate.js';
@@ -20,6 +20,12 @@ export interface RunAsyncOptions {
   /** Progress at most every `progressIntervalMs`. */
   readonly onProgress?: (event: ProgressEvent) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * Given the explored levels at the end when the search kept them all
+   * (exact, no reductions), so an explanation can use them instead of
+   * exploring again; drop them when done with them.
+   */
+  readonly onExplored?: (levels: ExploredLevels) => void;
 }
 
 export class Checker {
@@ -112,8 +118,16 @@ export class Checker {
       covered: outcome.covered,
       reductions: [...(this.limits.symmetry ? ['symmetry'] : []), ...(this.limits.por ? ['por'] : [])],
       workers: this.workerCount,
+      ...(outcome.notes.length > 0 ? { notes: outcome.notes } : {}),
     };
   }
+}
+
+function end(search: Search, options: RunAsyncOptions, interrupted: boolean): SearchOutcome {
+  const outcome = search.finish(interrupted);
+  const levels = options.onExplored ? search.explored() : undefined;
+  if (levels) options.onExplored!(levels);
+  return outcome;
 }
 
 /** Runs a search in chunks, yielding to the event loop so progress and Ctrl-C get through. */
@@ -122,14 +136,14 @@ async function drive(search: Search, options: RunAsyncOptions): Promise<SearchOu
   let lastReport = 0;
   let lastYield = Date.now();
   for (;;) {
-    if (options.signal?.aborted) return search.finish(true);
+    if (options.signal?.aborted) return end(search, options, true);
     const done = search.advance(CHUNK);
     const now = Date.now();
     if (options.onProgress && (done || now - lastReport >= interval)) {
       lastReport = now;
       options.onProgress(search.progress());
     }
-    if (done) return search.finish();
+    if (done) return end(search, options, false);
     if (now - lastYield >= 25) {
       lastYield = now;
       await new Promise<void>((resolve) => setImmediate(resolve));

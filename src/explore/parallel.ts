@@ -7,7 +7,7 @@
  * shared out. Hashing and inserting stay on the main thread.
  */
 import type { CompiledModel } from './compile.js';
-import { SearchCore, symmetryFor, type SearchLimits, type SearchOutcome } from './bfs.js';
+import { SearchCore, symmetryFor, type ExploredLevels, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { createExpander } from './expand.js';
 import { okClassification, StateKind, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
@@ -23,6 +23,7 @@ export interface ParallelOptions {
   readonly signal?: { readonly aborted: boolean };
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly progressIntervalMs?: number;
+  readonly onExplored?: (levels: ExploredLevels) => void;
 }
 
 export async function runParallel(cm: CompiledModel, limits: SearchLimits, options: ParallelOptions): Promise<SearchOutcome> {
@@ -88,7 +89,10 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       }
     }
     options.onProgress?.(core.progress());
-    return core.finish();
+    const outcome = core.finish();
+    const levels = options.onExplored ? core.explored() : undefined;
+    if (levels) options.onExplored!(levels);
+    return outcome;
   } catch (e) {
     if (e instanceof StoreFullError || e instanceof RangeError) {
       core.outOfMemory();

@@ -72,6 +72,8 @@ export interface CheckResult {
   readonly reductions: readonly string[];
   /** Expansion threads used (1 = the main thread only). */
   readonly workers: number;
+  /** What the search decided on its own that the reader should know, e.g. that it gave up a reduction that could not help. */
+  readonly notes?: readonly string[];
   /** For a bitstate search: its table and how many states it may have missed. */
   readonly bitstate?: BitstateStats;
 }

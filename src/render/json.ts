@@ -25,6 +25,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     bytesPerState: r.stats.bytesPerState,
     reductions: r.reductions,
     workers: r.workers,
+    ...(r.notes ? { notes: r.notes } : {}),
     ...(r.bitstate ? { bitstate: r.bitstate } : {}),
     properties: report.properties,
     maxima: r.maxima,

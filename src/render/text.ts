@@ -111,6 +111,7 @@ export function checkDetails(report: CheckReport): string {
     for (const p of cx.processes) lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}`);
     for (const p of cx.primitives) lines.push(`  ${p}`);
   }
+  for (const note of r.notes ?? []) lines.push('', `note: ${note}`);
   if (r.bitstate) {
     const b = r.bitstate;
     lines.push('', `BITSTATE search: ${formatCount(b.bits)} bits, ${b.hashes} hashes per state. Violations it reports are real; ` +
