@@ -107,37 +107,66 @@ export function buildSymmetry(cm: CompiledModel): Symmetry | undefined {
     const blockSlots = g.members.map((m) => Int32Array.from([m.pcSlot, m.waitSlot, ...g.template.locals.map((l) => m.localSlots.get(l.name)!)]));
     const blockLen = blockSlots[0].length;
     const k = g.members.length;
-    const keyLen = blockLen + refs.length;
-    return { first: g.first, k, blockSlots, blockLen, keyLen, keys: new Int32Array(k * keyLen), order: new Int32Array(k), newPid: new Int32Array(layout.processes.length) };
+    // A member's key packed into words, most significant field first: its own
+    // slots (offset by their minimum, in their range's width), then one bit per
+    // reference slot. Comparing the words in order is comparing the fields in
+    // order, so this is the same order as a key of one int per field.
+    const fieldWord: number[] = [];
+    const fieldShift: number[] = [];
+    const widths = [...blockSlots[0]].map((slot) => {
+      const [min, max] = cm.ranges[slot];
+      return Math.min(32, Math.max(1, Math.ceil(Math.log2(max - min + 1))));
+    });
+    let word = 0;
+    let used = 0;
+    const place = (w: number) => {
+      if (used > 0 && used + w > 30) { word++; used = 0; } // a field wider than 30 bits gets a word of its own
+      fieldWord.push(word);
+      used += w;
+      fieldShift.push(used); // fixed below, once each word's length is known
+    };
+    widths.forEach(place);
+    for (let r = 0; r < refs.length; r++) place(1);
+    const wordLen: number[] = [];
+    fieldWord.forEach((w, i) => { wordLen[w] = Math.max(wordLen[w] ?? 0, fieldShift[i]); });
+    const shifts = Int32Array.from(fieldShift.map((end, i) => wordLen[fieldWord[i]] - end));
+    const words = word + 1;
+    const mins = Int32Array.from([...blockSlots[0]].map((slot) => cm.ranges[slot][0]));
+    return {
+      first: g.first, k, blockSlots, blockLen, keyLen: words, words: Int32Array.from(fieldWord), shifts, mins,
+      keys: new Int32Array(k * words), order: new Int32Array(k), newPid: new Int32Array(layout.processes.length),
+    };
   });
   const tmp = new Int32Array(cm.slotCount);
 
   const canonicalize = (s: Int32Array): void => {
     for (let i = 0; i < eraseSlots.length; i++) s[eraseSlots[i]] = eraseValues[i];
     for (const plan of plans) {
-      const { first, k, blockSlots, blockLen, keyLen, keys, order, newPid } = plan;
+      const { first, k, blockSlots, blockLen, keyLen, keys, order, newPid, words, shifts, mins } = plan;
       // Own slots first, then a signature of how the primitives refer to each member.
       keys.fill(0);
       for (let m = 0; m < k; m++) {
         const o = m * keyLen;
         const slots = blockSlots[m];
-        for (let i = 0; i < blockLen; i++) keys[o + i] = s[slots[i]];
+        for (let i = 0; i < blockLen; i++) keys[o + words[i]] |= (s[slots[i]] - mins[i]) << shifts[i];
         order[m] = m;
       }
       for (let r = 0; r < refs.length; r++) {
         const v = s[refs[r]];
         if (v === 0) continue;
         const kind = kinds[r];
+        const at = words[blockLen + r];
+        const bit = 1 << shifts[blockLen + r];
         if (kind === 0) {
           let bits = (v >>> first) & ((1 << k) - 1);
           while (bits !== 0) {
             const m = 31 - Math.clz32(bits & -bits);
-            keys[m * keyLen + blockLen + r] = 1;
+            keys[m * keyLen + at] |= bit;
             bits &= bits - 1;
           }
         } else {
           const m = (kind === 1 ? v - 1 : (v >> 2) - 1) - first;
-          if (m >= 0 && m < k) keys[m * keyLen + blockLen + r] = 1;
+          if (m >= 0 && m < k) keys[m * keyLen + at] |= bit;
         }
       }
       // Insertion sort: groups are small (<= 8 writers here).
@@ -149,7 +178,7 @@ export function buildSymmetry(cm: CompiledModel): Symmetry | undefined {
         for (; j >= 0; j--) {
           const yo = order[j] * keyLen;
           let d = 0;
-          for (let c = 0; c < keyLen && d === 0; c++) d = keys[yo + c] - keys[xo + c];
+          for (let c = 0; c < keyLen && d === 0; c++) d = (keys[yo + c] >>> 0) - (keys[xo + c] >>> 0);
           if (d <= 0) break;
           order[j + 1] = order[j];
           sorted = false;

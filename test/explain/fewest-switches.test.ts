@@ -3,6 +3,7 @@ import { registry } from '../../models/index.js';
 import { countSwitches, fewestSwitches } from '../../src/explain/fewest-switches.js';
 import { replayPath } from '../../src/explain/path.js';
 import { buildReport } from '../../src/explain/report.js';
+import type { ExploredLevels } from '../../src/explore/bfs.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { instantiate } from '../../src/model/definition.js';
@@ -40,6 +41,26 @@ describe('fewestSwitches', () => {
       expect(better.switches).toBeLessThanOrEqual(better.bfsSwitches);
       expect([...replayPath(cm, better.path).at(-1)!]).toEqual([...r.discovery!.state]);
     }
+  });
+
+  it('gives the same schedule from the search\'s own levels as from layers it rebuilds (with workers too)', async () => {
+    for (const [name, params] of [
+      ['dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2 }],
+      ['dm-snapshot/in-progress', { writers: 3, 'cow-threshold': 0, ctrs: 0, mutant: 'lost-wakeup' }],
+      ['dm-snapshot/unthrottled', { writers: 3, ctrs: 1, 'max-inflight': 2 }],
+    ] as const) {
+      const cm = compile(name, params);
+      for (const workers of name === 'dm-snapshot/semaphore' ? [1, 2] : [1]) {
+        let levels: ExploredLevels | undefined;
+        const r = await check(cm).workers(workers).runAsync({ onExplored: (l) => { levels = l; } });
+        expect(levels).toBeDefined();
+        expect(fewestSwitches(cm, r.discovery!.path, undefined, levels)).toEqual(fewestSwitches(cm, r.discovery!.path));
+      }
+    }
+    // Reduced searches do not hand their levels out (their stores are not the plain layers).
+    let levels: ExploredLevels | undefined;
+    await check(compile('dm-snapshot/semaphore', { writers: 3, 'cow-threshold': 1, ctrs: 2 })).symmetry().runAsync({ onExplored: (l) => { levels = l; } });
+    expect(levels).toBeUndefined();
   });
 
   it('is what reports show, with both numbers', () => {
