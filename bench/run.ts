@@ -11,7 +11,9 @@
  *   built from interleave's own Promela export of the same configuration
  *   (`spin -a -o2`, `gcc -O2 -DNOREDUCE -DSAFETY`, `./pan -m100000`, pan's
  *   default hash table), when spin and gcc are installed;
- * - workers: the reference run with 2 worker threads against 1.
+ * - workers: the reference run with 2 worker threads against 1;
+ * - explaining: the share of a deadlocking sweep's time spent on reports
+ *   (bench/explain.ts).
  *
  * Usage: npm run bench [-- [--pairs N] [name filter]]
  */
@@ -167,6 +169,10 @@ if (!only || refRow.name.includes(only)) {
   cmp.push(['worker speed-up, reference (1 worker / 2 workers, wall)', x(w.ratio),
     `1 worker ${median(w.a.map((t) => t.wall)).toFixed(2)} s, 2 workers ${median(w.b.map((t) => t.wall)).toFixed(2)} s`, w.ratios.map((r) => r.toFixed(2)).join(' ')]);
   comparisons.push({ what: 'workers', ...w });
+  const ex = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'explain.ts')], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1)!);
+  cmp.push(['explaining, semaphore sweep (72 configurations; share of search + report time)', `${(ex.explainShare * 100).toFixed(1)}%`,
+    `search ${(ex.searchMs / 1000).toFixed(1)} s, explain ${(ex.explainMs / 1000).toFixed(1)} s, ${ex.violations} counterexamples`, 'one run']);
+  comparisons.push({ what: 'explain', ...ex });
   process.stdout.write(`\ncomparisons (${pairs} alternating pairs, median of per-pair ratios)\n${table(['comparison', 'ratio', 'medians', 'per pair'], cmp)}\n`);
 }
 
