@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Entry point: wires the real terminal and Ctrl-C into the CLI and sets the
 // exit code. It runs the compiled build (dist/, made by `npm run build`, which
-// `npm ci` runs through `prepare`) while no source file is newer than the
-// build; otherwise (no build, or sources edited since) the TypeScript sources
-// through tsx, so the command always runs the current code, only slower.
+// `npm ci` runs through `prepare`). When a source file is newer than the build
+// (an edited or rebased checkout) it rebuilds first, so the command and a
+// model file's `import 'interleave-checker'` (which resolves to dist/) run the
+// same, current code; without typescript to build with, it runs the
+// TypeScript sources through tsx.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +23,14 @@ function buildIsCurrent() {
     }
   }
   return true;
+}
+
+if (!buildIsCurrent()) {
+  try {
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    // The build failed (its errors are on stderr): run the sources.
+  }
 }
 
 let code;

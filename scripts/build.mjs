@@ -4,7 +4,7 @@
 // runs the build only while no source file is newer than that time.
 // Type errors are `npm test`'s job (tsc --noEmit); the build only emits.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,17 @@ try {
   console.warn('interleave: typescript is not installed, so nothing was built; the command will run the TypeScript sources (slower start)');
   process.exit(0);
 }
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noCheck'], { cwd: root, stdio: 'inherit' });
-mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'build-stamp.json'), `${JSON.stringify({ started })}\n`);
+// Built beside dist/ and swapped in, so a command starting meanwhile sees
+// the old build or the new one, never half of one.
+const fresh = join(root, `.dist-${process.pid}`);
+const old = join(root, `.dist-old-${process.pid}`);
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--noCheck', '--outDir', fresh], { cwd: root, stdio: 'inherit' });
+  writeFileSync(join(fresh, 'build-stamp.json'), `${JSON.stringify({ started })}\n`);
+  rmSync(old, { recursive: true, force: true });
+  try { renameSync(join(root, 'dist'), old); } catch { /* no previous build */ }
+  renameSync(fresh, join(root, 'dist'));
+} finally {
+  rmSync(fresh, { recursive: true, force: true });
+  rmSync(old, { recursive: true, force: true });
+}

@@ -1,8 +1,8 @@
 /**
  * Vitest global setup: compiles the current sources (`npm run build`) before
  * any test runs, so every test that starts bin/interleave.js runs compiled
- * code of exactly the source under test. (bin/interleave.js falls back to the
- * sources through tsx if one is edited during the run.)
+ * code of exactly the source under test. (bin/interleave.js rebuilds by itself
+ * if a source is edited during the run.)
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
