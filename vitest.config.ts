@@ -35,6 +35,9 @@ export default defineConfig({
         test: {
           name: 'acceptance',
           include: ACCEPTANCE,
+          // Grid tests take 1-2 minutes of CPU each; on a shared 2-core
+          // machine (load 25+) three of them passed 120 s of wall time.
+          testTimeout: 600_000,
           // Builds dist/ from the current sources first: tests that start
           // bin/interleave.js run the compiled code a user runs.
           globalSetup: ['test/support/build-once.ts'],
