@@ -98,7 +98,8 @@ table.state tr.changed th { border-left: 5px solid var(--ink); }
 }
 @media (max-width: 900px) {
   main { display: block; height: auto; }
-  #schedule { height: 60vh; border-right: 0; border-bottom: 1px solid var(--line); }
+  #schedule { height: auto; max-height: 60vh; border-right: 0; border-bottom: 1px solid var(--line); }
+  #lanes-scroll { flex: 0 1 auto; }
   #side { overflow: visible; }
 }
 @media print {
