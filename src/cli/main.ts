@@ -24,6 +24,8 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'two designs over one parameter grid: where their verdicts differ' },
   gate: { load: async () => (await import('./commands/gate.js')).gateCommand, summary: 'the CI proof gate: every expectation in gate.json must hold; JUnit and Markdown under out/gate' },
   init: { load: async () => (await import('./commands/init.js')).initCommand, summary: 'start a model project in a new folder: package.json, tsconfig.json, an example model and a gate file' },
+  merge: { load: async () => (await import('./commands/merge.js')).mergeCommand, summary: 'combine the parts of a sharded gate or sweep, or of a swarm, into one result' },
+  swarm: { load: async () => (await import('./commands/swarm.js')).swarmCommand, summary: 'one job of a swarm: a bounded, diversified search of a configuration too big to explore' },
   list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the registered models and their parameters' },
 };
 

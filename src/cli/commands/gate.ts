@@ -8,24 +8,22 @@
  * and for the first counterexample of each check that expects one, and says
  * what it proved within which bounds.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { gatePassed, judgeCase, plannedCases, type GateCase, type GateReport } from '../../explain/gate.js';
+import { judgeCase, type GateCase, type GateReport } from '../../explain/gate.js';
 import type { CheckReport } from '../../explain/report.js';
-import type { FinalReport } from '../../render/final-report.js';
-import { gateToJson } from '../../render/gate-json.js';
-import { gateSummaryLine, gateToMarkdown } from '../../render/gate-summary.js';
-import { gateToJunit } from '../../render/junit.js';
 import { formatCount, formatDuration, formatParams, type RunStart } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadGateFile } from '../gate-file.js';
+import { clearOldCases, finishGate, gateShardPart, gateUnitKey, gateUnits } from '../gate-outputs.js';
 import { UsageError, type CliIO } from '../io.js';
 import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { writePart } from '../part-file.js';
 import { createReporter } from '../reporter.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
+import { shardText, takeShardOptions, unitsOf } from '../shard.js';
 
-export const GATE_USAGE = `usage: interleave gate [--config FILE] [--out DIR] [--json | --quiet]
+export const GATE_USAGE = `usage: interleave gate [--config FILE] [--out DIR] [--json | --quiet] [--shard I/N [--costs FILE]]
 
 The CI proof gate: runs every check of a gate file and judges each
 configuration against what the check expects the explorer to find. It fails
@@ -46,20 +44,19 @@ known deadlock, or a mutant of the fix, is no longer found).
                 counterexample of each check that expects one
 --json          print only the gate's JSON (schema interleave/gate@1)
 --quiet         print only the summary line
+--shard I/N     run only shard I of N (a CI matrix job): its share of the
+                configurations, balanced by estimated cost; writes DIR/part.json
+                (and the cases' files) instead of junit.xml, summary.md and
+                gate.json; \`interleave merge\` of all N parts writes those,
+                equal to an unsharded run's. Exit code: this shard's own
+--costs FILE    with --shard: balance by the state counts in an earlier
+                run's gate.json instead of a size heuristic
 
 The report ends with what the gate proved and within which bounds: "no
 deadlock for writers 1..4" is a bounded proof and says nothing about writers 5.
 
 exit codes: 0 every expectation holds, 1 some expectation does not hold,
             2 bad usage or a malformed gate file, 130 interrupted`;
-
-/** Removes case directories an earlier gate run wrote (those holding a result.json), so none shows a stale result. */
-function clearOldCases(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'result.json'))) rmSync(join(dir, entry.name), { recursive: true, force: true });
-  }
-}
 
 export async function gateCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
@@ -69,6 +66,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   }
   const configText = takeString(args, 'config');
   const outText = takeString(args, 'out');
+  const { shard, costs } = takeShardOptions(args, io.cwd);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`, 'the gate file is given with --config FILE');
   if (args.values.size > 0) throw new UsageError(`gate takes no option --${[...args.values.keys()][0]}`, 'see interleave gate --help');
   const source = configText ?? 'gate.json';
@@ -81,7 +79,10 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   const rel = (p: string) => relative(io.cwd, p) || '.';
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
   const ink = mode === 'human' && io.interactive && io.terminal !== undefined;
-  const total = plannedCases(gateFile);
+  const units = gateUnits(gateFile);
+  // A shard runs every case of the explorations dealt to it, so a configuration shared by two checks stays explored once.
+  const mine = shard ? unitsOf(units, shard, costs) : undefined;
+  const total = gateFile.checks.reduce((n, c) => n + c.configurations.filter((p) => !mine || mine.has(gateUnitKey(c, p))).length, 0);
 
   const started = new Date();
   const cases: GateCase[] = [];
@@ -95,9 +96,10 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
     for (const [ci, check] of gateFile.checks.entries()) {
       const def = gateFile.models.get(check.model)!;
       for (const params of check.configurations) {
+        const key = gateUnitKey(check, params);
+        if (mine && !mine.has(key)) continue;
         index++;
         const run: RunStart = { model: check.model, params, title: check.name, index, total };
-        const key = JSON.stringify([check.model, params, check.symmetry]);
         let done = explored.get(key);
         const reused = done !== undefined;
         reporter.onStart(run);
@@ -138,21 +140,15 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
       complete: !interrupted,
       elapsedMs: Date.now() - started.getTime(),
     };
-    const json = gateToJson(gate);
-    const written: string[] = [];
-    for (const [path, text] of [
-      [join(outDir, 'junit.xml'), gateToJunit(gate, { timestamp: started })],
-      // Links in summary.md resolve from its own folder, wherever the artifact is unpacked.
-      [join(outDir, 'summary.md'), gateToMarkdown(gate, { relative: rel, link: (p) => relative(outDir, resolve(io.cwd, p)) })],
-      [join(outDir, 'gate.json'), `${JSON.stringify(json, null, 2)}\n`],
-    ]) {
-      if (await writer.write(path, text)) written.push(path);
+    if (shard) {
+      const file = await writer.attempt(join(outDir, 'part.json'), () => writePart(outDir, gateShardPart(gateFile, gate, { shard, units: [...mine!], started, outDir, cwd: io.cwd })));
+      const failed = cases.filter((c) => !c.judgement.passed).length;
+      await reporter.dispose();
+      if (mode === 'json') io.stdout(JSON.stringify({ shard, configurations: cases.length, failed, complete: !interrupted, ...(file ? { part: rel(file) } : {}) }, null, 2));
+      else io.stdout(`interleave gate ${source} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED after ' : ''}${cases.length} of ${total} configurations${failed > 0 ? `, ${failed} FAILED` : ', every expectation holds'} (${formatDuration(gate.elapsedMs)})${file ? `; wrote ${rel(file)}: merge all ${shard.count} parts with interleave merge` : ''}`);
+      return writer.finish(interrupted ? ExitCode.Interrupted : failed > 0 ? ExitCode.Violation : ExitCode.Ok, io);
     }
-    const final: FinalReport = { kind: 'gate', gate, written: written.map(rel) };
-    if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
-    else if (mode === 'quiet') io.stdout(gateSummaryLine(gate));
-    else await reporter.close(final);
-    return writer.finish(interrupted ? ExitCode.Interrupted : gatePassed(gate) ? ExitCode.Ok : ExitCode.Violation, io);
+    return await finishGate(gate, { io, mode, reporter, writer, outDir, started, relative: rel });
   } finally {
     await reporter.dispose();
   }

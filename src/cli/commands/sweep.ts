@@ -7,14 +7,16 @@
 import { takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { join, relative, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
-import type { FinalReport } from '../../render/final-report.js';
-import { sweepSummaryLine, sweepToJson, sweepToMarkdown, type SweepReport, type SweepRun } from '../../render/sweep.js';
+import type { SweepReport, SweepRun } from '../../render/sweep.js';
 import type { RunEntry, RunStart } from '../../render/text.js';
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { writePart } from '../part-file.js';
+import { shardText, takeShardOptions, unitsOf } from '../shard.js';
+import { finishSweep, sweepShardPart, sweepUnits, type SweepInput } from '../sweep-outputs.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { writeReportExplorer } from '../explorer-file.js';
@@ -35,6 +37,11 @@ interactive explorer as DIR/<configuration>/explorer.html.
 --quiet              print only the summary line
 --max-states N       per configuration: stop after N states (its cell reads unknown)
 --max-memory SIZE    per configuration: stop when the state store exceeds SIZE
+--shard I/N          run only shard I of N (a CI matrix job), balanced by
+                     estimated cost; writes DIR/part.json instead of the matrix;
+                     \`interleave merge\` of all N parts writes sweep.md and
+                     sweep.json, equal to an unsharded sweep's
+--costs FILE         with --shard: balance by an earlier run's sweep.json
 
 The matrix's columns are the values of the last parameter given with more than
 one value; its rows, every combination of the others.
@@ -52,6 +59,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const outText = takeString(args, 'out');
   const maxStates = takeInt(args, 'max-states', 1);
   const maxMemoryBytes = takeMaxMemory(args);
+  const { shard, costs } = takeShardOptions(args, io.cwd);
 
   const def = await loadModel(modelArg, io);
   const grid = buildParamGrid(def, args.values);
@@ -63,48 +71,52 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const writer = new OutputWriter();
   const mode = args.switches.has('json') ? 'json' : args.switches.has('quiet') ? 'quiet' : 'human';
 
+  const units = sweepUnits(def, combos);
+  const mine = shard ? unitsOf(units, shard, costs) : undefined;
+  const dealt = combos.map((_, i) => i).filter((i) => !mine || mine.has(units[i].key));
   const started = Date.now();
-  const entries: RunEntry[] = [];
+  const done: Array<{ index: number; entry: RunEntry }> = [];
   const explorers: string[] = [];
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: true });
   try {
-    for (const [i, combo] of combos.entries()) {
+    for (const [n, i] of dealt.entries()) {
+      const combo = combos[i];
       // Announced with the swept parameters only; the report has them all.
-      const run: RunStart = { model: def.name, params: combo, index: i + 1, total: combos.length };
+      const run: RunStart = { model: def.name, params: combo, index: n + 1, total: dealt.length };
       reporter.onStart(run);
       const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
       // Each counterexample gets its explorer, in a folder named after the configuration.
       const explorerPath = join(outDir, runSlug(def.name, combo), EXPLORER_FILE);
       const explorer = await writer.attempt(explorerPath, () => writeReportExplorer(explorerPath, report));
       if (explorer) explorers.push(explorer);
-      entries.push({ report, ...(explorer ? { files: { explorer } } : {}) });
-      reporter.onFinish(run, entries[i]);
+      const entry: RunEntry = { report, ...(explorer ? { files: { explorer } } : {}) };
+      done.push({ index: i, entry });
+      reporter.onFinish(run, entry);
       if (report.result.completion === 'interrupted') {
         interrupted = true;
         break;
       }
     }
+    if (shard) {
+      const input: SweepInput = { model: def.name, axes: grid.axes, ...(maxStates !== undefined ? { maxStates } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}) };
+      const part = sweepShardPart(def, input, combos, done, { shard, dealt, units: dealt.map((i) => units[i].key), started: new Date(started), complete: !interrupted, outDir });
+      const file = await writer.attempt(join(outDir, 'part.json'), () => writePart(outDir, part));
+      await reporter.dispose();
+      io.stdout(`interleave sweep ${def.name} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED after ' : ''}${done.length} of ${dealt.length} configurations (${((Date.now() - started) / 1000).toFixed(2)} s)${file ? `; wrote ${file}: merge all ${shard.count} parts with interleave merge` : ''}`);
+      return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
+    }
+    const byIndex = new Map(done.map((d) => [d.index, d.entry]));
     const sweep: SweepReport = {
       model: def.name,
       axes: grid.axes,
-      runs: combos.map((params, i): SweepRun => (entries[i] ? { params, entry: entries[i] } : { params })),
+      runs: combos.map((params, i): SweepRun => { const entry = byIndex.get(i); return entry ? { params, entry } : { params }; }),
       complete: !interrupted,
       elapsedMs: Date.now() - started,
     };
-    const json = sweepToJson(sweep);
-    const written: string[] = [];
-    for (const [path, text] of [[join(outDir, 'sweep.md'), sweepToMarkdown(sweep, { link: (p) => relative(outDir, p) })], [join(outDir, 'sweep.json'), `${JSON.stringify(json, null, 2)}\n`]]) {
-      if (await writer.write(path, text)) written.push(path);
-    }
-    written.push(...explorers);
-    const final: FinalReport = { kind: 'sweep', sweep, written: written.map((p) => displayPath(io.cwd, p)) };
-    if (mode === 'json') io.stdout(JSON.stringify(json, null, 2));
-    else if (mode === 'quiet') io.stdout(sweepSummaryLine(sweep));
-    else await reporter.close(final);
+    return await finishSweep(sweep, { io, mode, reporter, writer, outDir, explorers });
   } finally {
     await reporter.dispose();
   }
-  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
 }
 
