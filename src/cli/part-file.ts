@@ -21,6 +21,9 @@ export const PART_FILE = 'part.json';
 
 export type PartKind = 'gate' | 'sweep' | 'minimize' | 'diff' | 'swarm';
 
+/** What a part's input is called in messages. */
+const INPUT_NAME: Record<PartKind, string> = { gate: 'gate file', sweep: 'grid', minimize: 'grid', diff: 'grid', swarm: 'swarm configuration (model, parameters, seed, jobs or limits)' };
+
 export interface PartHeader {
   readonly schema: typeof PART_SCHEMA;
   readonly kind: PartKind;
@@ -147,7 +150,7 @@ export function checkParts<B>(parts: ReadonlyArray<LoadedPart<B>>): Array<Loaded
     if (p.interleave !== first.interleave) throw new UsageError(`merge: ${where(p)} was written by interleave ${p.interleave}, ${where(first)} by interleave ${first.interleave}`, 'run every shard with the same interleave version');
     if (p.input.sha256 !== first.input.sha256) {
       throw new UsageError(
-        `merge: ${where(p)} ran a different ${first.kind === 'gate' ? 'gate file' : 'grid'} (${p.input.source}, sha256 ${p.input.sha256.slice(0, 12)}) than ${where(first)} (${first.input.source}, sha256 ${first.input.sha256.slice(0, 12)})`,
+        `merge: ${where(p)} ran a different ${INPUT_NAME[first.kind]} (${p.input.source}, sha256 ${p.input.sha256.slice(0, 12)}) than ${where(first)} (${first.input.source}, sha256 ${first.input.sha256.slice(0, 12)})`,
         'every shard must run the same input; re-run the shards of one commit',
       );
     }

@@ -7,25 +7,16 @@ import { join } from 'node:path';
 import type { Counterexample } from '../explain/counterexample.js';
 import type { SwarmJobResult } from '../explore/swarm.js';
 import type { ModelDefinition } from '../model/definition.js';
-import type { Params } from '../model/types.js';
-import { swarmSummaryLine, swarmToJson, swarmToText, type SwarmJobSummary, type SwarmReport } from '../render/swarm.js';
+import { swarmSummaryLine, swarmToJson, swarmToText, type SwarmJobSummary, type SwarmReport, type SwarmSetup } from '../render/swarm.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIO } from './io.js';
 import type { OutputWriter } from './out-dir.js';
 import { modelVersion, partHeader, sha256, type LoadedPart, type Part } from './part-file.js';
 import type { ReportMode } from './reporter.js';
 
-/** What every job of one swarm shares. */
-export interface SwarmInput {
-  /** The model definition's name (the default directories are named after it). */
+/** What every job of one swarm shares, and the definition its directories are named after. */
+export interface SwarmInput extends SwarmSetup {
   readonly definition: string;
-  /** The built model's name (may name a mutant). */
-  readonly model: string;
-  readonly params: Params;
-  readonly jobs: number;
-  readonly seed: number;
-  readonly maxMemoryBytes: number;
-  readonly timeLimitMs?: number;
 }
 
 export interface SwarmPartBody extends SwarmInput {

@@ -19,7 +19,7 @@
  */
 import type { CompiledModel } from './compile.js';
 import { createExpander, SourceStatus } from './expand.js';
-import { hashInts } from './hash.js';
+import { createBitTable } from './bit-table.js';
 import type { Discovery } from './result.js';
 import { createRandom } from './simulate.js';
 
@@ -71,7 +71,7 @@ export interface SwarmJobResult {
   readonly transitions: number;
   /** The deepest the stack went. */
   readonly maxDepth: number;
-  /** The depth bound the memory left for the stack (after the bit table) allowed. */
+  /** The depth at which the stack first did not fit in the memory the bit table left (0: it always fitted). */
   readonly depthLimit: number;
   /** Times the search did not go deeper because it was at the depth bound. */
   readonly truncated: number;
@@ -92,10 +92,10 @@ export function strategyOf(job: number): SwarmStrategy {
   return job % 2 === 0 ? 'dfs' : 'random-dfs';
 }
 
-/** The largest power-of-two bit table that leaves a quarter of the memory (at least 64 KiB) to the stack. */
+/** The largest power-of-two bit table that leaves a quarter of the memory (at least 128 KiB) to the stack. */
 function tableBits(maxMemoryBytes: number): number {
   let log2 = 10;
-  while (log2 < 33 && 2 ** (log2 + 1) / 8 <= maxMemoryBytes * 0.75 && maxMemoryBytes - 2 ** (log2 + 1) / 8 >= 65536) log2++;
+  while (log2 < 33 && 2 ** (log2 + 1) / 8 <= maxMemoryBytes * 0.75 && maxMemoryBytes - 2 ** (log2 + 1) / 8 >= 131072) log2++;
   return log2;
 }
 
@@ -117,40 +117,22 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
   const rank = new Int32Array(procCount);
   order.forEach((pid, r) => { rank[pid] = r; });
 
-  const log2Bits = tableBits(options.maxMemoryBytes);
-  const m = 2 ** log2Bits;
-  const table = new Uint32Array(Math.max(1, m / 32));
-  // Each job hashes with its own seeds, so their bitstate omissions differ.
-  const hashSeed1 = (0x9747b28c ^ seed) >>> 0;
-  const hashSeed2 = (0x5bd1e995 ^ Math.imul(seed, 0x85ebca6b)) >>> 0;
   const words = cm.packer.words;
-  const testAndSet = (p: Int32Array, at: number): boolean => {
-    const h1 = hashInts(p, at, words, hashSeed1) >>> 0;
-    const h2 = (hashInts(p, at, words, hashSeed2) | 1) >>> 0;
-    let fresh = false;
-    for (let i = 0; i < HASHES; i++) {
-      const bit = (h1 + i * h2) % m;
-      const word = Math.floor(bit / 32);
-      const b = 1 << (bit & 31);
-      if ((table[word] & b) === 0) {
-        fresh = true;
-        table[word] |= b;
-      }
-    }
-    return fresh;
-  };
+  // Each job hashes with its own seeds, so their bitstate omissions differ.
+  const table = createBitTable(tableBits(options.maxMemoryBytes), HASHES, words, [(0x9747b28c ^ seed) >>> 0, (0x5bd1e995 ^ Math.imul(seed, 0x85ebca6b)) >>> 0]);
+  const testAndSet = (p: Int32Array, at: number) => table.testAndSet(p, at);
 
   const expander = createExpander(cm, undefined);
   // The stack: per frame, its successors (packed, with their step ids) and which one is next.
-  // A frame costs its successors' words plus 3 ints; the depth bound keeps it within memory.
-  const stackBudget = options.maxMemoryBytes - table.byteLength;
-  let succ = new Int32Array(words * 1024);
-  let succSteps = new Int32Array(1024);
+  // It may use what the bit table leaves; a frame that would not fit is not pushed (the depth bound).
+  const slotBytes = words * 4 + 4;
+  const maxSlots = Math.max(0, Math.floor((options.maxMemoryBytes - table.byteLength - 65536) / slotBytes));
+  let succ = new Int32Array(words * Math.min(1024, maxSlots));
+  let succSteps = new Int32Array(Math.min(1024, maxSlots));
   let succTop = 0;
   const frameStart: number[] = [];
   const frameNext: number[] = [];
   const pathSteps: number[] = [];
-  const stackBytes = () => succ.byteLength + succSteps.byteLength + frameStart.length * 24;
 
   const scratch = new Int32Array(cm.slotCount);
   const collected: Array<{ step: number; packed: Int32Array }> = [];
@@ -160,7 +142,7 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
   let transitions = 0;
   let maxDepth = 0;
   let truncated = 0;
-  let depthLimit = Number.MAX_SAFE_INTEGER;
+  let depthLimit = 0;
   let pending: Omit<Discovery, 'path' | 'state'> | undefined;
   let stop: SwarmStop = 'exhausted';
 
@@ -174,8 +156,8 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
     return true;
   };
 
-  /** Expands the state at `from[at..]` and pushes its frame; false if the state itself is a violation. */
-  const push = (from: Int32Array, at: number): boolean => {
+  /** Expands the state at `from[at..]` and pushes its frame: `violation` if the state is one, `full` if its frame does not fit. */
+  const push = (from: Int32Array, at: number): 'pushed' | 'violation' | 'full' => {
     collected.length = 0;
     const r = expander.expand(from, at, sink);
     if (r.status === SourceStatus.Deadlock) pending = { kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' };
@@ -183,8 +165,10 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
       const name = cm.atEndProperties[r.extra];
       pending = { kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` };
     } else if (r.status === SourceStatus.RuntimeError) pending = { kind: 'invariant', property: 'assertion', message: r.message, failingStep: r.extra };
-    if (pending) return false;
+    if (pending) return 'violation';
     transitions += collected.length;
+    const need = succTop + collected.length;
+    if (need > maxSlots) return 'full';
     if (strategy === 'random-dfs') {
       for (let i = collected.length - 1; i > 0; i--) {
         const j = Math.floor(random() * (i + 1));
@@ -194,11 +178,10 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
       // Stable: by the process's priority, then step order.
       collected.sort((a, b) => rank[cm.steps[a.step].pid] - rank[cm.steps[b.step].pid] || a.step - b.step);
     }
-    const need = (succTop + collected.length) * words;
-    if (need > succ.length) {
-      const grow = Math.max(need, succ.length * 2);
-      const a = new Int32Array(grow); a.set(succ); succ = a;
-      const b = new Int32Array(grow / words); b.set(succSteps); succSteps = b;
+    if (need > succSteps.length) {
+      const grow = Math.min(maxSlots, Math.max(need, succSteps.length * 2));
+      const a = new Int32Array(grow * words); a.set(succ); succ = a;
+      const b = new Int32Array(grow); b.set(succSteps); succSteps = b;
     }
     frameStart.push(succTop);
     frameNext.push(succTop);
@@ -208,14 +191,14 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
       succTop++;
     }
     if (frameStart.length - 1 > maxDepth) maxDepth = frameStart.length - 1;
-    return true;
+    return 'pushed';
   };
 
   const init = new Int32Array(words);
   expander.packKey(cm.initialState(), init);
   testAndSet(init, 0);
   states = 1;
-  if (!checkAlways(init, 0)) push(init, 0);
+  if (!checkAlways(init, 0) && push(init, 0) === 'full') throw new RangeError(`--max-memory ${options.maxMemoryBytes} bytes leaves no room for a search stack`);
 
   let sinceYield = 0;
   while (!pending && frameStart.length > 0) {
@@ -234,15 +217,14 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
     states++;
     pathSteps.push(succSteps[i]);
     if (checkAlways(succ, i * words)) break;
-    // Deeper only while the stack fits in what the table left: beyond, the state counts as visited but is not expanded.
-    // The first time the stack outgrows its budget fixes the depth bound for the rest of the job.
-    if (depthLimit === Number.MAX_SAFE_INTEGER && stackBytes() > stackBudget) depthLimit = frameStart.length;
-    if (frameStart.length >= depthLimit) {
+    const pushed = push(succ, i * words);
+    if (pushed === 'violation') break;
+    if (pushed === 'full') {
+      // Checked, counted, but not expanded: the stack is as deep as memory allows here.
+      if (depthLimit === 0) depthLimit = frameStart.length;
       truncated++;
       pathSteps.pop();
-      continue;
     }
-    if (!push(succ, i * words)) break;
     if (++sinceYield >= 4096) {
       sinceYield = 0;
       if (driver.signal?.aborted) { stop = 'interrupted'; break; }
@@ -274,11 +256,11 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
     states,
     transitions,
     maxDepth,
-    depthLimit: depthLimit === Number.MAX_SAFE_INTEGER ? 0 : depthLimit,
+    depthLimit,
     truncated,
-    bits: m,
+    bits: table.bits,
     hashes: HASHES,
-    memoryBytes: table.byteLength + stackBytes(),
+    memoryBytes: table.byteLength + succ.byteLength + succSteps.byteLength,
     elapsedMs: now() - started,
     ...(discovery ? { discovery } : {}),
   };

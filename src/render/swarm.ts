@@ -16,13 +16,19 @@ export const SWARM_SCHEMA = 'interleave/swarm@1';
 /** A job's result as reported: everything but its discovery's packed state. */
 export type SwarmJobSummary = Omit<SwarmJobResult, 'discovery'> & { readonly found?: { readonly property: string; readonly steps: number } };
 
-export interface SwarmReport {
+/** What every job of one swarm shares. */
+export interface SwarmSetup {
+  /** The built model's name (may name a mutant). */
   readonly model: string;
   readonly params: Params;
   readonly jobs: number;
   readonly seed: number;
+  /** Per job: bit table and stack together. */
   readonly maxMemoryBytes: number;
   readonly timeLimitMs?: number;
+}
+
+export interface SwarmReport extends SwarmSetup {
   /** Per job, in job order: the jobs that reported. */
   readonly results: readonly SwarmJobSummary[];
   /** The violation shown: the shortest trace any job found (ties: the lowest job). */
