@@ -18,7 +18,8 @@
  * bound), through `now`.
  */
 import type { CompiledModel } from './compile.js';
-import { createExpander, SourceStatus } from './expand.js';
+import { describeViolation } from './classify.js';
+import { createExpander } from './expand.js';
 import { createBitTable } from './bit-table.js';
 import type { Discovery } from './result.js';
 import { createRandom } from './simulate.js';
@@ -160,11 +161,7 @@ export async function runSwarmJob(cm: CompiledModel, options: SwarmJobOptions, d
   const push = (from: Int32Array, at: number): 'pushed' | 'violation' | 'full' => {
     collected.length = 0;
     const r = expander.expand(from, at, sink);
-    if (r.status === SourceStatus.Deadlock) pending = { kind: 'deadlock', property: 'deadlock', message: 'no step is enabled and some process has not finished' };
-    else if (r.status === SourceStatus.AtEndViolation) {
-      const name = cm.atEndProperties[r.extra];
-      pending = { kind: 'invariant', property: name, message: `"${name}" does not hold when every process has stopped` };
-    } else if (r.status === SourceStatus.RuntimeError) pending = { kind: 'invariant', property: 'assertion', message: r.message, failingStep: r.extra };
+    pending = describeViolation(cm, r);
     if (pending) return 'violation';
     transitions += collected.length;
     const need = succTop + collected.length;
