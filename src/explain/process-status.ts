@@ -55,7 +55,14 @@ export function processStatuses(cm: CompiledModel, s: Int32Array): ProcessStatus
     const locations = proc.template.locations;
     if (pc === locations.length) return { proc, state: 'done' as ProcessState, here: [] as CompiledModel['steps'][number][] };
     const here = cm.steps.filter((cs) => cs.pid === proc.pid && cs.location === pc);
-    const enabled = here.some((cs) => cm.runStep(cs.id, s, scratch));
+    // A step that fails when run (a misuse, a sleep in atomic context) is one the process can take: it is not stuck.
+    const enabled = here.some((cs) => {
+      try {
+        return cm.runStep(cs.id, s, scratch);
+      } catch {
+        return true;
+      }
+    });
     const state: ProcessState = enabled ? 'runnable' : locations[pc].validEnd && s[proc.waitSlot] === 0 ? 'idle' : 'blocked';
     return { proc, state, here };
   });

@@ -199,7 +199,7 @@ function checkEnding(
     }
   };
   const bad = (message: string, ending: string) => done({ kind: 'verdict', message }, ending);
-  if (trace.property === 'assertion') {
+  if (trace.property === 'assertion' || trace.property === 'atomic-sleep') {
     const failing = trace.failingStep;
     const pid = failing ? cm.layout.processes.findIndex((p) => p.name === failing.process) : -1;
     const pc = pid >= 0 ? last[cm.layout.processes[pid].pcSlot] : -1;

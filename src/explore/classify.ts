@@ -11,7 +11,7 @@
  * after its successors are generated the count of enabled steps, or the
  * model error that stopped them, settles the rest (`classifyExpanded`).
  */
-import { ModelRuntimeError, type CompiledModel } from './compile.js';
+import { ModelRuntimeError, runtimeErrorProperty, type CompiledModel } from './compile.js';
 import type { Discovery } from './result.js';
 
 export const StateKind = {
@@ -101,7 +101,7 @@ export function describeViolation(cm: CompiledModel, c: Classification): Omit<Di
       const name = cm.atEndProperties[c.index];
       return { kind: 'invariant', property: name, message: atEndMessage(name) };
     }
-    case StateKind.ModelError: return { kind: 'invariant', property: 'assertion', message: c.message, failingStep: c.index };
+    case StateKind.ModelError: return { kind: 'invariant', property: runtimeErrorProperty(c.message), message: c.message, failingStep: c.index };
   }
 }
 

@@ -9,7 +9,7 @@
 import { formatExpr } from '../model/expr.js';
 import type { Effect, Expr, Model, Step } from '../model/types.js';
 import { PrimitiveMisuse, type PrimitiveRuntime } from '../primitives/primitive.js';
-import { createPrimitive } from '../primitives/registry.js';
+import { createPrimitive, kernelCall } from '../primitives/registry.js';
 import { buildLayout, type Layout, type ProcessInstance } from './layout.js';
 import { buildPacker, slotRanges, type Packer } from './packing.js';
 
@@ -53,6 +53,14 @@ export interface CompiledModel {
   processName(pid: number): string;
 }
 
+/** How the kernel prints a might_sleep() failure; a run-time error with this message is an `atomic-sleep` violation. */
+export const ATOMIC_SLEEP_MESSAGE = 'BUG: sleeping function called from invalid context';
+
+/** The discovery property of a run-time error: `atomic-sleep` for a sleep in atomic context, else `assertion`. */
+export function runtimeErrorProperty(message: string): 'atomic-sleep' | 'assertion' {
+  return message.startsWith(ATOMIC_SLEEP_MESSAGE) ? 'atomic-sleep' : 'assertion';
+}
+
 /** A step broke a rule of the model at run time (range, primitive misuse). */
 export class ModelRuntimeError extends Error {
   constructor(message: string, readonly stepId: number) {
@@ -67,6 +75,8 @@ interface CodegenContext {
   /** Constants the generated code closes over, referenced as `K[i]`. */
   readonly constants: unknown[];
   readonly primitives: readonly PrimitiveRuntime[];
+  /** Throws the atomic-sleep error if process `pid` is atomic in `s` (undefined when nothing in the model is atomic). */
+  readonly atomicCheck?: (s: Int32Array, pid: number, stepId: number) => void;
 }
 
 function constant(ctx: CodegenContext, value: unknown): string {
@@ -167,9 +177,12 @@ function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, 
     case 'blocking': {
       const tryAcquire = constant(ctx, impl.tryAcquire);
       const block = constant(ctx, impl.block);
+      // might_sleep(): calling an op that may sleep in atomic context is a bug even if it would not sleep now.
+      const atomic = ctx.atomicCheck ? `${constant(ctx, ctx.atomicCheck)}(s, ${pid}, ${id});` : '';
       return `{ const w = s[${W}];
         if (w < 0) { o.set(s); o[${W}] = 0; ${finish} ${onEmit} }
         else if (w === 0 && ${guard}) {
+          ${atomic}
           o.set(s);
           if (${tryAcquire}(o, ${pid}, ${arg})) { ${finish} } else { ${block}(o, ${pid}, ${arg}); o[${W}] = ${primId + 1}; }
           ${onEmit}
@@ -209,7 +222,20 @@ export function compileModel(model: Model): CompiledModel {
     });
   }
 
-  const ctx: CodegenContext = { layout, model, constants: [], primitives };
+  const atomicPrims = primitives.filter((p) => p.atomicFor !== undefined);
+  const atomicProcs = layout.processes.filter((p) => p.template.context === 'irq' || p.template.context === 'softirq');
+  const atomicCheck = atomicPrims.length > 0 || atomicProcs.length > 0
+    ? (s: Int32Array, pid: number, stepId: number) => {
+        const proc = layout.processes[pid];
+        const held = atomicPrims.filter((p) => p.atomicFor!(s, pid)).map((p) => p.decl.name);
+        const irq = proc.template.context === 'irq' || proc.template.context === 'softirq' ? proc.template.context : undefined;
+        if (held.length === 0 && irq === undefined) return;
+        const op = steps[stepId].step.op!;
+        const why = irq !== undefined ? `in ${irq} context` : `holding spinlock ${held.join(', ')}`;
+        throw new ModelRuntimeError(`${ATOMIC_SLEEP_MESSAGE}: ${proc.name} calls ${kernelCall(model.primitives[layout.primitiveIndex.get(op.primitive)!], op.op)}(&${op.primitive}), which may sleep, ${why}`, stepId);
+      }
+    : undefined;
+  const ctx: CodegenContext = { layout, model, constants: [], primitives, ...(atomicCheck ? { atomicCheck } : {}) };
   const stepsOf = (pid: number) => steps.filter((cs) => cs.pid === pid);
 
   // Fused successor function: one switch per process.

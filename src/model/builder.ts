@@ -171,6 +171,8 @@ export class ProcessBuilder {
 export interface ProcessOptions {
   readonly instances?: number;
   readonly symmetric?: boolean;
+  /** `irq` or `softirq`: the process runs in atomic context and must never sleep. */
+  readonly context?: 'task' | 'softirq' | 'irq';
 }
 
 export class ModelBuilder {
@@ -273,6 +275,7 @@ export class ModelBuilder {
       name,
       instances: options.instances ?? 1,
       symmetric: options.symmetric ?? (options.instances ?? 1) > 1,
+      ...(options.context !== undefined && options.context !== 'task' ? { context: options.context } : {}),
       locals: Object.freeze([...p.locals]),
       locations: Object.freeze(locations),
     }));

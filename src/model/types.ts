@@ -149,6 +149,12 @@ export interface ProcessDecl {
   readonly name: string;
   readonly instances: number;
   readonly symmetric: boolean;
+  /**
+   * Where it runs: `irq` or `softirq` code is atomic throughout, so a step that
+   * may sleep there is a bug ("sleeping function called from invalid
+   * context"). Absent means task context, atomic only while holding a spinlock.
+   */
+  readonly context?: 'task' | 'softirq' | 'irq';
   readonly locals: readonly VarDecl[];
   /** Locations in declaration order; the first is where the process starts. */
   readonly locations: readonly Location[];

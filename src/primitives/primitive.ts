@@ -95,6 +95,8 @@ export interface PrimitiveRuntime {
   waitInfo(s: Int32Array, pid: number, op: string): WaitInfo;
   /** Short state summary for traces, e.g. `readers {2}, queue [ctr:W, kcopyd:R]`. */
   describe(s: Int32Array, name: (pid: number) => string): string;
+  /** Holding this primitive makes `pid` atomic (a spinlock): it must not sleep. */
+  atomicFor?(s: Int32Array, pid: number): boolean;
   /** Job queues: the payloads queued, oldest first. */
   jobs?(s: Int32Array): number[];
 }

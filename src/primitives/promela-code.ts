@@ -50,6 +50,8 @@ export interface PrimitiveCode {
   readonly inlines: readonly string[];
   op(op: string, p: string, arg: string | undefined): OpCode;
   query(query: string): string;
+  /** Holding this primitive makes process `p` atomic (a spinlock): the condition, over the state. */
+  atomicFor?(p: string): string;
   /** Largest index the shared scratch counters `i_`, `j_`, `k_` reach beyond the process count (a job queue's capacity). */
   readonly scratchMax?: number;
 }

@@ -54,6 +54,7 @@ export function createSpinlock(
     releaseOps: ['unlock'],
     holders,
     queue: () => [],
+    atomicFor: (s, pid) => s[HOLDER] === pid + 1,
     waitInfo(s) {
       return { primitive: decl.name, mode: 'lock', holders: holders(s), queuedAhead: [], needsRelease: false };
     },
@@ -92,6 +93,7 @@ function spinlockCode(decl: Extract<PrimitiveDecl, { kind: 'spinlock' }>, ctx: P
     title: 'spinlock: taking it is simply not executable while another process holds it',
     vars: [`${intType(0, ctx.processCount)} ${H} = 0;  ${comment('pid + 1 of the holder, 0 = free')}`],
     inlines: [],
+    atomicFor: (p) => `${H} == ${p} + 1`,
     op(op, p) {
       switch (op) {
         // interleave evaluates "held by me" as a misuse when the step is tried, so that case is executable and fails its assertion.

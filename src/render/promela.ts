@@ -328,6 +328,9 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
   const decls = new Map(varDecls);
   for (const l of template.locals) decls.set(`local:${l.name}`, l);
 
+  const atomicIf = template.context === 'irq' || template.context === 'softirq'
+    ? ['true']
+    : [...model.prims.values()].flatMap((c) => (c.atomicFor ? [`(${c.atomicFor('_pid')})`] : []));
   const out: string[] = [];
   for (const l of template.locals) {
     out.push(`${intType(l.min, l.max)} ${pn.locals.get(l.name)} = ${l.init};  ${comment(`${l.min}..${l.max}`)}`);
@@ -379,6 +382,8 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
           : [];
       };
       const misuse = code && 'misuse' in code && code.misuse ? [`assert(${code.misuse})  ${comment(`${step.op!.op}(&${step.op!.primitive}) misused`)}`] : [];
+      // might_sleep(): an op that may sleep, called in atomic context (holding a spinlock, or in irq/softirq code).
+      if (code?.kind === 'blocking' && atomicIf.length > 0) misuse.push(`assert(!(${atomicIf.join(' || ')}))  ${comment('BUG: sleeping function called from invalid context')}`);
 
       if (!code) {
         for (const b of branchGuards(scopeAfterOp(undefined))) alts.push({ tag: tag('', b.note), guard: [...guard, b.cond], body: fx, goto: b.to });

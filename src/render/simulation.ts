@@ -42,7 +42,7 @@ export function simulationToText(report: SimulationReport): string {
   const first = report.result.first;
   const cx = report.counterexample;
   if (first && cx) {
-    const what = cx.kind === 'deadlock' ? 'a deadlock' : cx.property === 'assertion' ? 'a failed assertion' : `a violation of "${cx.property}"`;
+    const what = cx.kind === 'deadlock' ? 'a deadlock' : cx.property === 'assertion' ? 'a failed assertion' : cx.property === 'atomic-sleep' ? 'a sleep in atomic context' : `a violation of "${cx.property}"`;
     lines.push('', `First violation: run ${first.index} (seed ${first.seed}) reached ${what} after ${first.steps} steps; reproduce it with ${reproduceFlags(report)}.`);
     lines.push('This path is random, not a shortest one: `interleave check` finds the shortest.', '', traceTable(cx.trace));
     if (cx.blocked.length > 0) {

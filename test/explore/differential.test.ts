@@ -168,7 +168,7 @@ async function compare(model: Model, ref: ReferenceResult, config: CheckerConfig
     const replayed = replayPath(cm, d.path);
     expect([...replayed[replayed.length - 1]], `${where}: replay ends in the reported state`).toEqual([...d.state]);
     const endRef = replayReference(model, stepNames(cm, d.path)).at(-1)!;
-    const kindOf = d.property === 'assertion' ? 'assertion' : d.kind === 'deadlock' ? 'deadlock' : cm.alwaysProperties.includes(d.property) ? 'invariant' : 'at-end';
+    const kindOf = d.property === 'assertion' || d.property === 'atomic-sleep' ? 'assertion' : d.kind === 'deadlock' ? 'deadlock' : cm.alwaysProperties.includes(d.property) ? 'invariant' : 'at-end';
     expect(ref.violations.some((v) => v.key === JSON.stringify(endRef) && v.kind === kindOf), `${where}: the reference sees a ${kindOf} there`).toBe(true);
     expect(d.path.length, `${where}: no counterexample is shorter than the shortest`).toBeGreaterThanOrEqual(ref.firstDetectionLevel);
     return `${d.kind}:${kindOf}`;
@@ -190,7 +190,7 @@ async function compare(model: Model, ref: ReferenceResult, config: CheckerConfig
   const endKey = JSON.stringify(end);
   expect(ref.depthOf.get(endKey), `${where}: the counterexample is a shortest path`).toBe(d.path.length);
   const ri = new ReferenceInterpreter(model);
-  const kind = d.property === 'assertion' ? 'assertion'
+  const kind = d.property === 'assertion' || d.property === 'atomic-sleep' ? 'assertion'
     : d.kind === 'deadlock' ? 'deadlock'
     : cm.alwaysProperties.includes(d.property) ? 'invariant' : 'at-end';
   const matching = ref.violations.find((v) => v.key === endKey && v.kind === kind);
@@ -274,7 +274,7 @@ describe('check() against the reference explorer on random models', () => {
         continue;
       }
       const r = check(built.model).run();
-      verdicts.add(r.discovery ? `${r.verdict}:${r.discovery.property === 'assertion' ? 'assertion' : r.verdict}` : r.verdict);
+      verdicts.add(r.discovery ? `${r.verdict}:${r.discovery.property === 'assertion' || r.discovery.property === 'atomic-sleep' ? 'assertion' : r.verdict}` : r.verdict);
     }
     expect(skipped).toBeLessThan(10);
     expect([...verdicts].sort()).toEqual(['deadlock:deadlock', 'invariant:assertion', 'invariant:invariant', 'ok']);

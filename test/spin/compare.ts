@@ -17,7 +17,7 @@ import type { SpinOutcome, TrailStep } from './spin-runner.js';
  * Other deadlocks and `always` invariants need no offset.
  */
 export function trailOffset(il: InterleaveSide): number {
-  if (il.property === 'assertion' || initialViolation(il)) return 1;
+  if (il.property === 'assertion' || il.property === 'atomic-sleep' || initialViolation(il)) return 1;
   if (il.property !== undefined && il.cm.atEndProperties.includes(il.property)) return 1;
   return 0;
 }

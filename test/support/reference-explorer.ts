@@ -211,6 +211,11 @@ export class ReferenceInterpreter {
         }
         if (ps.wait !== 'run') return undefined;
         if (!this.holds(step.guard, s, proc)) return undefined;
+        // might_sleep(): an op that may sleep, called while holding a spinlock or in irq/softirq context.
+        const ctxKind = proc.template.context;
+        if (ctxKind === 'irq' || ctxKind === 'softirq' || Object.values(s.prims).some((p) => p.kind === 'spinlock' && p.holder === rs.pid)) {
+          throw new Misuse(`BUG: sleeping function called from invalid context (${op.op} on ${op.primitive})`);
+        }
         const next = cloneState(s);
         if (this.tryAcquire(next, rs.pid, op.primitive, op.op)) this.finish(next, proc, step);
         else next.procs[rs.pid].wait = { asleepOn: op.primitive };
