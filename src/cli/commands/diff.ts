@@ -7,17 +7,19 @@
 import { join, resolve } from 'node:path';
 import type { CheckReport } from '../../explain/report.js';
 import { resolveParams, type ModelDefinition } from '../../model/definition.js';
-import { formatParams, table } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, type ModelSource } from '../load-model.js';
-import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
-import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
+import { checkOutputDir, OutputWriter } from '../out-dir.js';
+import { buildParamGrid, expandGrid } from '../param-grid.js';
+import { diffOutcome, finishDiff, type DiffPartBody, type DiffRow } from '../grid-outputs.js';
+import { modelVersion, partHeader, sha256, writePart, type Part } from '../part-file.js';
+import { shardText, takeShardOptions, unitKey, unitsOf } from '../shard.js';
 import { createReporter } from '../reporter.js';
 import { checkOne } from '../grid-runner.js';
 
-export const DIFF_USAGE = `usage: interleave diff <modelA> <modelB> [--<param> VALUES ...] [--json] [--out DIR]
+export const DIFF_USAGE = `usage: interleave diff <modelA> <modelB> [--<param> VALUES ...] [--json] [--out DIR] [--shard I/N [--costs FILE]]
 
 Checks two designs over the same parameter grid and lists the configurations
 where their verdicts differ. A model may fix parameters of its own after a
@@ -28,8 +30,10 @@ examples:
   interleave diff dm-snapshot/in-progress dm-snapshot/in-progress:mutant=lost-wakeup --writers 2..3 --cow-threshold 0..1 --ctrs 0..1
 
 Both models must accept every parameter of the grid. Uses symmetry reduction
-where it is sound. Writes DIR/diff.json (default out/diff/). Exit codes: 0 done,
-2 bad usage or model, 130 interrupted.`;
+where it is sound. Writes DIR/diff.json (default out/diff/). With --shard I/N,
+checks only shard I of N of the grid (balanced by estimated cost) and writes
+DIR/part.json; \`interleave merge\` of all N parts writes the same diff as one
+run. Exit codes: 0 done, 2 bad usage or model, 130 interrupted.`;
 
 interface Side {
   readonly spec: string;
@@ -53,8 +57,6 @@ async function loadSide(spec: string, from: ModelSource): Promise<Side> {
   return { spec, def, fixed };
 }
 
-const verdictOf = (r: CheckReport) => r.result.verdict === 'invariant' ? `invariant (${r.counterexample?.property})` : r.result.verdict;
-
 export async function diffCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'help']));
   if (args.switches.has('help')) {
@@ -63,68 +65,62 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
   }
   if (args.positionals.length !== 2) throw new UsageError('diff needs two models', 'e.g. interleave diff dm-snapshot/semaphore dm-snapshot/in-progress --writers 1..3');
   const outText = takeString(args, 'out');
+  const { shard, costs } = takeShardOptions(args, io.cwd);
   const sides = [await loadSide(args.positionals[0], io), await loadSide(args.positionals[1], io)] as const;
   const grids = sides.map((s) => buildParamGrid(s.def, args.values));
   const combos = expandGrid(grids[0]);
-  for (const [k, side] of sides.entries()) {
+  for (const side of sides) {
     for (const c of combos) {
       const overlap = Object.keys(c).find((p) => p in side.fixed);
       if (overlap) throw new UsageError(`--${overlap} is fixed by ${side.spec} and swept too`, 'drop one of them');
       resolveParams(side.def, { ...side.fixed, ...c });
     }
-    void k;
   }
   const outDir = resolve(io.cwd, outText ?? join('out', 'diff'));
   checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : outDir);
   const writer = new OutputWriter();
   const json = args.switches.has('json');
+  const label = `${sides[0].spec} vs ${sides[1].spec}`;
+  const units = combos.map((c) => ({ key: unitKey(label, c), model: label, params: c }));
+  const mine = shard ? unitsOf(units, shard, costs) : undefined;
+  const dealt = combos.map((_, i) => i).filter((i) => !mine || mine.has(units[i].key));
   const reporter = await createReporter(io, { mode: json ? 'json' : 'human', multiRun: true });
-  const rows: Array<{ params: Record<string, ParamValue>; a: CheckReport; b: CheckReport }> = [];
+  const rows: DiffRow[] = [];
   let interrupted = false;
   const started = Date.now();
   try {
-    for (const [i, c] of combos.entries()) {
+    for (const [n, i] of dealt.entries()) {
+      const c = combos[i];
       const reports: CheckReport[] = [];
       for (const [k, side] of sides.entries()) {
-        const r = await checkOne(side.def, { ...side.fixed, ...c }, reporter, io.signal, i * 2 + k + 1, combos.length * 2);
+        const r = await checkOne(side.def, { ...side.fixed, ...c }, reporter, io.signal, n * 2 + k + 1, dealt.length * 2);
         if (r.result.completion === 'interrupted') interrupted = true;
         reports.push(r);
       }
       if (interrupted) break;
-      rows.push({ params: c, a: reports[0], b: reports[1] });
+      rows.push({ index: i, params: c, a: diffOutcome(reports[0]), b: diffOutcome(reports[1]) });
     }
   } finally {
     await reporter.dispose();
   }
-  const differing = rows.filter((r) => verdictOf(r.a) !== verdictOf(r.b));
-  const doc = {
-    schema: 'interleave/diff@1',
-    a: sides[0].spec,
-    b: sides[1].spec,
-    axes: grids[0].axes,
-    complete: !interrupted,
-    configurations: rows.length,
-    elapsedMs: Date.now() - started,
-    differences: differing.map((r) => ({
-      params: r.params,
-      a: { verdict: r.a.result.verdict, property: r.a.counterexample?.property ?? null, steps: r.a.counterexample?.trace.length ?? null },
-      b: { verdict: r.b.result.verdict, property: r.b.counterexample?.property ?? null, steps: r.b.counterexample?.trace.length ?? null },
-    })),
-  };
-  const file = join(outDir, `${runSlug(`${sides[0].spec}-vs-${sides[1].spec}`, {})}.json`);
-  const wrote = await writer.write(file, `${JSON.stringify(doc, null, 2)}\n`);
-  if (json) {
-    io.stdout(JSON.stringify(doc, null, 2));
-  } else {
-    const lines = [
-      `${sides[0].spec} vs ${sides[1].spec}: verdicts differ in ${differing.length} of ${rows.length} configurations` +
-        ` (${((Date.now() - started) / 1000).toFixed(1)} s)${interrupted ? ' INTERRUPTED: partial' : ''}`,
-    ];
-    if (differing.length > 0) {
-      lines.push('', table(['configuration', sides[0].spec, sides[1].spec], differing.map((r) => [formatParams(r.params), verdictOf(r.a), verdictOf(r.b)])));
-    }
-    if (wrote) lines.push('', `wrote ${displayPath(io.cwd, file)}`);
-    io.stdout(lines.join('\n'));
+  const result = { a: sides[0].spec, b: sides[1].spec, axes: grids[0].axes, rows, complete: !interrupted, elapsedMs: Date.now() - started };
+  if (shard) {
+    const part: Part<DiffPartBody> = {
+      ...partHeader({
+        kind: 'diff',
+        input: { source: `diff ${label}`, sha256: sha256(JSON.stringify([result.a, result.b, result.axes])) },
+        models: Object.fromEntries(sides.map((s) => [s.spec, modelVersion(s.def, combos.map((c) => ({ ...s.fixed, ...c })))])),
+        shard,
+        units: dealt.map((i) => units[i].key),
+        complete: !interrupted,
+        startedAt: new Date(started).toISOString(),
+        elapsedMs: result.elapsedMs,
+      }),
+      body: { a: result.a, b: result.b, axes: result.axes, dealt, rows },
+    };
+    const file = await writer.attempt(join(outDir, 'part.json'), () => writePart(outDir, part));
+    io.stdout(`interleave diff ${label} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED after ' : ''}${rows.length} of ${dealt.length} configurations${file ? `; wrote ${file}: merge all ${shard.count} parts with interleave merge` : ''}`);
+    return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
   }
-  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
+  return finishDiff(result, { io, json, writer, outDir });
 }

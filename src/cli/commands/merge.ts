@@ -10,6 +10,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { GatePartBody } from '../gate-outputs.js';
 import { UsageError, type CliIO } from '../io.js';
 import { mergeGate } from '../merge-gate.js';
+import { finishDiff, finishMinimize, mergeDiffParts, mergeMinimizeParts, type DiffPartBody, type MinimizePartBody } from '../grid-outputs.js';
 import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { checkParts, findParts, readPart, type LoadedPart } from '../part-file.js';
 import { createReporter } from '../reporter.js';
@@ -25,6 +26,11 @@ machine would have written:
                         as the gate's (0 every expectation holds, 1 not)
   sweep --shard I/N  -> sweep.md and sweep.json, equal to an unsharded sweep's
                         except for timings
+  diff --shard I/N   -> the diff JSON, equal to an unsharded diff's but for timings
+  minimize --shard I/N -> minimize.json: the same smallest failing
+                        configurations; "checked" and "skipped" are the shards'
+                        sums (a shard cannot skip what another shard's failure
+                        dominates)
   swarm --job I      -> swarm.json: the first violation any job found, as a
                         trace \\\`interleave replay\\\` re-runs (exit code 1), or "no
                         violation found by N jobs covering about X states",
@@ -35,8 +41,9 @@ subdirectories are (as CI artifact downloads lay them out). Parts written by
 different interleave versions, from different gate files or grids, or with
 different models are refused, and so are missing and duplicated shards.
 
---out DIR   where the merged output goes (default: out/gate, out/sweep/<model>
-            or out/swarm/<model>, as the unsharded command)
+--out DIR   where the merged output goes (default: as the unsharded command's:
+            out/gate, out/sweep/<model>, out/diff, out/minimize/<model>,
+            out/swarm/<model>)
 --json      print only the merged JSON
 --quiet     print only the summary line
 
@@ -60,8 +67,8 @@ export async function mergeCommand(argv: readonly string[], io: CliIO): Promise<
   const defaultOut = kind === 'gate' ? join('out', 'gate')
     : kind === 'sweep' ? join('out', 'sweep', runSlug((parts[0].body as SweepPartBody).input.model, {}))
     : kind === 'swarm' ? join('out', 'swarm', runSlug((parts[0].body as SwarmPartBody).definition, {}))
-    : undefined;
-  if (defaultOut === undefined) throw new UsageError(`merge: parts of kind ${kind} cannot be merged yet`);
+    : kind === 'minimize' ? join('out', 'minimize', runSlug((parts[0].body as MinimizePartBody).model, {}))
+    : join('out', 'diff');
   const outDir = resolve(io.cwd, outText ?? defaultOut);
   checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : rel(outDir));
   const writer = new OutputWriter();
@@ -69,7 +76,10 @@ export async function mergeCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     if (kind === 'gate') return await mergeGate(parts as Array<LoadedPart<GatePartBody>>, { io, mode, reporter, writer, outDir, relative: rel });
     if (kind === 'sweep') return await mergeSweep(parts as Array<LoadedPart<SweepPartBody>>, { io, mode, reporter, writer, outDir });
-    return await mergeSwarm(parts as Array<LoadedPart<SwarmPartBody>>, { io, mode, writer, outDir, relative: rel });
+    if (kind === 'swarm') return await mergeSwarm(parts as Array<LoadedPart<SwarmPartBody>>, { io, mode, writer, outDir, relative: rel });
+    const json = mode === 'json';
+    if (kind === 'minimize') return await finishMinimize(mergeMinimizeParts(parts as Array<LoadedPart<MinimizePartBody>>), { io, json, writer, outDir });
+    return await finishDiff(mergeDiffParts(parts as Array<LoadedPart<DiffPartBody>>), { io, json, writer, outDir });
   } finally {
     await reporter.dispose();
   }

@@ -7,19 +7,20 @@
  */
 import { join, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
-import { checkToJson } from '../../render/json.js';
-import { formatParams, table } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputDir, displayPath, OutputWriter, runSlug } from '../out-dir.js';
-import { buildParamGrid, expandGrid, type ParamValue } from '../param-grid.js';
+import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { buildParamGrid, expandGrid } from '../param-grid.js';
+import { comboSize, dominates, finishMinimize, minimizeFailure, type MinimizeFailure, type MinimizePartBody } from '../grid-outputs.js';
+import { modelVersion, partHeader, sha256, writePart, type Part } from '../part-file.js';
+import { shardText, takeShardOptions, unitKey, unitsOf } from '../shard.js';
 import { createReporter } from '../reporter.js';
-import { checkOne, failed, type GridRun } from '../grid-runner.js';
+import { checkOne, failed } from '../grid-runner.js';
 import { takeModelArgument } from '../model-command.js';
 
-export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VALUES ...] [--json] [--out DIR]
+export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VALUES ...] [--json] [--out DIR] [--shard I/N [--costs FILE]]
 
 Finds the smallest failing configurations: tries the grid in order of size
 (sum of the integer parameters) and skips any configuration that is at least
@@ -36,39 +37,35 @@ Uses symmetry reduction where it is sound (same verdicts, far fewer states).
 Writes DIR/minimize.json (default out/minimize/<model>). Exit codes: 0 done,
 2 bad usage or model, 130 interrupted.`;
 
-type Combo = Record<string, ParamValue>;
-
-/** `a` is at least `b` in every integer parameter and equal in the others. */
-function dominates(a: Combo, b: Combo): boolean {
-  return Object.keys(b).every((k) => (typeof b[k] === 'number' ? (a[k] as number) >= (b[k] as number) : a[k] === b[k]));
-}
-
-const size = (c: Combo) => Object.values(c).reduce<number>((n, v) => n + (typeof v === 'number' ? v : 0), 0);
-
 export async function minimizeCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'help']));
   const modelArg = await takeModelArgument(args, io, { command: 'minimize', usage: MINIMIZE_USAGE, example: 'interleave minimize dm-snapshot/semaphore --writers 1..4 --ctrs 0..2', valuesAre: 'VALUES' });
   if (modelArg === undefined) return ExitCode.Ok;
   const outText = takeString(args, 'out');
+  const { shard, costs } = takeShardOptions(args, io.cwd);
   const def = await loadModel(modelArg, io);
   const grid = buildParamGrid(def, args.values);
   const combos = expandGrid(grid);
   for (const c of combos) resolveParams(def, c);
+  const units = combos.map((c) => ({ key: unitKey(def.name, c), model: def.name, params: c }));
+  const mine = shard ? unitsOf(units, shard, costs) : undefined;
+  const dealt = combos.map((_, i) => i).filter((i) => !mine || mine.has(units[i].key));
   // Stable sort: by size, then as the grid enumerates them.
-  const ordered = combos.map((c, i) => ({ c, i })).sort((a, b) => size(a.c) - size(b.c) || a.i - b.i).map((x) => x.c);
+  const ordered = [...dealt].sort((a, b) => comboSize(combos[a]) - comboSize(combos[b]) || a - b);
   const outDir = resolve(io.cwd, outText ?? join('out', 'minimize', runSlug(def.name, {})));
   checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : outDir);
   const writer = new OutputWriter();
   const json = args.switches.has('json');
   const reporter = await createReporter(io, { mode: json ? 'json' : 'human', multiRun: true });
-  const minimal: GridRun[] = [];
+  const failures: MinimizeFailure[] = [];
   let checked = 0;
   let skipped = 0;
   let interrupted = false;
   const started = Date.now();
   try {
-    for (const combo of ordered) {
-      if (minimal.some((m) => dominates(combo, m.params as Combo))) {
+    for (const i of ordered) {
+      const combo = combos[i];
+      if (failures.some((m) => dominates(combo, m.params))) {
         skipped++;
         continue;
       }
@@ -78,37 +75,29 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
         interrupted = true;
         break;
       }
-      if (failed(report)) minimal.push({ params: combo, report });
+      if (failed(report)) failures.push(minimizeFailure(i, combo, report));
     }
   } finally {
     await reporter.dispose();
   }
-  const doc = {
-    schema: 'interleave/minimize@1',
-    model: def.name,
-    axes: grid.axes,
-    complete: !interrupted,
-    checked,
-    skipped,
-    elapsedMs: Date.now() - started,
-    minimal: minimal.map((m) => ({ configuration: m.params, ...checkToJson(m.report) })),
-  };
-  const wrote = await writer.write(join(outDir, 'minimize.json'), `${JSON.stringify(doc, null, 2)}\n`);
-  if (json) {
-    io.stdout(JSON.stringify(doc, null, 2));
-  } else {
-    const lines = [
-      `${def.name}: ${minimal.length === 0 ? 'no failing configuration' : `${minimal.length} smallest failing configuration${minimal.length > 1 ? 's' : ''}`} ` +
-        `in ${grid.axes.map((a) => `--${a.name} ${a.values.join(',')}`).join(' ')} (${checked} checked, ${skipped} skipped as larger than a failure, ${((Date.now() - started) / 1000).toFixed(1)} s)${interrupted ? ' INTERRUPTED: partial' : ''}`,
-    ];
-    if (minimal.length > 0) {
-      lines.push('', table(['configuration', 'verdict', 'steps', 'why'], minimal.map((m) => {
-        const cx = m.report.counterexample!;
-        return [formatParams(m.params as Record<string, ParamValue>), cx.kind === 'deadlock' ? 'deadlock' : `violates "${cx.property}"`, String(cx.trace.length), cx.analysis.cycle?.text ?? cx.analysis.summary];
-      })));
-    }
-    if (wrote) lines.push('', `wrote ${displayPath(io.cwd, join(outDir, 'minimize.json'))}`);
-    io.stdout(lines.join('\n'));
+  const elapsedMs = Date.now() - started;
+  if (shard) {
+    const part: Part<MinimizePartBody> = {
+      ...partHeader({
+        kind: 'minimize',
+        input: { source: `minimize ${def.name} ${grid.axes.map((a) => `--${a.name} ${a.values.join(',')}`).join(' ')}`, sha256: sha256(JSON.stringify([def.name, grid.axes])) },
+        models: { [def.name]: modelVersion(def, combos) },
+        shard,
+        units: dealt.map((i) => units[i].key),
+        complete: !interrupted,
+        startedAt: new Date(started).toISOString(),
+        elapsedMs,
+      }),
+      body: { model: def.name, axes: grid.axes, dealt, failures, checked, skipped },
+    };
+    const file = await writer.attempt(join(outDir, 'part.json'), () => writePart(outDir, part));
+    io.stdout(`interleave minimize ${def.name} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED: ' : ''}${checked} checked, ${skipped} skipped, ${failures.length} failing${file ? `; wrote ${file}: merge all ${shard.count} parts with interleave merge` : ''}`);
+    return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
   }
-  return writer.finish(interrupted ? ExitCode.Interrupted : ExitCode.Ok, io);
+  return finishMinimize({ model: def.name, axes: grid.axes, failures, checked, skipped, complete: !interrupted, elapsedMs }, { io, json, writer, outDir });
 }
