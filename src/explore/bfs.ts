@@ -348,7 +348,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
           if (porTried === POR_PROBE && porTaken * POR_MIN_SHARE < POR_PROBE) {
             // Looking for ample sets costs time on every state; where almost none exist, stop looking.
             por = undefined;
-            core.notes.push(`partial-order reduction found a smaller set of steps to explore in only ${porTaken} of the first ${POR_PROBE} states, so the search expanded every state from there on (same states and verdict as without --por)`);
+            core.notes.push(`partial-order reduction found a smaller set of steps to explore in only ${porTaken} of the first ${POR_PROBE} states, so from there on the search expanded every state, as without --por`);
           }
           if (ample && tryAmple(ample)) {
             porTaken++;
