@@ -67,10 +67,16 @@ export function plainReporter(io: CliIO, options: Omit<ReporterOptions, 'mode'>)
       if (options.multiRun) io.stderr(finishedLine(run, entry.report));
     },
     async close(final) {
-      io.stdout(finalReportToText(final));
+      io.stdout(finalReportToText(final, terminalWidth(io)));
     },
     async dispose() {},
   };
+}
+
+/** A terminal's width when stdout is one (in CI too); undefined for a pipe or file, whose lines stay whole. */
+function terminalWidth(io: CliIO): number | undefined {
+  const out = io.terminal?.stdout;
+  return out?.isTTY && out.columns > 0 ? out.columns : undefined;
 }
 
 /**
@@ -171,7 +177,7 @@ export async function inkReporter(
     async close(final) {
       await shutdown({ type: 'end', sections: finalReportSections(final) });
       if (failure !== undefined) {
-        fallback(`(the terminal UI failed: ${failure}; plain report follows)\n${finalReportToText(final)}`);
+        fallback(`(the terminal UI failed: ${failure}; plain report follows)\n${finalReportToText(final, terminal.stdout.columns || undefined)}`);
       }
     },
     dispose: () => shutdown({ type: 'stop' }),

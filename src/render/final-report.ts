@@ -7,7 +7,7 @@ import type { GateReport } from '../explain/gate.js';
 import { gateSections } from './gate-summary.js';
 import { sweepMatrixData, sweepSummaryLine, sweepFixed, smallestCounterexample, SWEEP_LEGEND, type SweepReport } from './sweep.js';
 import {
-  checkDetails,
+  checkDetailBlocks,
   diagramPaths,
   formatParams,
   runTableData,
@@ -108,7 +108,7 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
         ...stopped,
         text(verdictLine(report), { tone: verdictTone(report), bold: true }),
         runTableSection([final.entry]),
-        text(checkDetails(report)),
+        ...checkDetailBlocks(report).map((b): ReportSection => (typeof b === 'string' ? text(b) : { kind: 'table', header: b.header, rows: b.rows })),
         ...pointers(final.entry, { report: false }),
         ...writtenSection(final.written),
       ];
@@ -143,12 +143,13 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
   }
 }
 
-export function sectionsToText(sections: readonly ReportSection[]): string {
-  return sections.map((s) => (s.kind === 'text' ? s.text : table(s.header, s.rows))).join('\n\n');
+/** The sections as plain text; with `width` (a terminal's), tables wrap long cells to fit it. */
+export function sectionsToText(sections: readonly ReportSection[], width?: number): string {
+  return sections.map((s) => (s.kind === 'text' ? s.text : table(s.header, s.rows, width))).join('\n\n');
 }
 
-export function finalReportToText(final: FinalReport): string {
-  return sectionsToText(finalReportSections(final));
+export function finalReportToText(final: FinalReport, width?: number): string {
+  return sectionsToText(finalReportSections(final), width);
 }
 
 /** One line for `--quiet`: how many runs ended each way, e.g. `interleave main job: 9 runs: 3 deadlock, 1 invariant, 5 ok`. */

@@ -56,8 +56,65 @@ export function columnWidths(header: readonly string[], rows: ReadonlyArray<read
   return header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 }
 
-/** A fixed-width table; the last column is not padded. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+/** Splits `text` into lines of at most `width` characters, at spaces where it can. */
+function wrapCell(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(' ', width);
+    const cut = space > 0 ? space : width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...lines, rest];
+}
+
+/** A table fitted to a width: `rows` with long cells wrapped onto extra lines; `source[k]` is the row line k came from. */
+export interface FittedTable {
+  readonly rows: string[][];
+  readonly source: number[];
+}
+
+/**
+ * Fits a table into `width` columns by narrowing its widest columns (never
+ * below their header or 10 characters) and wrapping their cells onto extra
+ * lines, so no row is wider than the terminal and soft-wrapped by it. A
+ * table that fits, or one that cannot be narrowed enough, keeps its rows.
+ */
+export function fitTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, width: number): FittedTable {
+  const widths = columnWidths(header, rows);
+  // Narrowed no further than its header and its longest word (up to 24), so words stay whole where they can.
+  const longestWord = (i: number) => Math.max(0, ...rows.flatMap((r) => (r[i] ?? '').split(' ').map((w) => w.length)));
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  // First keeping words whole; then the widest column alone, then any, down to its header or 10 characters.
+  // A column of short cells (a verdict, a count) is never narrowed; one with long cells keeps its longest word.
+  const whole = header.map((h, i) => Math.max(h.length, 10, widths[i] <= 24 ? widths[i] : Math.min(longestWord(i), 24)));
+  const widestAtFirst = widths.indexOf(Math.max(...widths));
+  const hard = header.map((h) => Math.max(h.length, 10));
+  for (const min of [whole, whole.map((m, i) => (i === widestAtFirst ? hard[i] : m)), hard]) {
+    while (total() > width) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++) if (widths[i] > min[i] && (widest < 0 || widths[i] > widths[widest])) widest = i;
+      if (widest < 0) break;
+      widths[widest] -= Math.min(widths[widest] - min[widest], Math.max(1, total() - width));
+    }
+  }
+  const out: string[][] = [];
+  const source: number[] = [];
+  rows.forEach((row, r) => {
+    const parts = row.map((c, i) => wrapCell(c, widths[i]));
+    const height = Math.max(1, ...parts.map((p) => p.length));
+    for (let k = 0; k < height; k++) {
+      out.push(parts.map((p) => p[k] ?? ''));
+      source.push(r);
+    }
+  });
+  return { rows: out, source };
+}
+
+/** A fixed-width table; the last column is not padded. With `width`, long cells wrap so each line fits it. */
+export function table(header: readonly string[], allRows: ReadonlyArray<readonly string[]>, width?: number): string {
+  const rows = width === undefined ? allRows : fitTable(header, allRows, width).rows;
   const widths = columnWidths(header, rows);
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
@@ -85,10 +142,41 @@ export function checkToText(report: CheckReport): string {
   return `${verdictLine(report)}\n\n${checkDetails(report)}${stuck ? `\n\n${stuck}` : ''}`;
 }
 
+/** A table's header and rows, rendered by `table()` at whatever width the reader has. */
+export interface TableData {
+  readonly header: string[];
+  readonly rows: string[][];
+}
+
 /** Everything after the verdict line: properties, the counterexample, partial and vacuity warnings. */
-export function checkDetails(report: CheckReport): string {
+export function checkDetails(report: CheckReport, width?: number): string {
+  return checkDetailLines(report).map((l) => (typeof l === 'string' ? l : table(l.header, l.rows, width))).join('\n');
+}
+
+/** The same as text blocks and tables, so a terminal report can fit each table to its width. */
+export function checkDetailBlocks(report: CheckReport): Array<string | TableData> {
+  const blocks: Array<string | TableData> = [];
+  let text: string[] = [];
+  const flush = () => {
+    while (text.at(-1) === '') text.pop();
+    while (text[0] === '') text.shift();
+    if (text.length > 0) blocks.push(text.join('\n'));
+    text = [];
+  };
+  for (const l of checkDetailLines(report)) {
+    if (typeof l === 'string') text.push(l);
+    else {
+      flush();
+      blocks.push(l);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function checkDetailLines(report: CheckReport): Array<string | TableData> {
   const r = report.result;
-  const lines: string[] = [];
+  const lines: Array<string | TableData> = [];
   lines.push(`checked: ${report.properties.join('; ')}`);
   const maxima = Object.entries(r.maxima).map(([k, v]) => `${k} <= ${v}`).join(', ');
   if (maxima) lines.push(`largest values reached: ${maxima}`);
@@ -96,11 +184,11 @@ export function checkDetails(report: CheckReport): string {
   if (cx) {
     const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
     lines.push('', `${cx.kind === 'deadlock' ? 'Shortest schedule to the deadlock' : `Shortest schedule violating "${cx.property}"`} (${cx.trace.length} steps${switches}):`, '');
-    lines.push(traceTable(cx.trace));
+    lines.push(traceTableData(cx.trace));
     if (cx.failingStep) lines.push('', `then ${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
     if (cx.slice.indices.length > 0 && cx.slice.indices.length < cx.trace.length) {
       lines.push('', `The ${cx.slice.indices.length} steps the final state depends on (slice; the rest only took and gave back locks or finished work):`, '');
-      lines.push(traceTable(cx.slice.indices.map((i) => cx.trace[i - 1])));
+      lines.push(traceTableData(cx.slice.indices.map((i) => cx.trace[i - 1])));
     }
     if (cx.scenario) lines.push('', scenarioToText(cx.scenario));
     if (cx.blocked.length > 0) {
@@ -133,7 +221,7 @@ export function checkDetails(report: CheckReport): string {
     lines.push('', 'WARNING: required steps never ran, so the proof may be vacuous:');
     for (const u of required) lines.push(`  ${u.process} '${u.step}': ${u.action}`);
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /** One finished check as the reports show it. */

@@ -4,7 +4,7 @@
  * `finalReportToText` prints for a pipe (render/final-report.ts), here with
  * verdicts in colour.
  */
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import { sectionsToText, type ReportSection } from '../render/final-report.js';
 import { Table } from './Table.js';
 import { TONE_COLOR } from './tones.js';
@@ -14,9 +14,12 @@ export interface SummaryProps {
 }
 
 export function Summary({ sections }: SummaryProps) {
-  // As wide as the widest line, not the terminal: ink would hard-wrap long
-  // table rows; the terminal soft-wraps them instead, so a copy-paste keeps lines whole.
-  const width = Math.max(1, ...sectionsToText(sections).split('\n').map((l) => l.length));
+  // Tables fit the terminal: their long cells wrap onto lines of their own
+  // column, instead of whole rows soft-wrapping into an unreadable zigzag.
+  const { stdout } = useStdout();
+  const columns = stdout?.columns || undefined;
+  // As wide as the widest line: ink would hard-wrap text lines at the box edge.
+  const width = Math.max(1, ...sectionsToText(sections, columns).split('\n').map((l) => l.length));
   return (
     <Box flexDirection="column" width={width}>
       {sections.map((s, i) => (
@@ -26,7 +29,7 @@ export function Summary({ sections }: SummaryProps) {
               {s.text}
             </Text>
           ) : (
-            <Table header={s.header} rows={s.rows} tones={s.tones} />
+            <Table header={s.header} rows={s.rows} tones={s.tones} width={columns} />
           )}
         </Box>
       ))}

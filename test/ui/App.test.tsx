@@ -2,6 +2,9 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../src/explore/result.js';
 import { finalReportSections, finalReportToText, type FinalReport } from '../../src/render/final-report.js';
+
+/** ink-testing-library's terminal width: the summary fits its tables to it, as to a real terminal. */
+const TERMINAL_COLUMNS = 100;
 import { finishedLine, formatCount, verdictTone, type RunEntry, type RunStart } from '../../src/render/text.js';
 import { App } from '../../src/ui/App.js';
 import { UiStore } from '../../src/ui/store.js';
@@ -56,7 +59,7 @@ describe('App', () => {
       expect(row.startsWith(`[${i + 1}/2] dm-snapshot/semaphore writers=2 ctrs=${params[i].ctrs}: `)).toBe(true);
       expect(frame.split(row).length - 1, row).toBe(1);
     }
-    expect(frame).toContain(plainText(finalReportToText(final)));
+    expect(frame).toContain(plainText(finalReportToText(final, TERMINAL_COLUMNS)));
     expect(frame).not.toContain('exploring');
     unmount();
   });

@@ -4,6 +4,9 @@ import { registry } from '../../models/index.js';
 import { runCheck } from '../../src/cli/run-check.js';
 import { formatSourceShort } from '../../src/model/source-ref.js';
 import { finalReportSections, finalReportToText, type FinalReport } from '../../src/render/final-report.js';
+
+/** ink-testing-library's terminal width: the summary fits its tables to it, as to a real terminal. */
+const TERMINAL_COLUMNS = 100;
 import type { SweepReport } from '../../src/render/sweep.js';
 import { Summary } from '../../src/ui/Summary.js';
 import { checkModel } from '../models/helpers.js';
@@ -18,7 +21,7 @@ describe('Summary', () => {
     const { lastFrame, unmount } = render(<Summary sections={finalReportSections(final)} />);
     const frame = plainFrame(lastFrame());
 
-    expect(frame).toBe(plainText(finalReportToText(final)));
+    expect(frame).toBe(plainText(finalReportToText(final, TERMINAL_COLUMNS)));
     expect(frame).toMatch(/^model\s+parameters\s+verdict\s+states\s+transitions\s+depth\s+time\s+states\/s$/m);
     expect(frame).toContain(`deadlock (${cx.trace.length} steps)`);
     expect(frame).toMatch(/^#\s+process\s+action\s+kernel source$/m);
@@ -58,7 +61,7 @@ describe('Summary', () => {
     const final: FinalReport = { kind: 'sweep', sweep };
     const { lastFrame, unmount } = render(<Summary sections={finalReportSections(final)} />);
     const frame = plainFrame(lastFrame());
-    expect(frame).toBe(plainText(finalReportToText(final)));
+    expect(frame).toBe(plainText(finalReportToText(final, TERMINAL_COLUMNS)));
     expect(frame).toMatch(/^writers\s+ctrs=0\s+ctrs=1$/m);
     for (const w of [1, 2]) {
       const cells = combos.filter((c) => c.writers === w).map((c) => {
