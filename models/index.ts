@@ -7,6 +7,8 @@ import { dmSnapshotRuns } from './dm-snapshot/main-job.js';
 import semaphore from './dm-snapshot/semaphore.js';
 import unthrottled from './dm-snapshot/unthrottled.js';
 import workqueueRetry from './dm-snapshot/workqueue-retry.js';
+import { execRuns } from './exec/main-job.js';
+import execPtraceCredGuard from './exec/ptrace-cred-guard.js';
 import { mdRuns } from './md/main-job.js';
 import mdSuspendWriteStart from './md/suspend-write-start.js';
 
@@ -15,9 +17,9 @@ export type { RunSpec };
 // Definitions are generic in their parameter specs; the registry only needs the common shape.
 const erase = (d: unknown) => d as ModelDefinition;
 
-export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry), erase(mdSuspendWriteStart), erase(dmBufioShrinkerLoop)];
+export const registry: readonly ModelDefinition[] = [erase(unthrottled), erase(semaphore), erase(inProgress), erase(workqueueRetry), erase(mdSuspendWriteStart), erase(dmBufioShrinkerLoop), erase(execPtraceCredGuard)];
 
-export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns, ...mdRuns, ...dmBufioRuns];
+export const mainJob: readonly RunSpec[] = [...dmSnapshotRuns, ...mdRuns, ...dmBufioRuns, ...execRuns];
 
 /** What the command line is handed by its caller (bin/interleave.js, the tests). */
 export const catalog: ModelCatalog = { registry, mainJob };

@@ -33,7 +33,7 @@ function grid(model: string, params: Readonly<Record<string, ReadonlyArray<strin
   return out.map((p) => ({ model, params: p }));
 }
 
-/** The gate's checks of the subjects of issue 14: dm-snapshot's mutants, workqueue-retry, `--completion-order any`, md. */
+/** The gate's checks of the subjects of issue 14: dm-snapshot's mutants, workqueue-retry, `--completion-order any`, md, dm-bufio, exec. */
 const subjectConfigs: readonly SpinConfig[] = [
   ...grid(IN_PROGRESS, { mutant: ['retry-limit'], writers: [1, 2], 'cow-threshold': [0], ctrs: [0, 1] }),
   ...grid(IN_PROGRESS, { mutant: ['uninit-in-progress'], writers: [1, 2], 'cow-threshold': [0, 1], ctrs: [0] }),
@@ -46,6 +46,7 @@ const subjectConfigs: readonly SpinConfig[] = [
   ...grid('md/suspend-write-start', { design: ['fix'], writers: [1, 2] }),
   ...grid('md/suspend-write-start', { design: ['fix'], mutant: ['and-suspended', 'no-suspend-wakeup', 'keep-active-io'], writers: [1, 2] }),
   ...grid('dm-bufio/shrinker-loop', { design: ['bug', 'trylock', 'noio'] }),
+  ...grid('exec/ptrace-cred-guard', { design: ['bug', 'exec-update-mutex', 'rwsem', 'attach'] }),
 ];
 
 export const spinConfigs: readonly SpinConfig[] = [
