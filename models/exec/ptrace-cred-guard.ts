@@ -110,7 +110,7 @@ export default defineModel({
         e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: down_write_killable(&tsk->signal->exec_update_lock)`, source: exec(L.updateLock, 'exec_mmap'), op: updateLock.downWrite() })
           .step('update_unlock', { action: `${L.credUnlockFn}: up_write(&me->signal->exec_update_lock)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateLock.upWrite() });
       }
-      e.step('cred_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->cred_guard_mutex)`, source: exec(L.credUnlock, L.credUnlockFn), op: credGuard.unlock() });
+      e.step('cred_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->cred_guard_mutex)`, source: exec(L.credUnlock, L.credUnlockFn), op: credGuard.unlock(), required: true });
     });
 
     b.process('sibling', {}, (s) => {
@@ -146,7 +146,7 @@ export default defineModel({
           : design === 'exec-update-mutex' ? 'mutex_unlock(&task->signal->exec_update_mutex)' : 'up_read(&task->signal->exec_update_lock)';
         const lockOp = updateMutex ? updateMutex.lock() : updateLock ? updateLock.downRead() : credGuard.lock();
         const unlockOp = updateMutex ? updateMutex.unlock() : updateLock ? updateLock.upRead() : credGuard.unlock();
-        t.step('access', { action: `process_vm_readv -> process_vm_rw_core -> mm_access: ${lockName}`, source: at(FORK)(L.mmLock, 'mm_access'), op: lockOp })
+        t.step('access', { action: `process_vm_readv -> process_vm_rw_core -> mm_access: ${lockName}`, source: at(FORK)(L.mmLock, 'mm_access'), op: lockOp, required: true })
           .step('access_done', { action: `mm_access: ${unlockName}`, source: at(FORK)(L.mmUnlock, 'mm_access'), op: unlockOp });
       }
       if (traceExit) {
@@ -158,6 +158,7 @@ export default defineModel({
           action: 'wait_task_zombie -> release_task -> __exit_signal: --notify_count == 0: wake_up_process(sig->group_exit_task)',
           source: at(EXIT)(L.exitSignal, '__exit_signal'),
           op: groupExit.complete(),
+          required: true,
         });
     });
 
