@@ -43,13 +43,15 @@ export interface TraceSlice {
   readonly resources: readonly string[];
 }
 
+/** The expressions a step tests before it runs: its guard, its operation's argument, its branch conditions. */
+function testedExprs(cs: CompiledStep): Expr[] {
+  return [cs.step.guard, cs.step.op?.arg, ...cs.step.next.map((b) => b.when)].filter((e): e is Expr => e !== undefined);
+}
+
 /** Shared variables a step's guard, argument and branch conditions read. */
 function readVars(cs: CompiledStep): Set<string> {
   const out = new Set<string>();
-  const visit = (e: Expr) => walkExpr(e, (x) => { if (x.kind === 'var') out.add(x.name); });
-  if (cs.step.guard) visit(cs.step.guard);
-  if (cs.step.op?.arg) visit(cs.step.op.arg);
-  for (const b of cs.step.next) if (b.when) visit(b.when);
+  for (const e of testedExprs(cs)) walkExpr(e, (x) => { if (x.kind === 'var') out.add(x.name); });
   return out;
 }
 
@@ -63,9 +65,7 @@ function writtenVars(cs: CompiledStep): Set<string> {
 function queriedPrimitives(cs: CompiledStep): Set<string> {
   const out = new Set<string>();
   const visit = (e: Expr) => walkExpr(e, (x) => { if (x.kind === 'query') out.add(x.primitive); });
-  if (cs.step.guard) visit(cs.step.guard);
-  if (cs.step.op?.arg) visit(cs.step.op.arg);
-  for (const b of cs.step.next) if (b.when) visit(b.when);
+  for (const e of testedExprs(cs)) visit(e);
   walkEffects(cs.step.effects, visit, () => {});
   return out;
 }
