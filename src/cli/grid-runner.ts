@@ -14,7 +14,9 @@ import { instantiate } from '../model/definition.js';
  * fraction of the states, so grid commands use it wherever it is sound.
  */
 export function symmetrySound(def: ModelDefinition, params: Readonly<Record<string, ParamValue>>): boolean {
-  return symmetryProblems(compileModel(instantiate(def, params))).length === 0;
+  const model = instantiate(def, params);
+  // Liveness needs the unreduced graph.
+  return (model.liveness?.length ?? 0) === 0 && symmetryProblems(compileModel(model)).length === 0;
 }
 
 export interface GridRun {
@@ -37,4 +39,4 @@ export async function checkOne(
   return report;
 }
 
-export const failed = (r: CheckReport) => r.result.verdict === 'deadlock' || r.result.verdict === 'invariant';
+export const failed = (r: CheckReport) => r.result.verdict === 'deadlock' || r.result.verdict === 'invariant' || r.result.verdict === 'liveness';

@@ -8,6 +8,7 @@ import { takeString, type ParsedArgs } from './args.js';
 import { UsageError, type CliIO } from './io.js';
 import { loadModel } from './load-model.js';
 import { parseSize } from './run-check.js';
+import { parseFairness, type Fairness } from '../explore/liveness.js';
 
 export function paramHelp(def: ModelDefinition): string {
   const rows = Object.entries(def.params).map(([name, spec]) =>
@@ -43,4 +44,15 @@ export function takeMaxMemory(args: ParsedArgs): number | undefined {
   const bytes = parseSize(text);
   if (bytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(text)}`);
   return bytes;
+}
+
+/** `--fairness weak|strong|none`, optionally per process: `weak,writer=strong`. */
+export function takeFairness(args: ParsedArgs): Fairness | undefined {
+  const text = takeString(args, 'fairness');
+  if (text === undefined) return undefined;
+  try {
+    return parseFairness(text);
+  } catch (e) {
+    throw new UsageError(`--fairness: ${(e as Error).message}`, 'e.g. --fairness weak, --fairness strong, or --fairness weak,writer=strong');
+  }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildReport, type CheckReport } from '../explain/report.js';
 import type { ExploredLevels } from '../explore/bfs.js';
 import { check } from '../explore/check.js';
+import type { Fairness } from '../explore/liveness.js';
 import type { ProgressEvent } from '../explore/result.js';
 import { instantiate, type ModelDefinition } from '../model/definition.js';
 import { checkToJson } from '../render/json.js';
@@ -25,6 +26,8 @@ export interface RunCheckOptions {
   readonly por?: boolean;
   /** Bitstate search with a table of 2^log2Bits bits. */
   readonly bitstateBits?: number;
+  /** Fairness for the liveness pass (and ask for the pass even if the model declares no liveness property). */
+  readonly fairness?: Fairness;
 }
 
 export async function runCheck(
@@ -40,6 +43,7 @@ export async function runCheck(
   if (options.por) checker.por();
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
+  if (options.fairness !== undefined) checker.fairness(options.fairness);
   let explored: ExploredLevels | undefined;
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress, onExplored: (levels) => { explored = levels; } });
   const limits = { maxMemoryBytes: options.maxMemoryBytes ?? defaultMemoryCap(), ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}) };
@@ -48,7 +52,7 @@ export async function runCheck(
 
 export function exitCodeOf(report: CheckReport): ExitCode {
   const r = report.result;
-  if (r.verdict === 'deadlock' || r.verdict === 'invariant') return ExitCode.Violation;
+  if (r.verdict === 'deadlock' || r.verdict === 'invariant' || r.verdict === 'liveness') return ExitCode.Violation;
   if (r.completion === 'interrupted') return ExitCode.Interrupted;
   if (r.completion !== 'complete') return ExitCode.Incomplete;
   return ExitCode.Ok;

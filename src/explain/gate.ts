@@ -79,6 +79,14 @@ export interface GateReport {
 
 const steps = (report: CheckReport) => report.counterexample?.trace.length ?? '?';
 
+/** `a lasso of 5 + 4 steps`: the prefix and the cycle that repeats forever. */
+export function lassoSize(report: CheckReport): string {
+  const d = report.result.discovery;
+  if (!d || d.loopStart === undefined) return 'a lasso';
+  const loop = d.path.length - d.loopStart;
+  return loop === 0 ? `the run stops for good after ${d.loopStart} steps` : `a lasso of ${d.loopStart} + ${loop} steps repeating forever`;
+}
+
 function found(report: CheckReport): string {
   const r = report.result;
   const cx = report.counterexample;
@@ -89,6 +97,8 @@ function found(report: CheckReport): string {
       return `a deadlock after ${steps(report)} steps${cx?.analysis.cycle ? ` (${cx.analysis.summary})` : ''}`;
     case 'invariant':
       return `"${cx?.property ?? '?'}" violated after ${steps(report)} steps`;
+    case 'liveness':
+      return `"${cx?.property ?? '?'}" fails: ${lassoSize(report)} (${r.liveness?.fairness ?? '?'} fairness)`;
     case 'unknown':
       return `no verdict: the search stopped (${r.completion}) after ${r.stats.states} states`;
   }

@@ -30,12 +30,18 @@ export interface CheckReport {
  * the search's own levels, if it kept them (see `RunAsyncOptions.onExplored`).
  */
 export function buildReport(cm: CompiledModel, found: CheckResult, explored?: ExploredLevels): CheckReport {
-  const better = found.discovery ? fewestSwitches(cm, found.discovery.path, undefined, explored) : undefined;
+  // A lasso's order is its meaning (the cycle must return to where it began): keep it.
+  const better = found.discovery && found.discovery.kind !== 'liveness' ? fewestSwitches(cm, found.discovery.path, undefined, explored) : undefined;
   const result: CheckResult = found.discovery && better ? { ...found, discovery: { ...found.discovery, path: better.path } } : found;
   return {
     result,
-    properties: ['no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`)],
-    ...(result.discovery && better ? { counterexample: { ...explainDiscovery(cm, result.discovery), switches: better.switches, bfsSwitches: better.bfsSwitches } } : {}),
+    properties: [
+      'no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`),
+      ...(found.liveness?.properties.map((p) => `liveness (${found.liveness!.fairness} fairness): ${p}`) ?? []),
+    ],
+    ...(result.discovery
+      ? { counterexample: { ...explainDiscovery(cm, result.discovery), ...(better ? { switches: better.switches, bfsSwitches: better.bfsSwitches } : {}) } }
+      : {}),
     unreached: unreachedSteps(cm, result.covered),
     model: cm.model,
     statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,

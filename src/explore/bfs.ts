@@ -56,6 +56,8 @@ export interface SearchOutcome {
   readonly covered: Uint8Array;
   /** What the search decided on its own that the reader should know (e.g. a reduction it gave up). */
   readonly notes: readonly string[];
+  /** The exact store the search filled (absent for bitstate), for passes over the completed search such as liveness. */
+  readonly store?: SeenSet;
 }
 
 /**
@@ -287,6 +289,7 @@ export class SearchCore {
       maxima,
       covered: this.covered,
       notes: this.notes,
+      ...(this.store.exact ? { store: this.store } : {}),
       stats: {
         states: this.store.count,
         transitions: this.transitions,

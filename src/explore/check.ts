@@ -4,12 +4,16 @@
  *
  *   const result = check(model).maxStates(1e7).run();
  */
+import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
 import { createSearch, type ExploredLevels, type Search, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { compileModel, type CompiledModel } from './compile.js';
 import { runParallel } from './parallel.js';
 import { BitstateSet, type BitstateOptions } from './bitstate.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
+import { checkLiveness, describeFairness, type Fairness } from './liveness.js';
+import type { LivenessStats } from './result.js';
+import { symmetryProblems } from './symmetry.js';
 
 /** Expand this many states between progress reports and interruption checks. */
 const CHUNK = 1 << 13;
@@ -32,6 +36,7 @@ export class Checker {
   private limits: { -readonly [K in keyof SearchLimits]: SearchLimits[K] } = {};
   private workerCount = 1;
   private bitstateOptions: BitstateOptions | undefined;
+  private fairnessGiven: Fairness | undefined;
   readonly compiled: CompiledModel;
 
   constructor(model: Model | CompiledModel) {
@@ -79,16 +84,48 @@ export class Checker {
     return this;
   }
 
+  /**
+   * The fairness assumed by the liveness pass (default weak). Setting it also
+   * asks for the pass when the model declares no liveness property: then it
+   * checks that no process starves.
+   */
+  fairness(f: Fairness): this {
+    this.fairnessGiven = f;
+    return this;
+  }
+
+  /** Whether a liveness pass follows the search: the model declares liveness properties, or fairness was set. */
+  get checksLiveness(): boolean {
+    return (this.compiled.model.liveness?.length ?? 0) > 0 || this.fairnessGiven !== undefined;
+  }
+
+  /** Why the chosen reductions cannot run with liveness, or undefined. */
+  private livenessConflict(): string | undefined {
+    if (!this.checksLiveness) return undefined;
+    const used = [
+      ...(this.limits.symmetry ? ['--symmetry'] : []),
+      ...(this.limits.por ? ['--por'] : []),
+      ...(this.bitstateOptions ? ['--bitstate'] : []),
+    ];
+    if (used.length === 0) return undefined;
+    return `liveness is checked on the exact, unreduced state graph: ${used.join(', ')} cannot be used with it ` +
+      '(a reduced graph keeps deadlocks and invariant violations but may lose or invent cycles, and a bit table keeps no graph)';
+  }
+
   /** Explores to completion (or a limit) synchronously, on this thread. */
   run(): CheckResult {
     if (this.workerCount > 1 || this.bitstateOptions) throw new Error('workers and bitstate search need runAsync()');
+    const conflict = this.livenessConflict();
+    if (conflict) throw new ModelError(conflict);
     const search = createSearch(this.compiled, this.limits);
     while (!search.advance(CHUNK)) { /* keep going */ }
-    return this.toResult(search.finish());
+    return this.withLiveness(this.toResult(search.finish()), search.finish());
   }
 
   /** Explores in chunks, yielding to the event loop so progress and Ctrl-C get through. */
   async runAsync(options: RunAsyncOptions = {}): Promise<CheckResult> {
+    const conflict = this.livenessConflict();
+    if (conflict) throw new ModelError(conflict);
     if (this.limits.por && (this.bitstateOptions || this.workerCount > 1)) {
       throw new RangeError('partial-order reduction works with the exhaustive search on one thread only (not with workers or bitstate)');
     }
@@ -100,9 +137,52 @@ export class Checker {
       return { ...this.toResult({ ...outcome, completion }), bitstate: set.stats() };
     }
     if (this.workerCount > 1) {
-      return this.toResult(await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options }));
+      const outcome = await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options });
+      return this.withLiveness(this.toResult(outcome), outcome);
     }
-    return this.toResult(await drive(createSearch(this.compiled, this.limits), options));
+    const outcome = await drive(createSearch(this.compiled, this.limits), options);
+    return this.withLiveness(this.toResult(outcome), outcome);
+  }
+
+  /**
+   * After a complete search without a safety violation, the liveness pass;
+   * its violation becomes the result's discovery (a lasso).
+   */
+  private withLiveness(result: CheckResult, outcome: SearchOutcome): CheckResult {
+    if (!this.checksLiveness || result.verdict !== 'ok' || !outcome.store) return result;
+    const cm = this.compiled;
+    const fairness = this.fairnessGiven ?? { all: 'weak' };
+    const symmetric = new Set(symmetryProblems(cm).length === 0
+      ? cm.model.processes.filter((p) => p.symmetric && p.instances > 1).map((p) => p.name) : []);
+    const pass = checkLiveness(cm, outcome.store, {
+      fairness,
+      starvation: (cm.model.liveness?.length ?? 0) === 0,
+      symmetricTemplates: symmetric,
+    });
+    const liveness: LivenessStats = {
+      properties: pass.properties,
+      fairness: describeFairness(fairness),
+      elapsedMs: pass.elapsedMs,
+      bytesPerState: Math.round((pass.peakBytes / Math.max(1, outcome.store.count)) * 10) / 10,
+    };
+    const stats = { ...result.stats, elapsedMs: result.stats.elapsedMs + pass.elapsedMs };
+    const v = pass.violation;
+    if (!v) return { ...result, stats, liveness };
+    const path = [...v.lasso.prefix, ...v.lasso.loop];
+    let state = cm.initialState();
+    for (const step of path) {
+      const next = new Int32Array(cm.slotCount);
+      if (!cm.runStep(step, state, next)) throw new Error('internal: a lasso step is not enabled');
+      state = next;
+    }
+    return {
+      ...result,
+      stats,
+      liveness,
+      verdict: 'liveness',
+      completion: 'violation',
+      discovery: { kind: 'liveness', property: v.property, message: v.message, path, loopStart: v.lasso.prefix.length, state },
+    };
   }
 
   private toResult(outcome: SearchOutcome): CheckResult {

@@ -5,7 +5,7 @@ import type { Params } from '../model/types.js';
  * `ok` only for a search that covered every reachable state; a search cut
  * short without finding a violation is `unknown`, never `ok`.
  */
-export type Verdict = 'ok' | 'deadlock' | 'invariant' | 'unknown';
+export type Verdict = 'ok' | 'deadlock' | 'invariant' | 'liveness' | 'unknown';
 
 /** Why the search stopped. */
 export type Completion = 'complete' | 'violation' | 'interrupted' | 'state-limit' | 'memory-limit'
@@ -13,7 +13,7 @@ export type Completion = 'complete' | 'violation' | 'interrupted' | 'state-limit
   | 'bitstate';
 
 export interface Discovery {
-  readonly kind: 'deadlock' | 'invariant';
+  readonly kind: 'deadlock' | 'invariant' | 'liveness';
   /** `deadlock`, the violated property's name, or `assertion` for a model's run-time error. */
   readonly property: string;
   readonly message: string;
@@ -23,6 +23,22 @@ export interface Discovery {
   readonly state: Int32Array;
   /** For `assertion`: the step that failed when run from `state`. */
   readonly failingStep?: number;
+  /**
+   * For `liveness`: the path is a lasso, `path[0..loopStart)` the prefix and
+   * `path[loopStart..]` the cycle that repeats forever; `state` is where the
+   * cycle begins and ends. An empty cycle: the run stops there for good.
+   */
+  readonly loopStart?: number;
+}
+
+/** What the liveness pass checked and cost. */
+export interface LivenessStats {
+  readonly properties: readonly string[];
+  /** e.g. `weak`, or `weak,writer=strong`. */
+  readonly fairness: string;
+  readonly elapsedMs: number;
+  /** Bytes the pass held at its peak beyond the state store, per stored state. */
+  readonly bytesPerState: number;
 }
 
 export interface SearchStats {
@@ -76,4 +92,6 @@ export interface CheckResult {
   readonly notes?: readonly string[];
   /** For a bitstate search: its table and how many states it may have missed. */
   readonly bitstate?: BitstateStats;
+  /** When liveness was checked (after a complete search without a safety violation). */
+  readonly liveness?: LivenessStats;
 }

@@ -9,7 +9,7 @@ import { ModelError } from './model-error.js';
 import {
   END_LABEL,
   type Branch, type Effect, type Expr, type Location, type Model, type Params, type PrimitiveDecl,
-  type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SourceRef,
+  type LivenessProperty, type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SourceRef,
   type Step, type VarDecl,
 } from './types.js';
 import { validateModel } from './validate.js';
@@ -137,6 +137,13 @@ export interface StepSpec {
   /** A label, or branches tried in order; the default is the next declared step. */
   readonly goto?: string | readonly Branch[];
   readonly required?: boolean;
+  /** Running this step is progress (SPIN's `progress` label). */
+  readonly progress?: boolean;
+  /**
+   * A process that has started must come back to this step: `true` or the
+   * property's name (steps sharing a name share the property).
+   */
+  readonly mustComplete?: boolean | string;
 }
 
 export interface LocationOptions {
@@ -173,6 +180,8 @@ export interface ProcessOptions {
   readonly symmetric?: boolean;
   /** `irq` or `softirq`: the process runs in atomic context and must never sleep. */
   readonly context?: 'task' | 'softirq' | 'irq';
+  /** Each instance must run a `progress` step infinitely often, unless it comes to rest at a valid end. */
+  readonly progress?: boolean;
 }
 
 export class ModelBuilder {
@@ -181,6 +190,7 @@ export class ModelBuilder {
   private readonly processes: ProcessDecl[] = [];
   private readonly properties: Property[] = [];
   private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
+  private readonly liveness: LivenessProperty[] = [];
 
   constructor(readonly name: string, readonly params: Params = {}) {}
 
@@ -267,6 +277,8 @@ export class ModelBuilder {
           effects: Object.freeze([...(spec.effects ?? [])]),
           next: Object.freeze(next),
           required: spec.required ?? false,
+          ...(spec.progress ? { progress: true } : {}),
+          ...(spec.mustComplete ? { mustComplete: typeof spec.mustComplete === 'string' ? spec.mustComplete : `${name} reaches ${label}` } : {}),
         });
       });
       return Object.freeze({ label, steps: Object.freeze(steps), validEnd: locOptions.validEnd ?? false });
@@ -278,7 +290,26 @@ export class ModelBuilder {
       ...(options.context !== undefined && options.context !== 'task' ? { context: options.context } : {}),
       locals: Object.freeze([...p.locals]),
       locations: Object.freeze(locations),
+      ...(options.progress ? { progress: true } : {}),
     }));
+    return this;
+  }
+
+  /** Every run, under the chosen fairness, reaches a state where `expr` holds. */
+  eventually(name: string, expr: ExprLike): this {
+    this.liveness.push(Object.freeze({ kind: 'eventually', name, expr: toExpr(expr) }));
+    return this;
+  }
+
+  /** Whenever `from` holds, `to` holds then or later (`from ~> to`). */
+  leadsTo(name: string, from: ExprLike, to: ExprLike): this {
+    this.liveness.push(Object.freeze({ kind: 'leads-to', name, from: toExpr(from), to: toExpr(to) }));
+    return this;
+  }
+
+  /** SPIN's non-progress-cycle check (`-l`): no infinite run without a `progress` step. */
+  nonProgressCycles(name = 'no non-progress cycle'): this {
+    this.liveness.push(Object.freeze({ kind: 'non-progress', name }));
     return this;
   }
 
@@ -350,6 +381,9 @@ export class ModelBuilder {
       primitives: Object.freeze([...this.primitives]),
       processes: Object.freeze([...this.processes]),
       properties: Object.freeze([...this.properties]),
+      ...(this.liveness.length > 0 || this.processes.some(marksLiveness)
+        ? { liveness: Object.freeze([...this.liveness, ...this.processes.flatMap(derivedLiveness)]) }
+        : {}),
     });
     const problems = validateModel(model);
     if (problems.length > 0) {
@@ -357,4 +391,19 @@ export class ModelBuilder {
     }
     return model;
   }
+}
+
+const marksLiveness = (p: ProcessDecl): boolean =>
+  p.progress === true || p.locations.some((l) => l.steps.some((s) => s.mustComplete !== undefined));
+
+/** The progress and must-complete properties a process's marks declare. */
+function derivedLiveness(p: ProcessDecl): LivenessProperty[] {
+  const out: LivenessProperty[] = [];
+  if (p.progress) out.push(Object.freeze({ kind: 'progress', name: `${p.name} makes progress`, process: p.name }));
+  const byName = new Map<string, string[]>();
+  for (const l of p.locations) {
+    for (const s of l.steps) if (s.mustComplete !== undefined) byName.set(s.mustComplete, [...(byName.get(s.mustComplete) ?? []), s.name]);
+  }
+  for (const [name, steps] of byName) out.push(Object.freeze({ kind: 'must-complete', name, process: p.name, steps: Object.freeze(steps) }));
+  return out;
 }

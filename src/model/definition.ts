@@ -19,6 +19,12 @@ export type ParamSpec =
       readonly values: readonly string[];
       readonly default: string;
       readonly description: string;
+      /**
+       * Left out of the resolved parameters while it has its default, so
+       * configurations from before it existed read (and replay) the same; the
+       * model's build then sees it absent and must treat that as the default.
+       */
+      readonly omitDefault?: boolean;
     };
 
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
@@ -57,8 +63,8 @@ export function intParam(min: number, max: number, dflt: number, description: st
   return { kind: 'int', min, max, default: dflt, description };
 }
 
-export function enumParam<const V extends string>(values: readonly V[], dflt: V, description: string) {
-  return { kind: 'enum', values, default: dflt, description } as const;
+export function enumParam<const V extends string>(values: readonly V[], dflt: V, description: string, options: { omitDefault?: boolean } = {}) {
+  return { kind: 'enum', values, default: dflt, description, ...(options.omitDefault ? { omitDefault: true } : {}) } as const;
 }
 
 /** The accepted values of a parameter, for error hints and help text. */
@@ -84,8 +90,8 @@ export function resolveParams<S extends ParamSpecs>(
   }
   for (const [name, spec] of Object.entries(def.params)) {
     const raw = given[name];
-    if (raw === undefined) {
-      out[name] = spec.default;
+    if (raw === undefined || (spec.kind === 'enum' && spec.omitDefault && String(raw) === spec.default)) {
+      if (!(spec.kind === 'enum' && spec.omitDefault)) out[name] = spec.default;
       continue;
     }
     if (spec.kind === 'int') {

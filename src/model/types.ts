@@ -75,6 +75,10 @@ export interface Step {
   readonly next: readonly Branch[];
   /** The step must run in at least one explored state for a proof to count. */
   readonly required: boolean;
+  /** Running it counts as progress (SPIN's `progress` label): for the process's progress property and the non-progress-cycle check. */
+  readonly progress?: boolean;
+  /** Names a must-complete property: a process that has started must reach this step again (see `LivenessProperty`). */
+  readonly mustComplete?: string;
 }
 
 /**
@@ -158,6 +162,8 @@ export interface ProcessDecl {
   readonly locals: readonly VarDecl[];
   /** Locations in declaration order; the first is where the process starts. */
   readonly locations: readonly Location[];
+  /** Each instance must run a `progress` step infinitely often unless it comes to rest at a valid end. */
+  readonly progress?: boolean;
 }
 
 export type Property =
@@ -165,6 +171,31 @@ export type Property =
   | { readonly kind: 'always'; readonly name: string; readonly expr: Expr }
   /** Must hold in every terminal state (no step enabled, every process at a valid end). */
   | { readonly kind: 'at-end'; readonly name: string; readonly expr: Expr };
+
+/**
+ * Properties of infinite runs, checked under a fairness assumption by the
+ * liveness pass over the completed search (explore/liveness.ts). A run that
+ * stops with every process at a valid end counts as staying in its last state
+ * forever, with no process enabled.
+ */
+export type LivenessProperty =
+  /** Every run reaches a state where `expr` holds (LTL `F expr`). */
+  | { readonly kind: 'eventually'; readonly name: string; readonly expr: Expr }
+  /** Whenever `from` holds, `to` holds then or later (LTL `G(from -> F to)`). */
+  | { readonly kind: 'leads-to'; readonly name: string; readonly from: Expr; readonly to: Expr }
+  /**
+   * Each instance of `process` runs one of its `progress` steps infinitely
+   * often, unless from some point on it rests at a valid end.
+   */
+  | { readonly kind: 'progress'; readonly name: string; readonly process: string }
+  /**
+   * An instance of `process` that has run any other step since it last ran
+   * one of `steps` (step names) runs one of `steps` again, unless it comes to
+   * rest at a valid end: "every origin bio that was started completes".
+   */
+  | { readonly kind: 'must-complete'; readonly name: string; readonly process: string; readonly steps: readonly string[] }
+  /** No infinite run in which no `progress` step of any process runs (SPIN's `-l`). */
+  | { readonly kind: 'non-progress'; readonly name: string };
 
 export type ParamValue = number | string;
 export type Params = Readonly<Record<string, ParamValue>>;
@@ -176,4 +207,6 @@ export interface Model {
   readonly primitives: readonly PrimitiveDecl[];
   readonly processes: readonly ProcessDecl[];
   readonly properties: readonly Property[];
+  /** Liveness properties (absent: none), including those derived from `progress` and `mustComplete` marks. */
+  readonly liveness?: readonly LivenessProperty[];
 }

@@ -16,7 +16,7 @@ export function validateModel(model: Model): string[] {
   unique(model.vars.map((v) => v.name), 'variable', problems);
   unique(model.primitives.map((p) => p.name), 'primitive', problems);
   unique(model.processes.map((p) => p.name), 'process', problems);
-  unique(model.properties.map((p) => p.name), 'property', problems);
+  unique([...model.properties, ...(model.liveness ?? [])].map((p) => p.name), 'property', problems);
 
   for (const v of model.vars) {
     if (!Number.isInteger(v.init) || v.init < v.min || v.init > v.max) {
@@ -48,6 +48,17 @@ export function validateModel(model: Model): string[] {
     });
 
   for (const prop of model.properties) checkExpr(prop.expr, new Set(), `property ${prop.name}`);
+  for (const prop of model.liveness ?? []) {
+    if (prop.kind === 'eventually') checkExpr(prop.expr, new Set(), `property ${prop.name}`);
+    if (prop.kind === 'leads-to') for (const e of [prop.from, prop.to]) checkExpr(e, new Set(), `property ${prop.name}`);
+    if (prop.kind === 'progress' || prop.kind === 'must-complete') {
+      const proc = model.processes.find((p) => p.name === prop.process);
+      if (!proc) problems.push(`property ${prop.name}: unknown process ${prop.process}`);
+      else if (prop.kind === 'progress' && !proc.locations.some((l) => l.steps.some((s) => s.progress))) {
+        problems.push(`process ${proc.name}: marked progress but none of its steps is marked progress`);
+      }
+    }
+  }
 
   for (const p of model.processes) {
     if (!Number.isInteger(p.instances) || p.instances < 1) {

@@ -4,8 +4,20 @@
  */
 import { scenarioToText } from '../explain/scenario.js';
 import type { CheckReport } from '../explain/report.js';
+import type { TraceRow } from '../explain/trace.js';
 
 export const CHECK_SCHEMA = 'interleave/check@1';
+
+/** One trace row as JSON; `trace` and both halves of a `lasso` use it. */
+const traceRow = (t: TraceRow) => ({
+  process: t.process,
+  action: t.action,
+  source: t.source,
+  step: t.step,
+  outcome: t.outcome,
+  changes: t.changes,
+  ...(t.wokeNobody ? { wokeNobody: true } : {}),
+});
 
 export function checkToJson(report: CheckReport, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const r = report.result;
@@ -27,6 +39,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     workers: r.workers,
     ...(r.notes ? { notes: r.notes } : {}),
     ...(r.bitstate ? { bitstate: r.bitstate } : {}),
+    ...(r.liveness ? { fairness: r.liveness.fairness, liveness: r.liveness } : {}),
     properties: report.properties,
     maxima: r.maxima,
     /** Names along the wait-for cycle of the final state (a resource may repeat); empty when there is none. */
@@ -38,15 +51,10 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
           switches: cx.switches ?? null,
           slice: { steps: cx.slice.indices, processes: cx.slice.processes, resources: cx.slice.resources },
           ...(cx.scenario ? { scenario: { ...cx.scenario, text: scenarioToText(cx.scenario) } } : {}),
-          trace: cx.trace.map((t) => ({
-            process: t.process,
-            action: t.action,
-            source: t.source,
-            step: t.step,
-            outcome: t.outcome,
-            changes: t.changes,
-            ...(t.wokeNobody ? { wokeNobody: true } : {}),
-          })),
+          trace: cx.trace.map(traceRow),
+          ...(r.discovery?.loopStart !== undefined
+            ? { lasso: { prefix: cx.trace.slice(0, r.discovery.loopStart).map(traceRow), loop: cx.trace.slice(r.discovery.loopStart).map(traceRow) } }
+            : {}),
           blocked: cx.blocked.map((b) => ({
             process: b.process,
             waitsFor: b.wait?.summary ?? '',

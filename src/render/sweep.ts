@@ -41,9 +41,9 @@ export interface SweepReport {
   readonly elapsedMs: number;
 }
 
-export type SweepOutcome = 'ok' | 'deadlock' | 'invariant' | 'unknown' | 'not run';
+export type SweepOutcome = 'ok' | 'deadlock' | 'invariant' | 'liveness' | 'unknown' | 'not run';
 
-const OUTCOMES: readonly SweepOutcome[] = ['deadlock', 'invariant', 'ok', 'unknown', 'not run'];
+const OUTCOMES: readonly SweepOutcome[] = ['deadlock', 'invariant', 'liveness', 'ok', 'unknown', 'not run'];
 
 export function outcomeOf(run: SweepRun): SweepOutcome {
   return run.entry ? run.entry.report.result.verdict : 'not run';
@@ -84,11 +84,16 @@ export function sweepCell(run: SweepRun | undefined): string {
   if (r.verdict === 'ok') return 'ok';
   if (r.verdict === 'deadlock') return `DEADLOCK (${e.report.counterexample?.trace.length ?? '?'})`;
   if (r.verdict === 'invariant') return `invariant (${e.report.counterexample?.trace.length ?? '?'})`;
+  if (r.verdict === 'liveness') {
+    const d = r.discovery;
+    return d?.loopStart !== undefined ? `LIVENESS (${d.loopStart}+${d.path.length - d.loopStart})` : 'LIVENESS';
+  }
   return r.completion === 'interrupted' ? 'interrupted' : `unknown (${r.completion})`;
 }
 
 export const SWEEP_LEGEND =
   'DEADLOCK (n): some schedule deadlocks, the shortest in n steps; invariant (n): a property fails after n steps; ' +
+  'LIVENESS (p+c): a liveness property fails: a p-step prefix, then a c-step cycle repeating forever; ' +
   'ok: no schedule fails; unknown: stopped at a limit; interrupted: stopped by Ctrl-C; -: not run';
 
 export interface MatrixData {

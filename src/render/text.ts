@@ -1,4 +1,5 @@
 /** Plain-text reports: what a terminal without a TTY, a log or a mail reply gets. */
+import { lassoSize } from '../explain/gate.js';
 import { scenarioToText } from '../explain/scenario.js';
 import type { CheckReport } from '../explain/report.js';
 import type { TraceRow } from '../explain/trace.js';
@@ -46,6 +47,7 @@ export function verdictLine(report: CheckReport): string {
     r.verdict === 'ok' ? 'OK: no deadlock, every property holds'
     : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
+    : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" under ${r.liveness?.fairness ?? '?'} fairness: ${lassoSize(report)}`
     : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
     : `UNKNOWN: search stopped ${stopText(report)}, no violation in the states explored`;
   return `${r.model} ${formatParams(r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
@@ -181,7 +183,9 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
   const maxima = Object.entries(r.maxima).map(([k, v]) => `${k} <= ${v}`).join(', ');
   if (maxima) lines.push(`largest values reached: ${maxima}`);
   const cx = report.counterexample;
-  if (cx) {
+  const loopStart = r.discovery?.loopStart;
+  if (cx && loopStart !== undefined) lines.push('', ...lassoText(report, loopStart));
+  else if (cx) {
     const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
     lines.push('', `${cx.kind === 'deadlock' ? 'Shortest schedule to the deadlock' : `Shortest schedule violating "${cx.property}"`} (${cx.trace.length} steps${switches}):`, '');
     lines.push(traceTableData(cx.trace));
@@ -224,6 +228,34 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
   return lines;
 }
 
+/** A liveness counterexample: the prefix, the cycle that repeats forever, who never steps in it. */
+function lassoText(report: CheckReport, loopStart: number): string[] {
+  const cx = report.counterexample!;
+  const prefix = cx.trace.slice(0, loopStart);
+  const loop = cx.trace.slice(loopStart);
+  const lines = [`"${cx.property}" fails under ${report.result.liveness?.fairness ?? '?'} fairness: ${cx.message}.`, ''];
+  lines.push(prefix.length === 0 ? 'From the initial state (no prefix):' : `Shortest prefix to the cycle (${prefix.length} steps):`, '');
+  if (prefix.length > 0) lines.push(traceTable(prefix), '');
+  if (loop.length === 0) {
+    lines.push('Then nothing: every process has stopped at a valid end, and the run stays in this state forever.');
+  } else {
+    lines.push(`The cycle (${loop.length} steps), which repeats forever and ends in the state where it began:`, '');
+    lines.push(traceTable(loop));
+  }
+  const stepping = new Set(loop.map((t) => t.process));
+  const idle = cx.processes.filter((p) => !stepping.has(p.process));
+  if (idle.length > 0) {
+    lines.push('', loop.length === 0 ? 'Where every process stays:' : 'Never steps in the cycle:');
+    for (const p of idle) {
+      const why = cx.blocked.find((b) => b.process === p.process)?.wait?.summary;
+      lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}${why ? `: ${why}` : ''}`);
+    }
+  }
+  lines.push('', 'State where the cycle begins:');
+  for (const p of cx.primitives) lines.push(`  ${p}`);
+  return lines;
+}
+
 /** One finished check as the reports show it. */
 export interface RunEntry {
   readonly report: CheckReport;
@@ -239,7 +271,7 @@ export interface RunEntry {
  */
 export function stuckLine(report: CheckReport): string | undefined {
   const cx = report.counterexample;
-  return cx && cx.blocked.length > 0 ? cx.analysis.summary : undefined;
+  return cx && cx.kind !== 'liveness' && cx.blocked.length > 0 ? cx.analysis.summary : undefined;
 }
 
 /** How a verdict should look: good, bad, or neither (no verdict). */
@@ -255,6 +287,8 @@ export function verdictCell(report: CheckReport): string {
   const r = report.result;
   if (r.verdict === 'ok') return 'ok';
   if (r.verdict === 'unknown') return `unknown (${r.completion})`;
+  const d = r.discovery;
+  if (d?.loopStart !== undefined) return `liveness (${d.loopStart}+${d.path.length - d.loopStart} steps)`;
   return `${r.verdict} (${report.counterexample?.trace.length ?? '?'} steps)`;
 }
 

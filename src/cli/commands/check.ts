@@ -6,7 +6,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, modelFileOf } from '../load-model.js';
-import { paramHelp, takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { paramHelp, takeFairness, takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { checkOutputDir, displayFiles, OutputWriter } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
 import { exitCodeOf, runCheck, writeCheckOutputs } from '../run-check.js';
@@ -38,6 +38,13 @@ reports a shortest counterexample if a deadlock or violated property exists.
 --bitstate           supertrace: a bit table instead of stored states, for spaces
                      beyond memory; violations are real, "none found" is no proof (exit 3)
 --bitstate-bits N    table of 2^N bits (default 30 = 128 MiB; 10..33)
+--fairness F         liveness: which schedules count (none, weak: a process
+                     enabled for good eventually steps, strong: one enabled
+                     infinitely often does), for all or per process, e.g.
+                     weak,writer=strong. Default weak when the model declares
+                     liveness properties; given for a model without any, it
+                     checks that no process starves. Exact search only (no
+                     --symmetry, --por or --bitstate); a violation is a lasso
 
 exit codes: 0 no violation, 1 violation found, 2 bad usage, model or output
             location, 3 stopped at a limit (no verdict), 130 interrupted;
@@ -61,6 +68,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const maxMemoryBytes = takeMaxMemory(args);
+  const fairness = takeFairness(args);
 
   const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
@@ -72,7 +80,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits });
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits, fairness });
     const modelFile = modelFileOf(modelArg, io);
     const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes, modelFile })) : undefined;
     const shown = files ? displayFiles(io.cwd, files) : undefined;

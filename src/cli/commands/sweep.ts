@@ -4,7 +4,7 @@
  * verdicts, so a kernel developer sees under which conditions a design
  * fails. Writes the same as Markdown and JSON under --out.
  */
-import { takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { takeFairness, takeMaxMemory, takeModelArgument } from '../model-command.js';
 import { join, relative, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
 import type { SweepReport, SweepRun } from '../../render/sweep.js';
@@ -42,6 +42,7 @@ interactive explorer as DIR/<configuration>/explorer.html.
                      \`interleave merge\` of all N parts writes sweep.md and
                      sweep.json, equal to an unsharded sweep's
 --costs FILE         with --shard: balance by an earlier run's sweep.json
+--fairness F         liveness fairness (none|weak|strong, or per process), as for check
 
 The matrix's columns are the values of the last parameter given with more than
 one value; its rows, every combination of the others.
@@ -60,6 +61,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const maxStates = takeInt(args, 'max-states', 1);
   const maxMemoryBytes = takeMaxMemory(args);
   const { shard, costs } = takeShardOptions(args, io.cwd);
+  const fairness = takeFairness(args);
 
   const def = await loadModel(modelArg, io);
   const grid = buildParamGrid(def, args.values);
@@ -85,7 +87,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       // Announced with the swept parameters only; the report has them all.
       const run: RunStart = { model: def.name, params: combo, index: n + 1, total: dealt.length };
       reporter.onStart(run);
-      const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress });
+      const report = await runCheck(def, combo, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, fairness });
       // Each counterexample gets its explorer, in a folder named after the configuration.
       const explorerPath = join(outDir, runSlug(def.name, combo), EXPLORER_FILE);
       const explorer = await writer.attempt(explorerPath, () => writeReportExplorer(explorerPath, report));
