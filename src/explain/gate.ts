@@ -226,6 +226,8 @@ function gridOf(check: GateCheck): Map<string, GateParamValue[]> {
   for (const name of names) {
     const seen: GateParamValue[] = [];
     for (const c of check.configurations) if (!seen.includes(c[name])) seen.push(c[name]);
+    // A parameter left out at its default (e.g. rounds) is not part of the claim.
+    if (seen.length === 1 && seen[0] === undefined) continue;
     grid.set(name, seen);
   }
   return grid;
