@@ -21,6 +21,7 @@ import { dirname, resolve } from 'node:path';
 import { EXPECTATIONS, type Expectation, type GateAxis, type GateCheck, type GateParams } from '../explain/gate.js';
 import { compileModel } from '../explore/compile.js';
 import { symmetryProblems } from '../explore/symmetry.js';
+import { parseFairness } from '../explore/liveness.js';
 import { describeRange, instantiate, resolveParams, type ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
@@ -69,7 +70,7 @@ export class GateFileError extends UsageError {
 }
 
 export const TOP_FIELDS = ['$schema', 'description', 'checks'] as const;
-export const CHECK_FIELDS = ['name', 'description', 'model', 'params', 'expect', 'property', 'requireSteps', 'symmetry', 'workers'] as const;
+export const CHECK_FIELDS = ['name', 'description', 'model', 'params', 'expect', 'property', 'requireSteps', 'symmetry', 'workers', 'fairness'] as const;
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const typeName = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`);
@@ -172,11 +173,17 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
 
     if (entry.property !== undefined) {
       if (typeof entry.property !== 'string' || entry.property === '') issue(`${at}.property`, `must be a non-empty string, got ${typeName(entry.property)}`);
-      else if (expect !== 'invariant') issue(`${at}.property`, 'only applies to expect "invariant" (the property that must be violated)');
+      else if (expect !== 'invariant' && expect !== 'liveness') issue(`${at}.property`, 'only applies to expect "invariant" or "liveness" (the property that must be violated)');
     }
     if (entry.requireSteps !== undefined) {
       if (typeof entry.requireSteps !== 'boolean') issue(`${at}.requireSteps`, `must be true or false, got ${typeName(entry.requireSteps)}`);
       else if (entry.requireSteps && expect !== 'ok') issue(`${at}.requireSteps`, 'only applies to expect "ok" (a search that stops at a violation leaves steps unrun)');
+    }
+    if (entry.fairness !== undefined) {
+      if (typeof entry.fairness !== 'string') issue(`${at}.fairness`, `must be a string like "weak" or "strong,writer=weak", got ${typeName(entry.fairness)}`);
+      else {
+        try { parseFairness(entry.fairness); } catch (e) { issue(`${at}.fairness`, (e as Error).message); }
+      }
     }
     if (entry.symmetry !== undefined && typeof entry.symmetry !== 'boolean') issue(`${at}.symmetry`, `must be true or false, got ${typeName(entry.symmetry)}`);
     const workers = entry.workers;
@@ -297,6 +304,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       expect: expect as Expectation,
       ...(typeof entry.property === 'string' ? { property: entry.property } : {}),
       requireSteps: entry.requireSteps === true,
+      ...(typeof entry.fairness === 'string' ? { fairness: entry.fairness } : {}),
       symmetry: entry.symmetry === true,
       workers: typeof workers === 'number' ? workers : 1,
     });

@@ -29,8 +29,9 @@ export function clearOldCases(dir: string): void {
 }
 
 /** The exploration a gate case needs: configurations shared by checks with the same reductions are explored once. */
-export function gateUnitKey(check: Pick<GateCheck, 'model' | 'symmetry'>, params: GateParams): string {
-  return unitKey(check.model, params, check.symmetry ? ['symmetry'] : []);
+export function gateUnitKey(check: Pick<GateCheck, 'model' | 'symmetry' | 'fairness'>, params: GateParams): string {
+  // Fairness changes the liveness verdict: a check with other fairness is another exploration.
+  return unitKey(check.model, params, [...(check.symmetry ? ['symmetry'] : []), ...(check.fairness !== undefined ? [`fairness=${check.fairness}`] : [])]);
 }
 
 /** The gate's explorations, each once, in the order the gate first needs them. */

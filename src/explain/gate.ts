@@ -12,7 +12,7 @@ import type { ParamSpecs } from '../model/definition.js';
 import type { CheckReport } from './report.js';
 
 /** What a gate check expects the explorer to find. */
-export const EXPECTATIONS = ['ok', 'deadlock', 'invariant'] as const;
+export const EXPECTATIONS = ['ok', 'deadlock', 'invariant', 'liveness'] as const;
 export type Expectation = (typeof EXPECTATIONS)[number];
 
 export type GateParamValue = string | number;
@@ -43,6 +43,8 @@ export interface GateCheck {
   readonly property?: string;
   /** For `ok`: fail if a step marked `required` in the model never ran. */
   readonly requireSteps: boolean;
+  /** Fairness for the liveness pass (`weak`, `strong,writer=weak`, ...), when the check sets it. */
+  readonly fairness?: string;
   readonly symmetry: boolean;
   readonly workers: number;
 }
@@ -123,6 +125,14 @@ export function judgeCase(report: CheckReport, check: Pick<GateCheck, 'expect' |
       return r.verdict === 'deadlock'
         ? { passed: true, reason: `deadlock found, as expected: ${what}` }
         : { passed: false, reason: `expected a deadlock, found ${what}${r.verdict === 'ok' ? ': the model no longer finds the bug' : ''}` };
+    case 'liveness': {
+      if (r.verdict !== 'liveness') return { passed: false, reason: `expected a liveness violation${check.property ? ` of "${check.property}"` : ''}, found ${what}` };
+      const got = report.counterexample?.property;
+      if (check.property !== undefined && got !== check.property) {
+        return { passed: false, reason: `expected a liveness violation of "${check.property}", found ${what}` };
+      }
+      return { passed: true, reason: `liveness violation found, as expected: ${what}` };
+    }
     case 'invariant': {
       if (r.verdict !== 'invariant') return { passed: false, reason: `expected a violation${check.property ? ` of "${check.property}"` : ''}, found ${what}` };
       const got = report.counterexample?.property;

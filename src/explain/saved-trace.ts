@@ -26,6 +26,8 @@ export interface SavedTrace {
     readonly primitives: readonly string[];
   };
   readonly failingStep?: { readonly process: string; readonly action: string };
+  /** For a liveness lasso: how many rows are the prefix; the rest is the cycle. */
+  readonly loopStart?: number;
 }
 
 /** The file is not a saved trace; the message names the field. */
@@ -42,7 +44,7 @@ const OUTCOMES: readonly string[] = ['ran', 'blocked', 'woke'];
 /** Validates parsed JSON as a saved trace; throws TraceFormatError naming what is wrong. */
 export function parseSavedTrace(json: unknown): SavedTrace {
   if (!isObject(json)) throw new TraceFormatError('not a JSON object');
-  const { model, params, trace, verdict, property, finalState, failingStep } = json;
+  const { model, params, trace, verdict, property, finalState, failingStep, lasso } = json;
   if (typeof model !== 'string' || model === '') throw new TraceFormatError('"model" must be a model name');
   if (!isObject(params) || !Object.values(params).every((v) => typeof v === 'string' || typeof v === 'number')) {
     throw new TraceFormatError('"params" must be an object of numbers and strings');
@@ -71,9 +73,17 @@ export function parseSavedTrace(json: unknown): SavedTrace {
   const failing = isObject(failingStep) && typeof failingStep.process === 'string' && typeof failingStep.action === 'string'
     ? { process: failingStep.process, action: failingStep.action }
     : undefined;
+  let loopStart: number | undefined;
+  if (lasso !== undefined) {
+    if (!isObject(lasso) || !Array.isArray(lasso.prefix) || !Array.isArray(lasso.loop) || lasso.prefix.length + lasso.loop.length !== rows.length) {
+      throw new TraceFormatError('"lasso" must have "prefix" and "loop" arrays that together are the trace');
+    }
+    loopStart = lasso.prefix.length;
+  }
   return {
     model,
     params: params as Record<string, string | number>,
+    ...(loopStart !== undefined ? { loopStart } : {}),
     ...(typeof verdict === 'string' ? { verdict } : {}),
     ...(typeof property === 'string' ? { property } : {}),
     rows,
@@ -180,15 +190,16 @@ export function replaySavedTrace(cm: CompiledModel, trace: SavedTrace): SavedTra
       return done({ kind: 'final-state', message: `at the end the primitives are [${prims.join('; ')}], the file says [${trace.finalState.primitives.join('; ')}]` });
     }
   }
-  return checkEnding(cm, trace, last, done);
+  return checkEnding(cm, trace, states, done);
 }
 
 function checkEnding(
   cm: CompiledModel,
   trace: SavedTrace,
-  last: Int32Array,
+  states: readonly Int32Array[],
   done: (problem?: ReplayProblem, ending?: string) => SavedTraceReplay,
 ): SavedTraceReplay {
+  const last = states[states.length - 1];
   const scratch = new Int32Array(cm.slotCount);
   const enabled = (): number => {
     try {
@@ -199,6 +210,17 @@ function checkEnding(
     }
   };
   const bad = (message: string, ending: string) => done({ kind: 'verdict', message }, ending);
+  if (trace.verdict === 'liveness' && trace.loopStart !== undefined) {
+    const k = trace.loopStart;
+    const n = trace.rows.length;
+    if (k === n) {
+      if (enabled() !== 0 || !cm.allAtValidEnd(last)) return bad('the file reports a run that stops for good, but it can go on at the end', 'not stopped');
+      return done(undefined, `liveness: the run stops for good after ${k} steps and "${trace.property}" never comes true`);
+    }
+    const start = states[k];
+    if (start.some((v, i) => v !== last[i])) return bad(`the file reports a cycle from step ${k + 1}, but the state after step ${n} is not the one where it began`, 'not a cycle');
+    return done(undefined, `liveness: steps ${k + 1}..${n} end in the state where they began, so they can repeat forever; "${trace.property}" fails`);
+  }
   if (trace.property === 'assertion' || trace.property === 'atomic-sleep') {
     const failing = trace.failingStep;
     const pid = failing ? cm.layout.processes.findIndex((p) => p.name === failing.process) : -1;

@@ -16,6 +16,12 @@ import { formatCount, formatParams } from './text.js';
 /** States above which the state graph is not drawn (layout time and file size grow fast). */
 export const DEFAULT_MAX_NODES = 2000;
 
+/**
+ * The default for a liveness lasso: looping models are dense with edges, and
+ * Graphviz takes minutes over a thousand of their states.
+ */
+export const LASSO_MAX_NODES = 300;
+
 export interface DiagramOptions {
   /** Draw the state graph only up to this many states; default `DEFAULT_MAX_NODES`. */
   readonly maxNodes?: number;
@@ -53,7 +59,7 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
   });
   const traceDot = traceToDot(cx, { title });
   const sliceDot = traceToDot(cx, { title, slice: true });
-  const maxNodes = options.maxNodes ?? DEFAULT_MAX_NODES;
+  const maxNodes = options.maxNodes ?? (r.discovery?.loopStart !== undefined ? LASSO_MAX_NODES : DEFAULT_MAX_NODES);
   let statesDot: string | undefined;
   let stateGraph: StateGraphOutcome;
   if (!cm) {

@@ -50,7 +50,7 @@ export function claimText(claim: Claim): string {
   }
   if (!claim.holds) {
     const parts = [claim.failed > 0 ? `${claim.failed} failed` : '', claim.notRun > 0 ? `${claim.notRun} not run` : ''].filter(Boolean).join(', ');
-    const expected = claim.expect === 'ok' ? 'no deadlock and no violation' : claim.expect === 'deadlock' ? 'a deadlock' : `a violation${claim.property ? ` of "${claim.property}"` : ''}`;
+    const expected = claim.expect === 'ok' ? 'no deadlock and no violation' : claim.expect === 'deadlock' ? 'a deadlock' : claim.expect === 'liveness' ? `a liveness violation${claim.property ? ` of "${claim.property}"` : ''}` : `a violation${claim.property ? ` of "${claim.property}"` : ''}`;
     return `NOT established: ${claim.model}: expected ${expected} for ${where}; of ${plural(claim.configurations, 'configuration')}, ${parts}.`;
   }
   switch (claim.expect) {
@@ -68,6 +68,8 @@ export function claimText(claim: Claim): string {
       return `${claim.model}: a deadlock is reachable ${claim.grids.map(whereFound).join('; and ')}.`;
     case 'invariant':
       return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a property'} is violated ${claim.grids.map(whereFound).join('; and ')}.`;
+    case 'liveness':
+      return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a liveness property'} fails on an infinite fair run (a lasso) ${claim.grids.map(whereFound).join('; and ')}.`;
   }
 }
 

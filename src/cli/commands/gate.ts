@@ -22,6 +22,7 @@ import { writePart } from '../part-file.js';
 import { createReporter } from '../reporter.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 import { shardText, takeShardOptions, unitsOf } from '../shard.js';
+import { parseFairness } from '../../explore/liveness.js';
 
 export const GATE_USAGE = `usage: interleave gate [--config FILE] [--out DIR] [--json | --quiet] [--shard I/N [--costs FILE]]
 
@@ -34,9 +35,11 @@ known deadlock, or a mutant of the fix, is no longer found).
                 JSON, format in gate.schema.json: a "checks" array, each with
                 "name", "model", "params" (a value, a range "1..4", a list
                 "a,b" or an array, expanded like sweep's), "expect" (ok,
-                deadlock or invariant) and optionally "property" (the
-                invariant that must fail), "requireSteps" (ok only if every
-                step marked required ran), "symmetry" and "workers"
+                deadlock, invariant or liveness) and optionally "property"
+                (the invariant or liveness property that must fail),
+                "fairness" (for liveness: none, weak, strong, or per process),
+                "requireSteps" (ok only if every step marked required ran),
+                "symmetry" and "workers"
 --out DIR       where results go (default out/gate): junit.xml (one test case
                 per configuration), summary.md (for a CI job summary),
                 gate.json, and cases/<run>/ holding result.json, report.txt
@@ -104,7 +107,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
         const reused = done !== undefined;
         reporter.onStart(run);
         if (!done) {
-          const report = await runCheck(def, params, { signal: io.signal, onProgress: reporter.onProgress, symmetry: check.symmetry, workers: check.workers });
+          const report = await runCheck(def, params, { signal: io.signal, onProgress: reporter.onProgress, symmetry: check.symmetry, workers: check.workers, ...(check.fairness !== undefined ? { fairness: parseFairness(check.fairness) } : {}) });
           done = { report };
           if (report.result.completion !== 'interrupted') explored.set(key, done);
         }
