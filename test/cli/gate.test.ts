@@ -164,17 +164,17 @@ describe('interleave gate', () => {
 describe('interleave gate with a malformed gate file', () => {
   const ok = { name: 'a', model: 'dm-snapshot/semaphore', expect: 'ok' };
   it.each([
-    ['a wrong expectation', { checks: [ok, ok, ok, { ...ok, name: 'd', expect: 'fine' }] }, 'checks[3].expect: must be one of ok, deadlock, invariant, got string "fine"'],
+    ['a wrong expectation', { checks: [ok, ok, ok, { ...ok, name: 'd', expect: 'fine' }] }, 'checks[3].expect: must be one of ok, deadlock, invariant, liveness, got string "fine"'],
     ['a missing field', { checks: [{ name: 'a', expect: 'ok' }] }, 'checks[0].model: is required'],
     ['an unknown model', { checks: [{ ...ok, model: 'dm-snapshot/semaphor' }] }, 'checks[0].model: unknown model "dm-snapshot/semaphor" (known models: dm-snapshot/unthrottled'],
     ['an unknown parameter', { checks: [{ ...ok, params: { writer: 2 } }] }, 'checks[0].params.writer: dm-snapshot/semaphore has no parameter "writer" (known: writers 1..8, bios 1..8'],
     ['a value out of range', { checks: [{ ...ok, params: { writers: '1..9' } }] }, 'checks[0].params.writers: range 1..9 is outside 1..8 (dm-snapshot/semaphore accepts 1..8)'],
     ['an unknown enum value', { checks: [{ ...ok, params: { rwsem: ['writer-fair', 'fair'] } }] }, 'checks[0].params.rwsem: has no value "fair" (dm-snapshot/semaphore accepts writer-fair|reader-preferring)'],
     ['a fractional value', { checks: [{ ...ok, params: { ctrs: 1.5 } }] }, 'checks[0].params.ctrs: must be an integer, a string like "1..4" or "a,b", or an array of them; got number 1.5'],
-    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, symmetry, workers)'],
+    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, symmetry, workers, fairness)'],
     ['a duplicate name', { checks: [ok, ok] }, 'checks[1].name: "a" is already the name of checks[0]; names must be unique'],
     ['requireSteps on a deadlock check', { checks: [{ ...ok, expect: 'deadlock', requireSteps: true }] }, 'checks[0].requireSteps: only applies to expect "ok"'],
-    ['property on an ok check', { checks: [{ ...ok, property: 'x' }] }, 'checks[0].property: only applies to expect "invariant"'],
+    ['property on an ok check', { checks: [{ ...ok, property: 'x' }] }, 'checks[0].property: only applies to expect "invariant" or "liveness"'],
     ['bad workers', { checks: [{ ...ok, workers: 0 }] }, 'checks[0].workers: must be an integer in 1..64, got number 0'],
     ['no checks', { checks: [] }, 'checks: must hold at least one check'],
     ['checks not an array', { checks: { a: ok } }, 'checks: must be an array of checks, got an object'],
@@ -198,7 +198,7 @@ describe('interleave gate with a malformed gate file', () => {
     expect(err.split('\n').slice(0, 4)).toEqual([
       'interleave: gate.json has 3 problems:',
       '  extra: unknown field (known: $schema, description, checks)',
-      '  checks[0].expect: must be one of ok, deadlock, invariant, got string "maybe"',
+      '  checks[0].expect: must be one of ok, deadlock, invariant, liveness, got string "maybe"',
       '  checks[0].params.writers: 0 is outside 1..8 (dm-snapshot/semaphore accepts 1..8)',
     ]);
   });

@@ -90,7 +90,7 @@ describe('interleave replay', () => {
     for (const f of results) {
       const io = fakeIO(dir);
       expect(await main(['replay', f, '--quiet'], io), io.out.join('\n')).toBe(0);
-      expect(io.out[0]).toMatch(/: replays: (\d+) of \1 steps enabled as recorded, same final state; (deadlock|invariant)/);
+      expect(io.out[0]).toMatch(/: replays: (\d+) of \1 steps enabled as recorded, same final state; (deadlock|invariant|liveness)/);
     }
     // Every violation check of the default gate, diagrams included: minutes on a shared 2-core machine.
   }, 600_000);
