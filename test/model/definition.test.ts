@@ -21,3 +21,13 @@ describe('resolveParams', () => {
     expect(instantiate(semaphore, { writers: 2 }).params).toMatchObject({ writers: 2, 'cow-threshold': 1 });
   });
 });
+
+describe('enumParam with omitDefault', () => {
+  it('leaves the parameter out of the resolved values while it has its default', async () => {
+    const { defineModel, enumParam, resolveParams } = await import('../../src/model/definition.js');
+    const def = defineModel({ name: 'm', description: '', params: { rounds: enumParam(['1', 'forever'], '1', 'rounds', { omitDefault: true }) }, build: () => { throw new Error('unused'); } });
+    expect(resolveParams(def, {})).toEqual({});
+    expect(resolveParams(def, { rounds: '1' })).toEqual({});
+    expect(resolveParams(def, { rounds: 'forever' })).toEqual({ rounds: 'forever' });
+  });
+});
