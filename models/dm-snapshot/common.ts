@@ -41,7 +41,52 @@ export const commonParams = {
   bios: intParam(1, 8, 1, 'bios per writer, each to a distinct chunk'),
   ctrs: intParam(0, 2, 1, 'tasks taking _origins_lock for write: 1 = snapshot_ctr, 2 = snapshot_ctr + snapshot_dtr'),
   rwsem: enumParam(['writer-fair', 'reader-preferring'], 'writer-fair', 'rw_semaphore policy: the kernel\'s writer-fair FIFO, or readers first'),
+  rounds: enumParam(['1', '2', '3', '4', 'forever'], '1',
+    'rounds of bios per writer, each round after the last one completed (its caller waits, as submit_bio_wait does); forever: writers never stop, for liveness',
+    { omitDefault: true }),
 } as const;
+
+/**
+ * Writers that go round: after its bios, a writer waits until kcopyd has
+ * remapped them all (its caller sleeps in submit_bio_wait), then writes the
+ * next round. A round's chunks are new chunks, named like the last round's:
+ * the names only tell copies apart, and the last round's copies are done, so
+ * no two copies in flight share one. That keeps the space finite even forever.
+ */
+export interface WriterLoop {
+  readonly rounds: number | 'forever';
+  /** Per writer: how many of its current round's bios have been remapped. */
+  readonly completed: readonly VarRef[];
+}
+
+/** The `rounds` parameter as a count, or `forever` (absent: 1, a single pass). */
+export function roundsOf(rounds: string | undefined): number | 'forever' {
+  return rounds === undefined ? 1 : rounds === 'forever' ? 'forever' : Number(rounds);
+}
+
+/** Where a writer's caller waits for its bio: block/bio.c at v5.4.6 (the same wait in every design). */
+const BIO_WAIT = sourceIn('block/bio.c', 'v5.4.6')(975, 'submit_bio_wait');
+
+/** The same value for writer `self`: a choice over the writers, as a model has no arrays. */
+function perWriter(vars: readonly VarRef[]): Expr {
+  return vars.slice(0, -1).reduceRight<Expr>((rest, v, i) => cond(eq(self, i), v, rest), vars[vars.length - 1]);
+}
+
+function perIndex(index: Expr, vars: readonly VarRef[], effect: (v: VarRef) => Effect): Effect[] {
+  return vars.slice(0, -1).reduceRight<Effect[]>((rest, v, i) => [when(eq(index, i), [effect(v)], rest)], [effect(vars[vars.length - 1])]);
+}
+
+/**
+ * What remapping one origin bio counts: bios_done (unless writers go round
+ * forever, where no run ends to check it) and, going round, its writer's
+ * completions. `chunk` is the remapped bio's chunk, numbered writer * bios + bio.
+ */
+export function bioRemapped(biosDone: VarRef, loop: WriterLoop | undefined, chunk: Expr | undefined, bios: number): Effect[] {
+  if (!loop) return [inc(biosDone)];
+  if (chunk === undefined) throw new ModelError('--rounds other than 1 needs the remapped bio\'s chunk (completion order submission)');
+  const writerOf: Expr = { kind: 'binary', op: '/', left: chunk, right: { kind: 'lit', value: bios } };
+  return [...(loop.rounds === 'forever' ? [] : [inc(biosDone)]), ...perIndex(writerOf, loop.completed, (v) => inc(v))];
+}
 
 /** Declared last by every design, so a configuration's name only grows at its end. */
 export const completionOrderParam = {
@@ -68,25 +113,28 @@ export interface CtrLines {
  * go; snapshot_dtr (of an unrelated snapshot: the lock is global) reads the
  * origin list under the read lock, then unregister_snapshot takes it for write.
  */
-export function addOriginsLockWriters(b: ModelBuilder, origins: RwSemaphoreHandle, ctrs: number, lines: CtrLines): void {
+export function addOriginsLockWriters(b: ModelBuilder, origins: RwSemaphoreHandle, ctrs: number, lines: CtrLines, loop?: WriterLoop): void {
   const at = sourceIn(DM_SNAP, lines.commit);
+  // With writers that go round, each must get its write lock: starvation is a liveness violation.
+  const progress = loop !== undefined;
   if (ctrs >= 1) {
-    b.process('snapshot_ctr', {}, (p) => p
-      .step('down_write', { action: 'register_snapshot: down_write(&_origins_lock)', source: at(lines.registerDownWrite, 'register_snapshot'), op: origins.downWrite() })
+    b.process('snapshot_ctr', { progress }, (p) => p
+      .step('down_write', { action: 'register_snapshot: down_write(&_origins_lock)', source: at(lines.registerDownWrite, 'register_snapshot'), op: origins.downWrite(), progress })
       .step('up_write', { action: 'register_snapshot: up_write(&_origins_lock)', source: at(lines.registerUpWrite, 'register_snapshot'), op: origins.upWrite() }));
   }
   if (ctrs >= 2) {
-    b.process('snapshot_dtr', {}, (p) => p
+    b.process('snapshot_dtr', { progress }, (p) => p
       .step('down_read', { action: 'snapshot_dtr: down_read(&_origins_lock)', source: at(lines.dtrDownRead, 'snapshot_dtr'), op: origins.downRead() })
       .step('up_read', { action: 'snapshot_dtr: up_read(&_origins_lock)', source: at(lines.dtrUpRead, 'snapshot_dtr'), op: origins.upRead() })
-      .step('down_write', { action: 'unregister_snapshot: down_write(&_origins_lock)', source: at(lines.unregisterDownWrite, 'unregister_snapshot'), op: origins.downWrite() })
+      .step('down_write', { action: 'unregister_snapshot: down_write(&_origins_lock)', source: at(lines.unregisterDownWrite, 'unregister_snapshot'), op: origins.downWrite(), progress })
       .step('up_write', { action: 'unregister_snapshot: up_write(&_origins_lock)', source: at(lines.unregisterUpWrite, 'unregister_snapshot'), op: origins.upWrite() }));
   }
 }
 
 /** Every origin bio is eventually remapped by kcopyd's retry (checked when everything has stopped). */
-export function requireAllBiosComplete(b: ModelBuilder, biosDone: VarRef, writers: number, bios: number): void {
-  b.atEnd('every origin bio completes', eq(biosDone, mul(writers, bios)));
+export function requireAllBiosComplete(b: ModelBuilder, biosDone: VarRef, writers: number, bios: number, loop?: WriterLoop): void {
+  if (loop?.rounds === 'forever') return; // no run ends; the writers' must-complete step says it instead
+  b.atEnd('every origin bio completes', eq(biosDone, mul(writers * (loop ? loop.rounds : 1), bios)));
 }
 
 /** The chunk a writer's current bio covers: distinct per writer and bio. */
@@ -104,12 +152,23 @@ type Said = Pick<StepSpec, 'action' | 'source' | 'required'>;
  */
 export function originWriter(
   w: ProcessBuilder,
-  o: { readonly origins: RwSemaphoreHandle; readonly bio: LocalRef; readonly bios: number; readonly downRead: Said; readonly upRead: Said },
+  o: { readonly origins: RwSemaphoreHandle; readonly bio: LocalRef; readonly bios: number; readonly downRead: Said; readonly upRead: Said; readonly loop?: WriterLoop },
   cow: () => void,
 ): void {
+  const { loop } = o;
+  const round = loop && loop.rounds !== 'forever' ? w.local('round', 0, { max: loop.rounds }) : undefined;
   w.step('down_read', { ...o.downRead, op: o.origins.downRead() });
   cow();
-  w.step('up_read', { ...o.upRead, op: o.origins.upRead(), effects: [inc(o.bio)], goto: [{ when: lt(o.bio, o.bios), to: 'down_read' }, { to: 'end' }] });
+  w.step('up_read', { ...o.upRead, op: o.origins.upRead(), effects: [inc(o.bio)], goto: [{ when: lt(o.bio, o.bios), to: 'down_read' }, { to: loop ? 'bio_wait' : 'end' }] });
+  if (!loop) return;
+  w.step('bio_wait', {
+    action: 'the caller: submit_bio_wait -> wait_for_completion_io until this round\'s bios are remapped; next round',
+    source: BIO_WAIT,
+    guard: eq(perWriter(loop.completed), o.bios),
+    effects: [...perIndex(self, loop.completed, (v) => set(v, 0)), set(o.bio, 0), ...(round ? [inc(round)] : [])],
+    goto: round && loop.rounds !== 'forever' ? [{ when: lt(round, loop.rounds), to: 'down_read' }, { to: 'end' }] : 'down_read',
+    mustComplete: 'every started origin bio completes',
+  });
 }
 
 /** 2^e for 0 <= e < n, as an expression a compiler and Promela both accept. */
@@ -153,15 +212,20 @@ export type Copies =
  */
 export function dmSnapshotBase<T>(
   name: string,
-  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy; readonly 'completion-order': CompletionOrder },
+  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy; readonly 'completion-order': CompletionOrder; readonly rounds?: string },
   counter: string,
   throttle: (b: ModelBuilder) => T,
   counterInit = 0,
 ) {
   const b = new ModelBuilder(name);
   const copies = p.writers * p.bios;
-  const inflight = b.var(counter, counterInit, { max: counterInit + copies });
-  const biosDone = b.var('bios_done', 0, { max: copies });
+  const rounds = roundsOf(p.rounds);
+  if (rounds !== 1 && p['completion-order'] === 'any') {
+    throw new ModelError(`${name}: --rounds ${p.rounds} needs --completion-order submission (with any order a round's exception sequence numbers would have to wrap around)`);
+  }
+  // Going round, a writer may start its next copy before kcopyd has released the throttle for its last one.
+  const inflight = b.var(counter, counterInit, { max: counterInit + copies + (rounds === 1 ? 0 : 1) });
+  const biosDone = b.var('bios_done', 0, { max: copies * (rounds === 'forever' ? 1 : rounds) });
   const origins = b.rwsem('_origins_lock', { policy: p.rwsem });
   const limit = throttle(b);
   let c: Copies;
@@ -180,7 +244,11 @@ export function dmSnapshotBase<T>(
       completeSeq: b.var('exception_complete_sequence', 0, { max: copies }),
     };
   }
-  return { b, copies, inflight, biosDone, origins, limit, copiesIn: c };
+  const loop: WriterLoop | undefined = rounds === 1 ? undefined : {
+    rounds,
+    completed: Array.from({ length: p.writers }, (_, i) => b.var(`completed_w${i + 1}`, 0, { max: p.bios })),
+  };
+  return { b, copies, inflight, biosDone, origins, limit, copiesIn: c, loop };
 }
 
 /**
@@ -295,6 +363,10 @@ export function retryOriginBios(
     readonly biosDone: VarRef;
     readonly retryDownRead: Said;
     readonly retryUpRead: Said & Pick<StepSpec, 'effects'>;
+    /** Writers going round, and the chunk kcopyd is completing (its job). */
+    readonly loop?: WriterLoop;
+    readonly chunk?: Expr;
+    readonly bios?: number;
   },
   finish: Finish,
   between?: () => void,
@@ -304,7 +376,7 @@ export function retryOriginBios(
   k.step('retry_up_read', {
     ...o.retryUpRead,
     op: o.origins.upRead(),
-    effects: [inc(o.biosDone), ...(o.retryUpRead.effects ?? []), ...finish.effects],
+    effects: [...bioRemapped(o.biosDone, o.loop, o.chunk, o.bios ?? 1), ...(o.retryUpRead.effects ?? []), ...finish.effects],
     goto: finish.goto,
   });
 }

@@ -32,7 +32,7 @@
  */
 import { defineModel, enumParam, intParam } from '../../src/model/definition.js';
 import { add, and, dec, gt, inc, le, not, sub } from '../../src/model/expr.js';
-import type { ProcessBuilder } from '../../src/model/builder.js';
+import type { LocalRef, ProcessBuilder } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete, retryOriginBios } from './common.js';
 
@@ -54,7 +54,7 @@ export default defineModel({
     const at = sourceIn(DM_SNAP, COMMIT);
     const name = p.mutant === 'none' ? 'dm-snapshot/in-progress' : `dm-snapshot/in-progress[${p.mutant}]`;
     const garbage = p.mutant === 'uninit-in-progress' ? T + 1 : 0;
-    const { b, copies, inflight: inProgress, biosDone, origins, limit: wq, copiesIn } = dmSnapshotBase(name, p, 'in_progress',
+    const { b, copies, inflight: inProgress, biosDone, origins, limit: wq, copiesIn, loop } = dmSnapshotBase(name, p, 'in_progress',
       (m) => m.waitQueue('in_progress_wait'), garbage);
     const sleepHolding = p.mutant === 'sleep-holding-lock';
     const lostWakeup = p.mutant === 'lost-wakeup';
@@ -65,7 +65,7 @@ export default defineModel({
       const bio = w.local('bio', 0, { max: B });
       const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
       originWriter(w, {
-        origins, bio, bios: B,
+        origins, bio, bios: B, loop,
         downRead: { action: 'do_origin: again: down_read(&_origins_lock)', source: at(2547, 'do_origin') },
         upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2559, 'do_origin') },
       }, () => {
@@ -163,15 +163,16 @@ export default defineModel({
         goto: 'retry_down_read',
       });
 
+    let job: LocalRef | undefined;
     b.process('kcopyd', {}, (k) => {
       const wakes = and(le(sub(inProgress, 1), T), wq.active());
       kcopydCompletion(k, {
         copiesIn, copies,
-        job: () => k.local('job', 0, { max: copies }),
+        job: () => (job = k.local('job', 0, { max: copies })),
         callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1737, 'copy_callback') },
         completeLabel: 'retry_down_read',
       }, (finish) => retryOriginBios(k, {
-        origins, biosDone,
+        origins, biosDone, loop, chunk: job, bios: B,
         retryDownRead: {
           action: retryLimit ? 'MUTANT retry_origin_bios -> do_origin(bio, true): again: down_read(&_origins_lock)' : 'retry_origin_bios -> do_origin(bio, false): down_read(&_origins_lock)',
           source: at(1589, 'retry_origin_bios'),
@@ -205,9 +206,9 @@ export default defineModel({
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 558, registerUpWrite: 583,
       dtrDownRead: 1470, dtrUpRead: 1479, unregisterDownWrite: 607, unregisterUpWrite: 616,
-    });
+    }, loop);
     b.always('in_progress <= cow_threshold + writers (soft bound)', le(inProgress, add(T, W)));
-    requireAllBiosComplete(b, biosDone, W, B);
+    requireAllBiosComplete(b, biosDone, W, B, loop);
     return b.build();
   },
 });

@@ -33,20 +33,20 @@ export interface SemaphoreLines {
 /** The common state and the writers; the caller adds kcopyd (ending with `semaphoreUp`) and the `_origins_lock` writers. */
 export function semaphoreDesign(
   name: string,
-  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy; readonly 'completion-order': CompletionOrder; readonly 'cow-threshold': number },
+  p: { readonly writers: number; readonly bios: number; readonly rwsem: RwSemaphorePolicy; readonly 'completion-order': CompletionOrder; readonly 'cow-threshold': number; readonly rounds?: string },
   L: SemaphoreLines,
 ) {
   const B = p.bios;
   const T = p['cow-threshold'];
   const at = sourceIn(DM_SNAP, L.commit);
   const base = dmSnapshotBase(name, p, 'inflight', (m) => m.semaphore('cow_count', { initial: T > 0 ? T : INT_MAX }));
-  const { b, copies, inflight, origins, limit: cowCount, copiesIn } = base;
+  const { b, copies, inflight, origins, limit: cowCount, copiesIn, loop } = base;
 
   b.process('writer', { instances: p.writers }, (w) => {
     const bio = w.local('bio', 0, { max: B });
     const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
     originWriter(w, {
-      origins, bio, bios: B,
+      origins, bio, bios: B, loop,
       downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(L.downRead, 'do_origin') },
       upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(L.upRead, 'do_origin') },
     }, () => {

@@ -7,6 +7,7 @@
  */
 import { defineModel, intParam } from '../../src/model/definition.js';
 import { dec, inc, le } from '../../src/model/expr.js';
+import type { LocalRef } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { addOriginsLockWriters, commonParams, completionOrderParam, dmSnapshotBase, DM_SNAP, insertPeSaid, kcopydCompletion, originWriter, pendingException, requireAllBiosComplete, retryOriginBios } from './common.js';
 
@@ -25,13 +26,13 @@ export default defineModel({
     const B = p.bios;
     const N = p['max-inflight'];
     const at = sourceIn(DM_SNAP, COMMIT);
-    const { b, copies, inflight, biosDone, origins, copiesIn } = dmSnapshotBase('dm-snapshot/unthrottled', p, 'inflight', () => undefined);
+    const { b, copies, inflight, biosDone, origins, copiesIn, loop } = dmSnapshotBase('dm-snapshot/unthrottled', p, 'inflight', () => undefined);
 
     b.process('writer', { instances: W }, (w) => {
       const bio = w.local('bio', 0, { max: B });
       const pe = pendingException(w, copiesIn, { copies, bios: B, bio });
       originWriter(w, {
-        origins, bio, bios: B,
+        origins, bio, bios: B, loop,
         downRead: { action: 'do_origin: down_read(&_origins_lock)', source: at(2200, 'do_origin') },
         upRead: { action: 'do_origin: up_read(&_origins_lock)', source: at(2204, 'do_origin') },
       }, () => {
@@ -45,13 +46,14 @@ export default defineModel({
       });
     });
 
+    let job: LocalRef | undefined;
     b.process('kcopyd', {}, (k) => kcopydCompletion(k, {
       copiesIn, copies,
-      job: () => k.local('job', 0, { max: copies }),
+      job: () => (job = k.local('job', 0, { max: copies })),
       callback: { action: 'copy_callback: copy done, complete_exception -> pending_complete', source: at(1534, 'copy_callback') },
       completeLabel: 'retry_down_read',
     }, (finish) => retryOriginBios(k, {
-      origins, biosDone,
+      origins, biosDone, loop, chunk: job, bios: B,
       retryDownRead: { action: 'retry_origin_bios -> do_origin: down_read(&_origins_lock)', source: at(1411, 'retry_origin_bios') },
       retryUpRead: {
         action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock); pe freed',
@@ -63,9 +65,9 @@ export default defineModel({
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 538, registerUpWrite: 563,
       dtrDownRead: 1337, dtrUpRead: 1346, unregisterDownWrite: 587, unregisterUpWrite: 596,
-    });
+    }, loop);
     if (N > 0) b.always(`in-flight copies <= ${N}`, le(inflight, N));
-    requireAllBiosComplete(b, biosDone, W, B);
+    requireAllBiosComplete(b, biosDone, W, B, loop);
     return b.build();
   },
 });

@@ -20,7 +20,7 @@
  */
 import { defineModel } from '../../src/model/definition.js';
 import { inc } from '../../src/model/expr.js';
-import { addOriginsLockWriters, kcopydCompletion, requireAllBiosComplete } from './common.js';
+import { addOriginsLockWriters, bioRemapped, kcopydCompletion, requireAllBiosComplete } from './common.js';
 import { semaphoreDesign, semaphoreParams } from './semaphore-writers.js';
 
 const COMMIT = 'd701fe53bc96';
@@ -30,7 +30,7 @@ export default defineModel({
   description: 'the semaphore kept, origin bios retried from a per-snapshot workqueue (Tsironis, dm-devel 2019-10-01): the unmerged alternative fix',
   params: semaphoreParams,
   build(p) {
-    const { b, copies, biosDone, origins, copiesIn, at, semaphoreUp, requireBound } = semaphoreDesign('dm-snapshot/workqueue-retry', p, {
+    const { b, copies, biosDone, origins, copiesIn, at, semaphoreUp, requireBound, loop } = semaphoreDesign('dm-snapshot/workqueue-retry', p, {
       commit: COMMIT, downRead: 2576, upRead: 2580, insertPe: 2512, down: 1840, copy: 1841, up: 1816,
     });
     const anyOrder = copiesIn.order === 'any';
@@ -54,11 +54,11 @@ export default defineModel({
       }), semaphoreUp(k));
     });
 
-    b.process('kworker', {}, (q) => q
+    b.process('kworker', {}, (q) => { const bios = q.local('bios', 0, { max: copies }); return q
       .step('process_deferred_bios', {
         action: 'process_deferred_bios: bio_list_get(&s->deferred_origin_bios)',
         source: at(1582, 'process_deferred_bios'),
-        op: deferred.take(q.local('bios', 0, { max: copies })),
+        op: deferred.take(bios),
         validEnd: true,
       })
       .step('retry_down_read', {
@@ -71,16 +71,16 @@ export default defineModel({
         action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)',
         source: at(2580, 'do_origin'),
         op: origins.upRead(),
-        effects: [inc(biosDone)],
+        effects: bioRemapped(biosDone, loop, bios, p.bios),
         goto: 'process_deferred_bios',
-      }));
+      }); });
 
     addOriginsLockWriters(b, origins, p.ctrs, {
       commit: COMMIT, registerDownWrite: 562, registerUpWrite: 587,
       dtrDownRead: 1494, dtrUpRead: 1503, unregisterDownWrite: 611, unregisterUpWrite: 620,
-    });
+    }, loop);
     requireBound();
-    requireAllBiosComplete(b, biosDone, p.writers, p.bios);
+    requireAllBiosComplete(b, biosDone, p.writers, p.bios, loop);
     return b.build();
   },
 });
