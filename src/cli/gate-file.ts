@@ -258,9 +258,11 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
     }
     if (issues.length > before) continue;
     if (typeof entry.property === 'string') {
-      const lacking = built.findIndex((m) => !m.properties.some((p) => p.name === entry.property));
+      // Safety properties and liveness ones (a liveness check names the latter).
+      const names = (m: Model) => [...m.properties, ...(m.liveness ?? [])].map((p) => p.name);
+      const lacking = built.findIndex((m) => !names(m).includes(entry.property as string));
       if (lacking >= 0) {
-        const known = built[lacking].properties.map((p) => JSON.stringify(p.name)).join(', ');
+        const known = names(built[lacking]).map((n) => JSON.stringify(n)).join(', ');
         issue(`${at}.property`, `${def.name} has no property ${JSON.stringify(entry.property)}${configurations.length > 1 ? ` with ${formatParams(configurations[lacking])}` : ''} (its properties: ${known || 'none'})`);
       }
     }
