@@ -32,7 +32,15 @@ const query = (primitive: string, name: string): Expr => Object.freeze({ kind: '
 
 export class RwSemaphoreHandle {
   constructor(readonly name: string) {}
-  downRead(): PrimitiveOp { return op(this.name, 'downRead'); }
+  /**
+   * `down_read`. With `recursive: true` the task may already hold it for read (the validator allows the
+   * second take); as in the kernel it then still queues behind a waiting writer, so it can deadlock.
+   */
+  downRead(options: { recursive?: boolean } = {}): PrimitiveOp {
+    return op(this.name, options.recursive ? 'downReadRecursive' : 'downRead');
+  }
+  /** `downgrade_write`: the write holder becomes a read holder and wakes the readers queued at the head. */
+  downgradeWrite(): PrimitiveOp { return op(this.name, 'downgradeWrite'); }
   upRead(): PrimitiveOp { return op(this.name, 'upRead'); }
   downWrite(): PrimitiveOp { return op(this.name, 'downWrite'); }
   upWrite(): PrimitiveOp { return op(this.name, 'upWrite'); }

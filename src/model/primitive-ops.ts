@@ -8,7 +8,9 @@ import type { PrimitiveDecl, PrimitiveKind } from './types.js';
 
 export type OpRole =
   /** Takes an owned lock (in the given mode); may block. */
-  | { readonly role: 'acquire'; readonly mode: string }
+  | { readonly role: 'acquire'; readonly mode: string; readonly recursive?: boolean }
+  /** Turns a held lock from one mode into another without letting go (downgrade_write). */
+  | { readonly role: 'convert'; readonly from: string; readonly to: string }
   /** Takes an owned lock if it is free now, never sleeps; the result local says whether it did. */
   | { readonly role: 'try-acquire'; readonly mode: string }
   /** Gives back an owned lock (in the given mode); the caller must hold it. */
@@ -37,13 +39,16 @@ export const PRIMITIVE_OPS: Readonly<Record<PrimitiveKind, PrimitiveOpTable>> = 
       upRead: { role: 'release', mode: 'read' },
       downWrite: { role: 'acquire', mode: 'write' },
       upWrite: { role: 'release', mode: 'write' },
+      // down_read by a task that may already hold it for read: allowed, and blocks behind a queued writer as the kernel's does.
+      downReadRecursive: { role: 'acquire', mode: 'read', recursive: true },
+      downgradeWrite: { role: 'convert', from: 'write', to: 'read' },
       downReadTrylock: { role: 'try-acquire', mode: 'read' },
       downWriteTrylock: { role: 'try-acquire', mode: 'write' },
     },
     queries: [],
     withArg: [],
     withInto: ['downReadTrylock', 'downWriteTrylock'],
-    sleeping: ['downRead', 'downWrite'],
+    sleeping: ['downRead', 'downReadRecursive', 'downWrite'],
   },
   semaphore: {
     ops: { down: other, up: other, downTrylock: other },

@@ -180,44 +180,62 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
   for (const s of allSteps) {
     const role = roleOf(s);
     if (role?.role === 'acquire' || role?.role === 'try-acquire') takenAnywhere.add(token(s, role.mode));
+    if (role?.role === 'convert') takenAnywhere.add(token(s, role.to));
   }
 
-  // must[label]: locks surely held on arrival; may[label]: possibly held.
+  // must[label]: how many levels of each lock are surely held on arrival (the least over all paths);
+  // may[label]: the most any path holds. Counts, not sets, because a recursive down_read holds two levels
+  // and each up_read gives back one. Capped so a loop that keeps taking converges.
+  const CAP = 3;
+  type Held = Map<string, number>;
+  const add = (m: Held, t: string, d: number) => {
+    const n = Math.min(CAP, Math.max(0, (m.get(t) ?? 0) + d));
+    if (n === 0) m.delete(t); else m.set(t, n);
+  };
+  const same = (a: Held, b: Held) => a.size === b.size && [...a].every(([t, n]) => b.get(t) === n);
   const byLabel = new Map<string, Location>(p.locations.map((l) => [l.label, l]));
-  const must = new Map<string, Set<string>>();
-  const may = new Map<string, Set<string>>();
+  const must = new Map<string, Held>();
+  const may = new Map<string, Held>();
   const first = p.locations[0].label;
-  must.set(first, new Set());
-  may.set(first, new Set());
+  must.set(first, new Map());
+  may.set(first, new Map());
   const work = [first];
   while (work.length > 0) {
     const label = work.pop()!;
     const loc = byLabel.get(label);
     if (!loc) continue;
     for (const s of loc.steps) {
-      const outMust = new Set(must.get(label));
-      const outMay = new Set(may.get(label));
+      const outMust = new Map(must.get(label));
+      const outMay = new Map(may.get(label));
       const role = roleOf(s);
       if (role?.role === 'acquire') {
-        outMust.add(token(s, role.mode));
-        outMay.add(token(s, role.mode));
+        add(outMust, token(s, role.mode), 1);
+        add(outMay, token(s, role.mode), 1);
       } else if (role?.role === 'try-acquire') {
         // Held afterwards only if it succeeded: the release that follows is checked against 'may'.
-        outMay.add(token(s, role.mode));
+        add(outMay, token(s, role.mode), 1);
         tried.add(token(s, role.mode));
       } else if (role?.role === 'release') {
-        outMust.delete(token(s, role.mode));
-        outMay.delete(token(s, role.mode));
+        add(outMust, token(s, role.mode), -1);
+        add(outMay, token(s, role.mode), -1);
+      } else if (role?.role === 'convert') {
+        for (const m of [outMust, outMay]) {
+          add(m, token(s, role.from), -1);
+          add(m, token(s, role.to), 1);
+        }
       }
       for (const { to } of s.next) {
         if (to === END_LABEL) continue;
         const prevMust = must.get(to);
         const prevMay = may.get(to);
-        const nextMust = prevMust === undefined ? outMust : new Set([...prevMust].filter((t) => outMust.has(t)));
-        const nextMay = new Set([...(prevMay ?? []), ...outMay]);
-        // Both sets move monotonically, so comparing sizes detects change.
-        if (prevMust === undefined || nextMust.size !== prevMust.size || nextMay.size !== prevMay!.size) {
-          must.set(to, new Set(nextMust));
+        const nextMust: Held = prevMust === undefined
+          ? outMust
+          : new Map([...prevMust].filter(([t]) => outMust.has(t)).map(([t, n]) => [t, Math.min(n, outMust.get(t)!)]));
+        const nextMay: Held = new Map(prevMay);
+        for (const [t, n] of outMay) nextMay.set(t, Math.max(n, nextMay.get(t) ?? 0));
+        // must only shrinks and may only grows (both bounded), so this terminates.
+        if (prevMust === undefined || !same(nextMust, prevMust) || !same(nextMay, prevMay!)) {
+          must.set(to, new Map(nextMust));
           may.set(to, nextMay);
           work.push(to);
         }
@@ -231,18 +249,24 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
     for (const s of loc.steps) {
       const role = roleOf(s);
       if (!role || role.role === 'other') continue;
-      const t = token(s, role.mode);
       const where = `process ${p.name}, step '${s.name}'`;
-      if (role.role === 'release' && !held.has(t) && !(tried.has(t) && maybe.has(t))) {
-        problems.push(
-          takenAnywhere.has(t)
-            ? `${where}: ${s.op!.op}(${s.op!.primitive}) may run without holding it (${role.mode}) on some path`
-            : `${where}: ${s.op!.op}(${s.op!.primitive}) releases a lock (${role.mode}) the process never takes`,
-        );
+      if (role.role === 'release' || role.role === 'convert') {
+        const mode = role.role === 'release' ? role.mode : role.from;
+        const t = token(s, mode);
+        if (!held.has(t) && !(tried.has(t) && maybe.has(t))) {
+          problems.push(
+            takenAnywhere.has(t)
+              ? `${where}: ${s.op!.op}(${s.op!.primitive}) may run without holding it (${mode}) on some path`
+              : `${where}: ${s.op!.op}(${s.op!.primitive}) releases a lock (${mode}) the process never takes`,
+          );
+        }
+        continue;
       }
+      const t = token(s, role.mode);
       // After a trylock the lock is held only on its success branch, which the flow does not follow: the run-time check catches a real double take.
-      if (role.role === 'acquire' && maybe.has(t) && !(tried.has(t) && !held.has(t))) {
-        problems.push(`${where}: ${s.op!.op}(${s.op!.primitive}) may take a lock it already holds (${role.mode})`);
+      // A step marked recursive (down_read({ recursive: true })) may take a read lock again: the kernel allows it, and the model checks whether it deadlocks.
+      if (role.role === 'acquire' && !role.recursive && maybe.has(t) && !(tried.has(t) && !held.has(t))) {
+        problems.push(`${where}: ${s.op!.op}(${s.op!.primitive}) may take a lock it already holds (${role.mode})${role.mode === 'read' ? '; if the kernel code really takes it again, mark the step recursive: downRead({ recursive: true })' : ''}`);
       }
     }
   }

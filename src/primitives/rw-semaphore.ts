@@ -34,7 +34,24 @@
  * queued readers are served before writers. With this policy the dm-snapshot
  * semaphore design does not deadlock.
  *
- * Slots: [readers bitmask, writer pid+1, queue len, queue entries...].
+ * recursive down_read (`downRead({ recursive: true })`, op downReadRecursive): the kernel keeps no
+ * per-task reader record, so a reader taking it again is just another reader. At v5.3 the fast path
+ * (__down_read -> rwsem_read_trylock: add RWSEM_READER_BIAS, fail if the count has any of
+ * RWSEM_READ_FAILED_MASK, which includes RWSEM_FLAG_WAITERS) fails while a writer is queued, and
+ * rwsem_down_read_slowpath takes the lock without queueing only when the wait list is empty
+ * (`if (list_empty(&sem->wait_list))`); otherwise the reader queues behind the writer. So a task
+ * holding it for read that calls down_read again while a writer waits deadlocks: the writer waits
+ * for the task's first hold, the task waits behind the writer. Function names checked against
+ * torvalds/linux kernel/locking/rwsem.c via the code search; line numbers at v5.3 NOT verified.
+ * Modelled depth: two levels (a second bitmask); a third is refused as misuse. up_read gives back one.
+ *
+ * downgrade_write (rwsem.c v5.3: downgrade_write -> __downgrade_write, then if WAITERS
+ * rwsem_downgrade_wake -> __rwsem_mark_wake(sem, RWSEM_WAKE_READ_OWNED)): the writer becomes a reader
+ * without letting go; if a writer heads the queue nobody is woken (mark_wake wakes a head writer only
+ * for RWSEM_WAKE_ANY), else the queued readers are granted as on a release (writers keep their place).
+ * Function names checked via the code search; line numbers NOT verified.
+ *
+ * Slots: [readers bitmask, writer pid+1, queue len, queue entries..., second-level readers bitmask].
  */
 import type { PrimitiveDecl } from '../model/types.js';
 import {
@@ -56,12 +73,18 @@ export function createRwSemaphore(
   const WRITER = ctx.base + 1;
   const q = new WaiterQueue(ctx.base + 2, ctx.processCount);
   const writerFair = decl.policy === 'writer-fair';
+  // Last, so the existing slots keep their places; always 0 unless a recursive down_read is used.
+  const NESTED = ctx.base + 2 + q.slotCount;
+
+  const holdsRead = (s: Int32Array, pid: number) => (s[READERS] & (1 << pid)) !== 0;
 
   const grantReaders = (s: Int32Array) => {
     for (let i = 0; i < q.length(s); ) {
       if (q.tag(s, i) === READ) {
         const pid = q.pid(s, i);
-        s[READERS] |= 1 << pid;
+        // A queued task that already reads is a recursive down_read: it gets its second level.
+        if (holdsRead(s, pid)) s[NESTED] |= 1 << pid;
+        else s[READERS] |= 1 << pid;
         q.removeAt(s, i);
         grant(s, ctx, pid);
       } else i++;
@@ -90,13 +113,11 @@ export function createRwSemaphore(
     }
   };
 
-  const holdsRead = (s: Int32Array, pid: number) => (s[READERS] & (1 << pid)) !== 0;
-
   return {
     decl,
-    slotCount: 2 + q.slotCount,
-    slotRanges: [[0, 2 ** ctx.processCount - 1], [0, ctx.processCount], ...q.slotRanges],
-    slotKinds: ['mask', 'pid1', ...q.slotKinds],
+    slotCount: 2 + q.slotCount + 1,
+    slotRanges: [[0, 2 ** ctx.processCount - 1], [0, ctx.processCount], ...q.slotRanges, [0, 2 ** ctx.processCount - 1]],
+    slotKinds: ['mask', 'pid1', ...q.slotKinds, 'mask'],
     init() {},
     ops: {
       downRead: {
@@ -110,6 +131,30 @@ export function createRwSemaphore(
           return true;
         },
         block(s, pid) { q.push(s, pid, READ); },
+      },
+      downReadRecursive: {
+        kind: 'blocking',
+        tryAcquire(s, pid) {
+          if (s[WRITER] === pid + 1) throw new PrimitiveMisuse(`down_read(&${decl.name}) by a task that holds it for write`);
+          if ((s[NESTED] & (1 << pid)) !== 0) throw new PrimitiveMisuse(`down_read(&${decl.name}) a third time: only two levels of read nesting are modelled`);
+          // Exactly down_read's test: holding it already for read earns no pass over a queued writer.
+          if (s[WRITER] !== 0 || (writerFair && q.length(s) !== 0)) return false;
+          if (holdsRead(s, pid)) s[NESTED] |= 1 << pid;
+          else s[READERS] |= 1 << pid;
+          return true;
+        },
+        block(s, pid) { q.push(s, pid, READ); },
+      },
+      downgradeWrite: {
+        kind: 'apply',
+        apply(s, pid) {
+          if (s[WRITER] !== pid + 1) throw new PrimitiveMisuse(`downgrade_write(&${decl.name}) by a task that does not hold it for write`);
+          s[WRITER] = 0;
+          s[READERS] |= 1 << pid;
+          // With readers now holding it, wake() grants only queued readers at the head (writer-fair) or all of them.
+          wake(s);
+          return 0;
+        },
       },
       downWrite: {
         kind: 'blocking',
@@ -147,6 +192,10 @@ export function createRwSemaphore(
         kind: 'apply',
         apply(s, pid) {
           if (!holdsRead(s, pid)) throw new PrimitiveMisuse(`up_read(&${decl.name}) by a task that does not hold it for read`);
+          if ((s[NESTED] & (1 << pid)) !== 0) {
+            s[NESTED] &= ~(1 << pid);
+            return 0;
+          }
           s[READERS] &= ~(1 << pid);
           if (s[READERS] === 0) wake(s);
           return 0;
@@ -205,6 +254,7 @@ export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
   kernelNames: {
     downRead: 'down_read', upRead: 'up_read', downWrite: 'down_write', upWrite: 'up_write',
     downReadTrylock: 'down_read_trylock', downWriteTrylock: 'down_write_trylock',
+    downReadRecursive: 'down_read', downgradeWrite: 'downgrade_write',
   },
   // Two readers leaving: either order clears both bits, and whichever is last serves the queue.
   commuting: [['upRead', 'upRead']],

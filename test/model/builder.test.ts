@@ -84,6 +84,36 @@ describe('validateModel (via build)', () => {
     expectProblem(() => b.build(), /step 'b': downRead\(L\) may take a lock it already holds/);
   });
 
+  it('accepts a second down_read marked recursive, counting one level per up_read', () => {
+    const b = new ModelBuilder('test/recursive-ok');
+    const l = b.rwsem('L', { policy: 'writer-fair' });
+    b.process('p', {}, (p) => p
+      .step('a', { action: 'down_read', source: at(1, 'f'), op: l.downRead() })
+      .step('b', { action: 'down_read again', source: at(2, 'f'), op: l.downRead({ recursive: true }) })
+      .step('c', { action: 'up', source: at(3, 'f'), op: l.upRead() })
+      .step('d', { action: 'up', source: at(4, 'f'), op: l.upRead() })
+      .step('e', { action: 'one up too many', source: at(5, 'f'), op: l.upRead() }));
+    expectProblem(() => b.build(), /step 'e': upRead\(L\) may run without holding it \(read\)/);
+  });
+
+  it('treats downgrade_write as giving back write and holding read', () => {
+    const b = new ModelBuilder('test/downgrade');
+    const l = b.rwsem('L', { policy: 'writer-fair' });
+    b.process('p', {}, (p) => p
+      .step('a', { action: 'down_write', source: at(1, 'f'), op: l.downWrite() })
+      .step('b', { action: 'downgrade_write', source: at(2, 'f'), op: l.downgradeWrite() })
+      .step('c', { action: 'up_read', source: at(3, 'f'), op: l.upRead() })
+      .step('d', { action: 'downgrade again', source: at(4, 'f'), op: l.downgradeWrite() }));
+    expectProblem(() => b.build(), /step 'd': downgradeWrite\(L\) may run without holding it \(write\)/);
+    const ok = new ModelBuilder('test/downgrade-ok');
+    const m = ok.rwsem('L', { policy: 'writer-fair' });
+    ok.process('p', {}, (p) => p
+      .step('a', { action: 'down_write', source: at(1, 'f'), op: m.downWrite() })
+      .step('b', { action: 'downgrade_write', source: at(2, 'f'), op: m.downgradeWrite() })
+      .step('c', { action: 'up_read', source: at(3, 'f'), op: m.upRead() }));
+    expect(() => ok.build()).not.toThrow();
+  });
+
   it('rejects an unreachable step', () => {
     const b = new ModelBuilder('test/unreachable');
     b.process('p', {}, (p) => p

@@ -112,3 +112,51 @@ describe('rw_semaphore safety (property)', () => {
     });
   }
 });
+
+describe('recursive down_read and downgrade_write (writer-fair)', () => {
+  it('lets a reader take it again when nobody is queued; each up_read gives back one level', () => {
+    const h = rwsem('writer-fair');
+    h.acquire('downRead', 0);
+    expect(h.acquire('downReadRecursive', 0)).toBe('acquired');
+    h.apply('upRead', 0);
+    expect(names(h.prim.holders(h.s))).toEqual(['0:read']);
+    expect(h.acquire('downWrite', 1)).toBe('blocked');
+    h.apply('upRead', 0);
+    expect(h.wait(1)).toBe(-1);
+  });
+
+  it('queues a recursive reader behind a waiting writer, which waits for that same reader', () => {
+    const h = rwsem('writer-fair');
+    h.acquire('downRead', 0);
+    h.acquire('downWrite', 1);
+    expect(h.acquire('downReadRecursive', 0)).toBe('blocked');
+    expect(names([...h.prim.waitInfo(h.s, 0, 'downReadRecursive').queuedAhead])).toEqual(['1:write']);
+    expect(names([...h.prim.waitInfo(h.s, 1, 'downWrite').holders])).toEqual(['0:read']);
+  });
+
+  it('downgrade_write keeps the caller as a reader and lets in the readers queued at the head', () => {
+    const h = rwsem('writer-fair');
+    h.acquire('downWrite', 0);
+    h.acquire('downRead', 1);
+    h.acquire('downWrite', 2);
+    h.acquire('downRead', 3);
+    h.apply('downgradeWrite', 0);
+    // 5.3's __rwsem_mark_wake grants every queued reader; the writer keeps its place.
+    expect(h.wait(1)).toBe(-1);
+    expect(h.wait(3)).toBe(-1);
+    expect(h.wait(2)).toBe(1);
+    expect(names(h.prim.holders(h.s))).toEqual(['0:read', '1:read', '3:read']);
+  });
+
+  it('downgrade_write wakes nobody when a writer heads the queue', () => {
+    const h = rwsem('writer-fair');
+    h.acquire('downWrite', 0);
+    h.acquire('downWrite', 1);
+    h.acquire('downRead', 2);
+    h.apply('downgradeWrite', 0);
+    expect(h.wait(1)).toBe(1);
+    expect(h.wait(2)).toBe(1);
+    expect(names(h.prim.holders(h.s))).toEqual(['0:read']);
+    expect(() => h.apply('downgradeWrite', 0)).toThrow(/does not hold it for write/);
+  });
+});
