@@ -10,7 +10,7 @@
  * kept only until they are expanded, and the parent log keeps each state's
  * parent and step (8 bytes a state), from which the trace is replayed.
  */
-import { hashInts } from './hash.js';
+import { createBitTable, type BitTable } from './bit-table.js';
 import type { BitstateStats } from './result.js';
 import type { SeenSet } from './seen-set.js';
 
@@ -33,7 +33,7 @@ const SEGMENT = 1 << SEGMENT_BITS;
 export class BitstateSet implements SeenSet {
   readonly exact = false;
   readonly bits: number;
-  private readonly table: Uint32Array;
+  private readonly table: BitTable;
   private readonly segments: Array<Int32Array | undefined> = [];
   private size = 0;
   private live = 0;
@@ -41,7 +41,7 @@ export class BitstateSet implements SeenSet {
   constructor(readonly words: number, log2Bits: number, readonly hashes: number) {
     if (!Number.isInteger(log2Bits) || log2Bits < 10 || log2Bits > 33) throw new RangeError(`bitstate table must have 2^10..2^33 bits, got 2^${log2Bits}`);
     this.bits = 2 ** log2Bits;
-    this.table = new Uint32Array(this.bits / 32);
+    this.table = createBitTable(log2Bits, hashes, words);
   }
 
   get count(): number {
@@ -52,28 +52,8 @@ export class BitstateSet implements SeenSet {
     return this.table.byteLength + this.live * SEGMENT * this.words * 4;
   }
 
-  /** Sets the state's bits (or only tests them); true if at least one was clear. */
-  private touch(p: Int32Array, set: boolean): boolean {
-    const m = this.bits;
-    const h1 = hashInts(p, 0, this.words) >>> 0;
-    const h2 = (hashInts(p, 0, this.words, 0x5bd1e995) | 1) >>> 0;
-    let fresh = false;
-    for (let i = 0; i < this.hashes; i++) {
-      // Double hashing, in float arithmetic so tables beyond 2^32 bits work.
-      const bit = (h1 + i * h2) % m;
-      const word = Math.floor(bit / 32);
-      const b = 1 << (bit & 31);
-      if ((this.table[word] & b) === 0) {
-        fresh = true;
-        if (!set) return true;
-        this.table[word] |= b;
-      }
-    }
-    return fresh;
-  }
-
   insert(p: Int32Array): number {
-    if (!this.touch(p, true)) return -1;
+    if (!this.table.testAndSet(p, 0)) return -1;
     const id = this.size++;
     const seg = id >>> SEGMENT_BITS;
     if (seg === this.segments.length) {
@@ -85,7 +65,7 @@ export class BitstateSet implements SeenSet {
   }
 
   find(p: Int32Array): number {
-    return this.touch(p, false) ? -1 : 0;
+    return this.table.isNew(p, 0) ? -1 : 0;
   }
 
   read(id: number, into: Int32Array, at = 0): void {
