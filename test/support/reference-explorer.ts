@@ -246,6 +246,11 @@ export class ReferenceInterpreter {
     return this.model.properties.find((p) => p.kind === 'at-end' && !this.holds(p.expr, s, undefined))?.name;
   }
 
+  /** Whether a global expression (no locals, no `self`) holds in `s`: for the naive liveness check. */
+  test(e: Expr, s: RefState): boolean {
+    return this.holds(e, s, undefined);
+  }
+
   allAtValidEnd(s: RefState): boolean {
     return this.processes.every((p) => {
       const ps = s.procs[p.pid];
