@@ -156,7 +156,7 @@ export default defineModel({
       w.step('endio', {
         action: 'write done -> write_endio: clear_bit(B_WRITING); wake_up_bit(B_WRITING)',
         source: bufio(673, 'write_endio'),
-        op: bitWait.wakeAll(),
+        op: bitWait.wakeUp(),
         effects: [set(writing, 0)],
         goto: 'take',
       });

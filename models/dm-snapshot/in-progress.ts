@@ -186,7 +186,7 @@ export default defineModel({
             action: 'account_end_copy: [in_progress_wait.lock] in_progress--; <= cow_threshold and waiters: wake_up_locked',
             source: at(1530, 'account_end_copy'),
             guard: wakes,
-            op: wq.wakeAll(),
+            op: wq.wakeUp({ locked: true }),
             effects: [dec(inProgress)],
             goto: 'copy_callback',
             required: true,

@@ -135,7 +135,7 @@ export default defineModel({
               : 'md_write_start: still PENDING: return false; md_handle_request: atomic_dec(&active_io); wake_up(&sb_wait); goto check_suspended',
             source: at(L.abortDec, 'md_handle_request'),
             guard: pending,
-            op: sbWait.wakeAll(),
+            op: sbWait.wakeUp(),
             effects: keep ? [] : [dec(activeIo)],
             goto: 'check_suspended',
             required: true,
@@ -146,7 +146,7 @@ export default defineModel({
       // The write is submitted; the request leaves md.
       const last = and(eq(activeIo, 1), suspended);
       w.choice('write', [
-        { name: 'wake', action: `${L.request}: atomic_dec_and_test(&active_io) && suspended: wake_up(&sb_wait)`, source: at(L.endDec, L.request), guard: last, op: sbWait.wakeAll(), effects: [dec(activeIo), inc(written)], goto: 'end' },
+        { name: 'wake', action: `${L.request}: atomic_dec_and_test(&active_io) && suspended: wake_up(&sb_wait)`, source: at(L.endDec, L.request), guard: last, op: sbWait.wakeUp(), effects: [dec(activeIo), inc(written)], goto: 'end' },
         { name: 'quiet', action: `${L.request}: atomic_dec(&active_io)`, source: at(L.endDec, L.request), guard: not(last), effects: [dec(activeIo), inc(written)], goto: 'end' },
       ]);
     });
@@ -159,13 +159,13 @@ export default defineModel({
           : fix ? 'MUTANT mddev_suspend: suspended++; synchronize_rcu() (no wake_up)' : 'mddev_suspend: suspended++; synchronize_rcu()',
         source: at(wakes ? L.suspendWake : L.suspend, 'mddev_suspend'),
         effects: [set(suspended, 1)],
-        ...(wakes ? { op: sbWait.wakeAll() } : {}),
+        ...(wakes ? { op: sbWait.wakeUp() } : {}),
       });
       waitEvent(s, 'drain', eq(activeIo, 0), { line: L.suspendWait, func: 'mddev_suspend', what: 'atomic_read(&active_io) == 0', then: 'resume' });
       s.step('resume', {
         action: 'level_store -> mddev_resume: suspended--; wake_up(&sb_wait); md_wakeup_thread',
         source: at(L.resumeWake, 'mddev_resume'),
-        op: sbWait.wakeAll(),
+        op: sbWait.wakeUp(),
         effects: [set(suspended, 0), set(wakeup, 1)],
       })
         .step('unlock', { action: 'level_store: mddev_unlock(mddev): mutex_unlock; md_wakeup_thread', source: at(L.unlockThread, 'mddev_unlock'), effects: [set(reconfig, 0), set(wakeup, 1)] });
@@ -182,7 +182,7 @@ export default defineModel({
       .step('update_sb', {
         action: 'md_check_recovery -> md_update_sb: superblock written; clear MD_SB_CHANGE_PENDING; wake_up(&sb_wait)',
         source: at(L.sbWake, 'md_update_sb'),
-        op: sbWait.wakeAll(),
+        op: sbWait.wakeUp(),
         effects: [set(pending, 0)],
       })
       .step('unlock', { action: 'md_check_recovery: unlock: mddev_unlock: mutex_unlock; md_wakeup_thread', source: at(L.recoveryUnlock, 'md_check_recovery'), effects: [set(reconfig, 0), set(wakeup, 1)], goto: 'md_thread' }));

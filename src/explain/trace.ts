@@ -5,6 +5,7 @@
  */
 import type { CompiledModel } from '../explore/compile.js';
 import type { SourceRef } from '../model/types.js';
+import { wokeNobody as primitiveWokeNobody } from '../primitives/registry.js';
 import { replayPath } from './path.js';
 
 export type StepOutcome = 'ran' | 'blocked' | 'woke';
@@ -25,15 +26,16 @@ export interface TraceRow {
 }
 
 /**
- * Whether step `stepId`, run from state `before`, is a wake-up on a wait
- * queue where nobody was asleep: a waiter that tested its condition but had
- * not joined the queue yet misses it for good.
+ * Whether step `stepId`, run from state `before`, is a wake-up that woke
+ * nobody, as its primitive op's result records: a waiter that tested its
+ * condition but had not joined the queue yet misses it for good.
  */
 export function wokeNobody(cm: CompiledModel, stepId: number, before: Int32Array): boolean {
   const op = cm.steps[stepId].step.op;
   if (!op) return false;
-  const prim = cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!];
-  return prim.decl.kind === 'waitqueue' && prim.releaseOps.includes(op.op) && !prim.queue(before).some((w) => w.mode === 'sleeping');
+  const result = new Int32Array([-1]);
+  if (!cm.runStep(stepId, before, new Int32Array(before.length), result)) return false;
+  return primitiveWokeNobody(cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].decl, op.op, result[0]);
 }
 
 export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow[] {

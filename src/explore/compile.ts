@@ -40,8 +40,12 @@ export interface CompiledModel {
   initialState(): Int32Array;
   /** Writes each successor of `s` into `out` and calls `emit`; returns how many. */
   successors(s: Int32Array, out: Int32Array, emit: Emit): number;
-  /** Runs one step if enabled, writing the successor into `out`. */
-  runStep(stepId: number, s: Int32Array, out: Int32Array): boolean;
+  /**
+   * Runs one step if enabled, writing the successor into `out`, and the
+   * result its primitive op returned (a trylock's, how many a wake-up woke)
+   * into `result[0]` when given.
+   */
+  runStep(stepId: number, s: Int32Array, out: Int32Array, result?: Int32Array): boolean;
   /** Index into `alwaysProperties` of the first invariant violated in `s`, or -1. */
   violatedAlways(s: Int32Array): number;
   /** Index into `atEndProperties` of the first terminal property violated, or -1. */
@@ -159,7 +163,7 @@ function branches(ctx: CodegenContext, proc: ProcessInstance, step: Step): strin
  * The body of one step for process `proc`, assuming `s[pc]` is at the step.
  * It writes the successor into `o` and then executes `onEmit`.
  */
-function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, onEmit: string): string {
+function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, onEmit: string, keep = ''): string {
   const { step, id } = cs;
   const W = proc.waitSlot;
   const guard = step.guard ? bool(ctx, proc, step.guard, 's') : 'true';
@@ -191,11 +195,11 @@ function stepBody(ctx: CodegenContext, proc: ProcessInstance, cs: CompiledStep, 
     case 'guarded': {
       const enabled = constant(ctx, impl.enabled);
       const apply = constant(ctx, impl.apply);
-      return `if (${guard} && ${enabled}(s, ${pid})) { o.set(s); const r = ${apply}(o, ${pid}, ${arg}); ${into}${finish} ${onEmit} }`;
+      return `if (${guard} && ${enabled}(s, ${pid})) { o.set(s); const r = ${apply}(o, ${pid}, ${arg}); ${keep}${into}${finish} ${onEmit} }`;
     }
     case 'apply': {
       const apply = constant(ctx, impl.apply);
-      return `if (${guard}) { o.set(s); const r = ${apply}(o, ${pid}, ${arg}); ${into}${finish} ${onEmit} }`;
+      return `if (${guard}) { o.set(s); const r = ${apply}(o, ${pid}, ${arg}); ${keep}${into}${finish} ${onEmit} }`;
     }
   }
 }
@@ -251,7 +255,7 @@ export function compileModel(model: Model): CompiledModel {
 
   const stepFnSrc = steps.map((cs) => {
     const proc = layout.processes[cs.pid];
-    return `function (s, o) { if (s[${proc.pcSlot}] !== ${cs.location}) return false; ${stepBody(ctx, proc, cs, 'return true;')} return false; }`;
+    return `function (s, o, res) { if (s[${proc.pcSlot}] !== ${cs.location}) return false; ${stepBody(ctx, proc, cs, 'return true;', 'if (res) res[0] = r; ')} return false; }`;
   });
 
   const always = model.properties.filter((p) => p.kind === 'always');
@@ -274,7 +278,7 @@ export function compileModel(model: Model): CompiledModel {
     k: unknown[], r: typeof rangeError,
   ) => {
     successors: CompiledModel['successors'];
-    stepFns: Array<(s: Int32Array, o: Int32Array) => boolean>;
+    stepFns: Array<(s: Int32Array, o: Int32Array, res?: Int32Array) => boolean>;
     always: (s: Int32Array) => number;
     atEnd: (s: Int32Array) => number;
   };
@@ -295,9 +299,9 @@ export function compileModel(model: Model): CompiledModel {
     return table;
   });
 
-  const runStep = (stepId: number, s: Int32Array, out: Int32Array): boolean => {
+  const runStep = (stepId: number, s: Int32Array, out: Int32Array, result?: Int32Array): boolean => {
     try {
-      return gen.stepFns[stepId](s, out);
+      return gen.stepFns[stepId](s, out, result);
     } catch (e) {
       throw asRuntimeError(e, stepId);
     }

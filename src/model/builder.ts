@@ -86,13 +86,29 @@ export class CompletionHandle {
 
 export class WaitQueueHandle {
   constructor(readonly name: string) {}
-  /** `__add_wait_queue` + `set_current_state(TASK_UNINTERRUPTIBLE)`: join and mark asleep. */
+  /** `prepare_to_wait`: join at the head (non-exclusive) + `set_current_state(TASK_UNINTERRUPTIBLE)`. */
   prepareToWait(): PrimitiveOp { return op(this.name, 'prepareToWait'); }
+  /**
+   * `prepare_to_wait_exclusive` (the sleep of `wait_event_exclusive`): join at
+   * the tail as an exclusive waiter + `set_current_state(TASK_UNINTERRUPTIBLE)`;
+   * `wakeUp()` wakes only the first exclusive sleeper.
+   */
+  prepareToWaitExclusive(): PrimitiveOp { return op(this.name, 'prepareToWaitExclusive'); }
   /** `schedule()`/`io_schedule()`: sleeps until woken; returns at once if already woken. */
   schedule(): PrimitiveOp { return op(this.name, 'schedule'); }
   /** `remove_wait_queue` + `TASK_RUNNING`. */
   finishWait(): PrimitiveOp { return op(this.name, 'finishWait'); }
-  /** `wake_up_locked`: wakes every (non-exclusive) waiter. */
+  /**
+   * `wake_up` (`wake_up_locked` with `{ locked: true }`, the caller holding the
+   * queue's lock): wakes every non-exclusive sleeper and the first exclusive one.
+   * The op's result is how many it woke; a wake-up that woke nobody is shown as such.
+   */
+  wakeUp(options: { locked?: boolean } = {}): PrimitiveOp { return op(this.name, options.locked ? 'wakeUpLocked' : 'wakeUp'); }
+  /**
+   * `wake_up_all`: wakes every sleeper, exclusive or not. Without exclusive
+   * waiters it is the same as `wakeUp()`; models written before exclusive
+   * waiters existed use it for their `wake_up`/`wake_up_locked`.
+   */
   wakeAll(): PrimitiveOp { return op(this.name, 'wakeAll'); }
   /** `waitqueue_active`: someone is on the queue. */
   active(): Expr { return query(this.name, 'active'); }
@@ -382,6 +398,12 @@ export class ModelBuilder {
       this.primitives[index] = Object.freeze({ kind: 'workqueue', name: handle.name, workers: handle.workers, works: Object.freeze(handle.works.map((w) => w.handle.name)) });
       if (!this.processes.some((p) => p.name === `${handle.name}_worker`)) this.addWorkers(handle);
     }
+    // A wait queue that some step joins exclusively carries the FIFO of exclusive entries.
+    const exclusive = new Set(this.processes.flatMap((p) => p.locations.flatMap((l) => l.steps))
+      .filter((s) => s.op?.op === 'prepareToWaitExclusive').map((s) => s.op!.primitive));
+    this.primitives.forEach((d, i) => {
+      if (d.kind === 'waitqueue' && exclusive.has(d.name)) this.primitives[i] = Object.freeze({ ...d, exclusive: true });
+    });
     const model: Model = Object.freeze({
       name: this.name,
       params: Object.freeze({ ...this.params }),

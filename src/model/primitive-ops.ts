@@ -28,6 +28,8 @@ export interface PrimitiveOpTable {
   readonly sleeping: readonly string[];
   /** Problems with a declaration's options, e.g. a negative initial count. */
   readonly check?: (decl: PrimitiveDecl) => string[];
+  /** A problem with using op `op` on this declaration, if any. */
+  readonly opCheck?: (decl: PrimitiveDecl, op: string) => string | undefined;
 }
 
 const other: OpRole = { role: 'other' };
@@ -89,7 +91,9 @@ export const PRIMITIVE_OPS: Readonly<Record<PrimitiveKind, PrimitiveOpTable>> = 
     check: (d) => (d.kind === 'completion' && d.max !== undefined && (!Number.isInteger(d.max) || d.max < 1) ? [`completion ${d.name}: max ${d.max} must be a positive integer`] : []),
   },
   waitqueue: {
-    ops: { prepareToWait: other, schedule: other, finishWait: other, wakeAll: other },
+    ops: { prepareToWait: other, prepareToWaitExclusive: other, schedule: other, finishWait: other, wakeUp: other, wakeUpLocked: other, wakeAll: other },
+    opCheck: (d, op) => (d.kind === 'waitqueue' && op === 'prepareToWaitExclusive' && !d.exclusive
+      ? `prepareToWaitExclusive on wait queue ${d.name}, which is not declared with exclusive: true (the builder sets it)` : undefined),
     queries: ['active'],
     withArg: [],
     withInto: [],

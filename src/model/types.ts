@@ -116,7 +116,12 @@ export type PrimitiveDecl =
     }
   | { readonly kind: 'spinlock'; readonly name: string }
   | { readonly kind: 'mutex'; readonly name: string }
-  | { readonly kind: 'waitqueue'; readonly name: string }
+  | {
+      readonly kind: 'waitqueue';
+      readonly name: string;
+      /** Some task joins it exclusively (prepare_to_wait_exclusive); the builder sets this from the model's steps. */
+      readonly exclusive?: boolean;
+    }
   | {
       readonly kind: 'workqueue';
       readonly name: string;

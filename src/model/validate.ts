@@ -114,6 +114,8 @@ export function validateModel(model: Model): string[] {
             problems.push(`${where}: ${s.op.op} on ${prim.name} needs a local of ${p.name} to store its result`);
           }
           if (s.op.arg) checkExpr(s.op.arg, locals, where);
+          const misuse = table.opCheck?.(prim, s.op.op);
+          if (misuse) problems.push(`${where}: ${misuse}`);
         }
       }
     }

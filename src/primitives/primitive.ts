@@ -172,6 +172,11 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
   readonly commuting: ReadonlyArray<readonly [string, string]>;
   readonly sliceRoles: Readonly<Record<string, SliceRole>>;
   /**
+   * Wake-ups whose op result is how many sleepers they woke: a result of 0 is
+   * a wake-up that woke nobody, the one a lost wake-up loses.
+   */
+  readonly wakeOps?: readonly string[];
+  /**
    * Wait-for roles: whether a holder (or a waiter queued ahead) in mode
    * `other` holds up a waiter in mode `waiter`. Readers do not hold up readers.
    */

@@ -57,6 +57,11 @@ export function sliceRoleOf(decls: readonly PrimitiveDecl[], primitive: string, 
   return decl ? moduleOf(decl).sliceRoles[op] : undefined;
 }
 
+/** Whether op `op`, having returned `result`, is a wake-up that woke nobody (the primitive's own record of it). */
+export function wokeNobody(decl: PrimitiveDecl, op: string, result: number): boolean {
+  return moduleOf(decl).wakeOps?.includes(op) === true && result === 0;
+}
+
 /** The kernel's name for an op on a primitive, e.g. `down_read`, `spin_lock`. */
 export function kernelCall(decl: PrimitiveDecl, op: string): string {
   return moduleOf(decl).kernelNames[op] ?? op;
