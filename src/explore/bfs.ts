@@ -58,6 +58,8 @@ export interface SearchOutcome {
   readonly notes: readonly string[];
   /** The exact store the search filled (absent for bitstate), for passes over the completed search such as liveness. */
   readonly store?: SeenSet;
+  /** With `store`: the state that first discovered each id (-1 for the initial state), from the parent log. */
+  readonly parentOf?: (id: number) => number;
 }
 
 /**
@@ -289,7 +291,7 @@ export class SearchCore {
       maxima,
       covered: this.covered,
       notes: this.notes,
-      ...(this.store.exact ? { store: this.store } : {}),
+      ...(this.store.exact ? { store: this.store, parentOf: (id: number) => this.parents.parentOf(id) } : {}),
       stats: {
         states: this.store.count,
         transitions: this.transitions,

@@ -158,6 +158,7 @@ export class Checker {
       fairness,
       starvation: (cm.model.liveness?.length ?? 0) === 0,
       symmetricTemplates: symmetric,
+      ...(outcome.parentOf ? { parentOf: outcome.parentOf } : {}),
     });
     const liveness: LivenessStats = {
       properties: pass.properties,

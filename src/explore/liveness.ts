@@ -144,6 +144,8 @@ interface Plan {
   next(m: number, step: number, target: Int32Array): number;
   /** `next` reads the target state (otherwise it is not unpacked). */
   readonly readsTarget: boolean;
+  /** The product is the state graph itself (one monitor state, every step kept). */
+  readonly identity?: boolean;
   readonly checks: readonly CycleCheck[];
 }
 
@@ -240,7 +242,7 @@ function plansFor(cm: CompiledModel, props: readonly LivenessProperty[], starvat
       shared.push(progressCheck(STARVATION_PROPERTY, proc.pid, () => true));
     }
   }
-  if (shared.length > 0) plans.unshift({ size: 1, readsTarget: false, initial: () => 1, next: () => 1, checks: shared });
+  if (shared.length > 0) plans.unshift({ size: 1, readsTarget: false, identity: true, initial: () => 1, next: () => 1, checks: shared });
   return plans;
 }
 
@@ -279,6 +281,14 @@ export interface LivenessOptions {
   readonly starvation?: boolean;
   /** Template names whose instances are interchangeable (symmetric and sound): only the first instance is checked. */
   readonly symmetricTemplates?: ReadonlySet<string>;
+  /**
+   * The search's parent log (first discoverer of each id). Where the product
+   * is the state graph itself, the lasso's prefix follows it instead of a
+   * breadth-first search of its own: ids are in discovery order over the same
+   * successor order, so it gives the same shortest prefix without the pass's
+   * 8 bytes a state for a queue and parents.
+   */
+  readonly parentOf?: (id: number) => number;
   readonly now?: () => number;
 }
 
@@ -295,7 +305,7 @@ export function checkLiveness(cm: CompiledModel, store: SeenSet, options: Livene
   const names = [...new Set([...props.map((p) => p.name), ...(options.starvation ? [STARVATION_PROPERTY] : [])])];
   let peakBytes = 0;
   for (const plan of plans) {
-    const run = new ProductSearch(cm, store, plan, fair);
+    const run = new ProductSearch(cm, store, plan, fair, options.parentOf);
     const violation = run.search();
     peakBytes = Math.max(peakBytes, run.peakBytes);
     if (violation) return { properties: names, violation, elapsedMs: now() - started, peakBytes };
@@ -323,6 +333,7 @@ class ProductSearch {
     private readonly store: SeenSet,
     private readonly plan: Plan,
     private readonly fair: Uint8Array,
+    private readonly parentOf?: (id: number) => number,
   ) {
     this.M = plan.size;
     this.words = cm.packer.words;
@@ -498,10 +509,33 @@ class ProductSearch {
 
   /** The shortest prefix to `set`, then a cycle in it meeting the fairness and acceptance needs. */
   private lasso(comp: Component, c: number, check: CycleCheck, allowed: Uint8Array, set: Int32Array): LivenessViolation {
+    const chain = this.plan.identity && this.parentOf ? this.treePath(comp, set) : this.shortestPath(comp, set);
+    const prefix: number[] = [];
+    for (let i = 0; i + 1 < chain.length; i++) {
+      let step = -2;
+      this.edges(chain[i], (s, w) => { if (step === -2 && w === chain[i + 1]) step = s; });
+      if (step >= 0) prefix.push(step);
+    }
+    const entry = chain[chain.length - 1];
+    const start = set.find((i) => comp.nodes[i] === entry)!;
+    const loop = cycleThrough(comp, c, allowed, set, start, this.fair).map((e) => comp.edgeStep[e]).filter((s) => s >= 0);
+    return { property: check.property, message: check.message, lasso: { prefix, loop } };
+  }
+
+  /** The search's BFS-tree path to the first-discovered state of `set` (the product being the state graph). */
+  private treePath(comp: Component, set: Int32Array): number[] {
+    let entry = comp.nodes[set[0]];
+    for (const i of set) if (comp.nodes[i] < entry) entry = comp.nodes[i];
+    const chain = [entry];
+    for (let id = this.parentOf!(entry); id >= 0; id = this.parentOf!(id)) chain.push(id);
+    return chain.reverse();
+  }
+
+  /** Product nodes from an initial node to the first node of `set` met breadth first. */
+  private shortestPath(comp: Component, set: Int32Array): number[] {
     const { M, store } = this;
     const inSet = new Set<number>();
     for (const i of set) inSet.add(comp.nodes[i]);
-    // Breadth first over the product from the initial nodes.
     const n = store.count * M;
     const parent = new Int32Array(n).fill(-1);
     const queue = new Int32Array(n);
@@ -523,16 +557,8 @@ class ProductSearch {
     if (entry < 0) throw new Error('internal: the fair cycle is not reachable');
     const chain: number[] = [entry];
     while (parent[chain[0]] !== chain[0]) chain.unshift(parent[chain[0]]);
-    const prefix: number[] = [];
-    for (let i = 0; i + 1 < chain.length; i++) {
-      let step = -2;
-      this.edges(chain[i], (s, w) => { if (step === -2 && w === chain[i + 1]) step = s; });
-      if (step >= 0) prefix.push(step);
-    }
     this.peakBytes = Math.max(this.peakBytes, n * 8);
-    const start = set.find((i) => comp.nodes[i] === entry)!;
-    const loop = cycleThrough(comp, c, allowed, set, start, this.fair).map((e) => comp.edgeStep[e]).filter((s) => s >= 0);
-    return { property: check.property, message: check.message, lasso: { prefix, loop } };
+    return chain;
   }
 }
 

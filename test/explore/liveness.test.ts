@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { replayPath } from '../../src/explain/path.js';
 import { check } from '../../src/explore/check.js';
-import { parseFairness, type FairnessKind } from '../../src/explore/liveness.js';
+import { createSearch } from '../../src/explore/bfs.js';
+import { compileModel } from '../../src/explore/compile.js';
+import { checkLiveness, parseFairness, type FairnessKind } from '../../src/explore/liveness.js';
 import type { CheckResult } from '../../src/explore/result.js';
 import type { Model } from '../../src/model/types.js';
 import { announcedWrite, mutexHandoff, readerPreferringStarvation, spinLoop, spinUntilSet, tryLockPair } from './liveness-models.js';
@@ -75,6 +77,23 @@ describe('checkLiveness', () => {
   it('checks no process starves when fairness is asked for and the model declares nothing', () => {
     const r = check(readerPreferringStarvation('writer-fair')).fairness({ all: 'weak' }).run();
     expect(r.liveness?.properties).toEqual(['writer makes progress']);
+  });
+
+  it('takes the prefix from the search\'s parent log where it can, and it is the one its own breadth-first search finds', () => {
+    const cases: Array<[Model, FairnessKind]> = [
+      [tryLockPair(), 'weak'], [readerPreferringStarvation(), 'strong'], [mutexHandoff(), 'none'], [spinUntilSet(), 'none'], [announcedWrite(), 'weak'],
+    ];
+    for (const [m, all] of cases) {
+      const cm = compileModel(m);
+      const search = createSearch(cm);
+      while (!search.advance(1000)) { /* to the end */ }
+      const outcome = search.finish();
+      const options = { fairness: { all }, starvation: (m.liveness?.length ?? 0) === 0 };
+      const own = checkLiveness(cm, outcome.store!, options);
+      const logged = checkLiveness(cm, outcome.store!, { ...options, parentOf: outcome.parentOf });
+      expect(own.violation, m.name).toBeDefined();
+      expect(logged.violation, m.name).toEqual(own.violation);
+    }
   });
 
   it('refuses reductions that do not keep cycles, saying why', () => {
