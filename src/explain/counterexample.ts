@@ -36,6 +36,8 @@ export interface Counterexample {
   readonly slice: TraceSlice;
   /** For a deadlock: the lockdep-style two-or-more-column scenario of the slice. */
   readonly scenario?: LockingScenario;
+  /** For a liveness lasso: `trace[0..loopStart)` is the prefix, the rest the cycle that repeats forever. */
+  readonly loopStart?: number;
   /** Context switches in the trace (consecutive steps by different processes). */
   readonly switches?: number;
   /** Context switches in the schedule BFS first found, before choosing the fewest. */
@@ -63,6 +65,7 @@ export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexampl
     analysis,
     handOffs: findHandOffs(cm, d.path, states),
     slice,
+    ...(d.loopStart !== undefined ? { loopStart: d.loopStart } : {}),
     ...(d.kind === 'deadlock' ? { scenario: buildScenario(cm, trace, d.path, states, slice, analysis, waitFor) } : {}),
   };
 }

@@ -39,7 +39,9 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   const rowOf = new Map(shown.map((t, i) => [t.index, i + 1]));
   const heading = options.slice
     ? `slice of the schedule: the ${shown.length} of ${cx.trace.length} steps the final state depends on`
-    : cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`;
+    : cx.kind === 'deadlock' ? 'schedule to the deadlock'
+    : cx.loopStart !== undefined ? `run violating "${cx.property}": ${cx.loopStart} steps, then a cycle of ${cx.trace.length - cx.loopStart} that repeats forever`
+    : `schedule violating "${cx.property}"`;
   const g = new Digraph('trace', {
     label: `<${wrap(`${title}${heading}${options.slice ? '' : ` (${cx.trace.length} steps)`}`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
     labelloc: 't',
@@ -79,6 +81,18 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   const lastRowOf = new Map<string, number>();
   for (const t of cx.trace) lastRowOf.set(t.process, t.index);
 
+  // A lasso's cycle: its rows in one box, so the eye sees where "forever" begins.
+  const inLoop = (index: number) => cx.loopStart !== undefined && index > cx.loopStart;
+  const loopBox = new Subgraph('cluster_loop', {
+    label: `<<b>repeats forever</b><br/>${legend(`steps ${cx.loopStart! + 1}-${cx.trace.length}, then again from step ${cx.loopStart! + 1}`, COLORS.muted)}>`,
+    labeljust: 'l',
+    style: 'dashed,rounded',
+    color: COLORS.cycle,
+    penwidth: 1.5,
+    fontname: FONT,
+    fontsize: 11,
+    class: 'lasso-loop',
+  });
   const steps = shown.map((t) => {
     const k = laneOf.get(t.process)!;
     const stuckHere = lanes[k].state === 'blocked' && lastRowOf.get(t.process) === t.index && t.outcome === 'blocked';
@@ -96,9 +110,22 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
       tooltip: `${t.process}: ${t.action} (${formatSourceShort(t.source)})`,
       ...(stuckHere ? { style: 'rounded,filled,bold', fillcolor: COLORS.blockedFill, color: COLORS.blockedLine, penwidth: 2 } : {}),
     });
-    g.addNode(node);
+    (inLoop(t.index) ? loopBox : g).addNode(node);
     return { row: t, node, lane: k };
   });
+  const looped = steps.filter((st) => inLoop(st.row.index));
+  if (looped.length > 0) {
+    g.addSubgraph(loopBox);
+    // Back to the cycle's first step: the run goes round again from there.
+    g.addEdge(new Edge([looped[looped.length - 1].node, looped[0].node], {
+      label: paddedLabel([`again: step ${looped[0].row.index}`]),
+      color: COLORS.blockedLine,
+      fontcolor: COLORS.blockedLine,
+      style: 'dashed',
+      constraint: false,
+      class: 'lasso-back',
+    }));
+  }
 
   // Lane ends: the final state of each process.
   const ends = lanes.map((p, k) => {

@@ -6,6 +6,9 @@ import { traceToDot } from '../../src/render/dot-trace.js';
 import { explore, exploreCase, LOST_WAKEUP, SEMAPHORE_DEADLOCK } from '../explain/acceptance-cases.js';
 import { handOver, stepIds } from '../explain/small-models.js';
 import { hasClass, parseDot, posOf } from './parse-dot.js';
+import { buildReport } from '../../src/explain/report.js';
+import { check } from '../../src/explore/check.js';
+import { tryLockPair } from '../explore/liveness-models.js';
 
 describe('traceToDot', () => {
   it('puts one lane per process, in pid order, each a lifeline through its own steps in trace order', async () => {
@@ -89,5 +92,25 @@ describe('traceToDot', () => {
     const wakes = g.edges.filter((e) => hasClass(e.attrs, 'wake'));
     expect(wakes.map((e) => [e.tail, e.head, e.attrs.label.includes('hands over L')])).toEqual([['step:3', 'step:4', true]]);
     expect(g.nodes.get('step:4')!.label).toContain('wakes up');
+  });
+
+  it('boxes a lasso\'s cycle as "repeats forever", its lanes in order, with an arrow back to where it began', async () => {
+    const m = tryLockPair();
+    const c = check(m).fairness({ all: 'weak' });
+    const r = c.run();
+    const cx = buildReport(c.compiled, r).counterexample!;
+    const loopStart = r.discovery!.loopStart!;
+    expect(cx.loopStart).toBe(loopStart);
+    const dot = traceToDot(cx);
+    const g = await parseDot(dot, { laidOut: true });
+    const [box] = g.clusters;
+    expect(box.attrs.label).toContain('repeats forever');
+    expect([...box.nodes].sort()).toEqual(cx.trace.slice(loopStart).map((t) => `step:${t.index}`).sort());
+    const back = g.edges.filter((e) => hasClass(e.attrs, 'lasso-back'));
+    expect(back.map((e) => [e.tail, e.head])).toEqual([[`step:${cx.trace.length}`, `step:${loopStart + 1}`]]);
+    const xs = cx.processes.map((_, k) => posOf(g.nodes.get(`lane:${k}`)!).x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    // A safety counterexample has no box.
+    expect((await parseDot(traceToDot(exploreCase(SEMAPHORE_DEADLOCK).report.counterexample!))).clusters).toEqual([]);
   });
 });

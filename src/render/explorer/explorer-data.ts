@@ -25,6 +25,8 @@ export interface ExplorerData {
   readonly headline: string;
   /** 1-based indices of the recorded steps the final state depends on. */
   readonly slice: readonly number[];
+  /** A liveness lasso: steps after the first `loopStart` are the cycle that repeats forever. */
+  readonly loopStart?: number;
 }
 
 /**
@@ -48,11 +50,16 @@ export function explorerDataOfReport(report: CheckReport, model: Model): Explore
   const cx = report.counterexample;
   const title = `${r.model} ${formatParams(r.params)}`;
   const path = r.discovery?.path ?? [];
-  const what = r.verdict === 'deadlock' ? 'DEADLOCK' : r.verdict === 'invariant' ? `VIOLATES "${r.discovery?.property ?? ''}"` : r.verdict.toUpperCase();
-  const headline = cx
-    ? `${what} after ${path.length} steps (${r.stats.states.toLocaleString('en-US')} states explored)`
-    : `${what}: ${r.stats.states.toLocaleString('en-US')} states explored${r.completion === 'complete' ? ', every schedule checked' : ''}`;
-  return { ...explorerDataOfModel(model, title, path), verdict: r.verdict, headline, slice: cx ? [...cx.slice.indices] : [] };
+  const what = r.verdict === 'deadlock' ? 'DEADLOCK' : r.verdict === 'invariant' || r.verdict === 'liveness' ? `VIOLATES "${r.discovery?.property ?? ''}"` : r.verdict.toUpperCase();
+  const loopStart = r.discovery?.loopStart;
+  const states = `${r.stats.states.toLocaleString('en-US')} states explored`;
+  const headline = !cx ? `${what}: ${states}${r.completion === 'complete' ? ', every schedule checked' : ''}`
+    : loopStart !== undefined ? `${what}: ${loopStart} steps, then a cycle of ${path.length - loopStart} that repeats forever (${states})`
+    : `${what} after ${path.length} steps (${states})`;
+  return {
+    ...explorerDataOfModel(model, title, path), verdict: r.verdict, headline, slice: cx ? [...cx.slice.indices] : [],
+    ...(cx && loopStart !== undefined ? { loopStart } : {}),
+  };
 }
 
 /** The explorer of a model on its own, starting from its initial state (`interleave explore`). */

@@ -56,6 +56,8 @@ main { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); g
 .row.branch { background: var(--branch); }
 .row.branch.current { background: var(--current); }
 .row.in-slice .num { font-weight: bold; }
+.row.in-loop .num { border-left: 5px solid var(--bad); }
+.tag.loop { border-color: var(--bad); color: var(--bad); }
 .row .step { font-weight: 500; }
 .tag { display: inline-block; font-size: 11px; padding: 0 4px; margin: 0 4px 0 0; border: 1px solid var(--ink); border-radius: 3px; font-weight: bold; vertical-align: 1px; }
 .tag.sleeps { background: var(--ink); color: #fff; }

@@ -90,6 +90,14 @@ function start(): void {
     if (i === session.at) classes.push('current');
     if (i > recordedPrefix) classes.push('branch');
     if (i > 0 && slice.has(i) && i <= recordedPrefix) classes.push('in-slice');
+    // A lasso's cycle, on the recorded schedule: marked, with where it starts and goes back to.
+    const loopStart = data.loopStart;
+    const inLoop = loopStart !== undefined && i > loopStart && i <= recordedPrefix;
+    if (inLoop) classes.push('in-loop');
+    const loopTag = !inLoop ? undefined
+      : i === loopStart + 1 ? h('span', { class: 'tag loop' }, 'cycle: repeats forever from here')
+      : i === data.path.length ? h('span', { class: 'tag loop' }, `back to step ${loopStart + 1}`)
+      : undefined;
     const row = h('div', { class: classes.join(' '), 'data-step': String(i), role: 'row', ...(i === session.at ? { 'aria-current': 'step' } : {}) });
     if (positioned) row.style.top = `${visible.indexOf(i) * ROW_HEIGHT}px`;
     row.append(h('div', { class: 'cell num', role: 'rowheader' }, i === 0 ? 'start' : String(i)));
@@ -107,7 +115,7 @@ function start(): void {
         if (pid === cs.pid) {
           const cell = h('div', { class: 'cell lane step', role: 'cell', title: `${procs[pid].name}: ${cs.step.action}` },
             h('div', { class: 'action' }, h('b', { class: 'who' }, `${procs[pid].name} `), outcome ? h('span', { class: `tag ${outcome}` }, outcome) : undefined, cs.step.action),
-            h('div', { class: 'where' }, sourceLink(cs.step.source), i > recordedPrefix ? h('span', { class: 'tag chosen' }, 'your choice') : undefined));
+            h('div', { class: 'where' }, loopTag, sourceLink(cs.step.source), i > recordedPrefix ? h('span', { class: 'tag chosen' }, 'your choice') : undefined));
           cell.style.setProperty('--from', String(pid + 2));
           cell.style.setProperty('--span', String(span));
           row.append(cell);
