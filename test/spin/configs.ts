@@ -49,6 +49,18 @@ const subjectConfigs: readonly SpinConfig[] = [
   ...grid('exec/ptrace-cred-guard', { design: ['bug', 'exec-update-mutex', 'rwsem', 'attach'] }),
 ];
 
+/**
+ * Looping writers (`--rounds 2`, issue 19): each writer waits for its round's
+ * bio (submit_bio_wait) and writes again. Safety only: SPIN's verdict and
+ * unreduced state count; the liveness properties these declare hold here
+ * under interleave's default weak fairness, so both verdicts read ok or deadlock.
+ */
+const roundsConfigs: readonly SpinConfig[] = [
+  { model: IN_PROGRESS, params: { writers: 2, 'cow-threshold': 0, ctrs: 1, rounds: 2 } },
+  { model: SEMAPHORE, params: { writers: 2, 'cow-threshold': 0, ctrs: 1, rwsem: 'reader-preferring', rounds: 2 } },
+  { model: SEMAPHORE, params: { writers: 2, 'cow-threshold': 1, ctrs: 1, rounds: 2 } },
+];
+
 export const spinConfigs: readonly SpinConfig[] = [
   ...inProgressGrid(),
   { model: SEMAPHORE, params: { writers: 2, 'cow-threshold': 1, ctrs: 1 } },
@@ -59,6 +71,7 @@ export const spinConfigs: readonly SpinConfig[] = [
   { model: UNTHROTTLED, params: { writers: 3, ctrs: 1, 'max-inflight': 2 } },
   { model: UNTHROTTLED, params: { writers: 3, ctrs: 1 } },
   ...subjectConfigs,
+  ...roundsConfigs,
 ];
 
 /** `dm-snapshot/in-progress writers=2 cow-threshold=1 ...`: a config's test title. */
