@@ -52,17 +52,17 @@ const TREES = {
   'v5.6.4': {
     credLock: 1412, flush: 'flush_old_exec', deThread: 1269, zap: 1087, schedule: 1094, updateLock: 0, credUnlockFn: 'install_exec_creds', updateUnlock: 0, credUnlock: 1476,
     sigkill: 1361, exitEvent: 735, cldstop: 2201, traced: 2215, notifyParent: 663,
-    vmAccess: 205, mmLock: 1227, mmUnlock: 1237, attachLock: 395, attachUnlock: 450, resume: 855, release: 1084, exitSignal: 128,
+    vmAccess: 205, mmLock: 1227, mmUnlock: 1237, attachLock: 395, attachUnlock: 450, resume: 855, release: 1084, exitSignal: 128, doWait: 1463,
   },
   'v5.7.14': {
     credLock: 1467, flush: 'flush_old_exec', deThread: 1309, zap: 1125, schedule: 1132, updateLock: 1055, credUnlockFn: 'install_exec_creds', updateUnlock: 1533, credUnlock: 1534,
     sigkill: 1361, exitEvent: 744, cldstop: 2201, traced: 2215, notifyParent: 658,
-    vmAccess: 205, mmLock: 1230, mmUnlock: 1240, attachLock: 395, attachUnlock: 450, resume: 855, release: 1086, exitSignal: 119,
+    vmAccess: 205, mmLock: 1230, mmUnlock: 1240, attachLock: 395, attachUnlock: 450, resume: 855, release: 1086, exitSignal: 119, doWait: 1465,
   },
   'v5.11': {
     credLock: 1462, flush: 'begin_new_exec', deThread: 1257, zap: 1061, schedule: 1068, updateLock: 985, credUnlockFn: 'setup_new_exec', updateUnlock: 1439, credUnlock: 1440,
     sigkill: 1362, exitEvent: 765, cldstop: 2202, traced: 2216, notifyParent: 679,
-    vmAccess: 203, mmLock: 1227, mmUnlock: 1237, attachLock: 389, attachUnlock: 444, resume: 849, release: 1107, exitSignal: 119,
+    vmAccess: 203, mmLock: 1227, mmUnlock: 1237, attachLock: 389, attachUnlock: 444, resume: 849, release: 1107, exitSignal: 119, doWait: 1486,
   },
 } as const;
 
@@ -96,18 +96,18 @@ export default defineModel({
     const traceExit = design !== 'attach';
 
     b.process('exec', {}, (e) => {
-      e.step('cred_guard', { action: 'execve -> prepare_bprm_creds: mutex_lock_interruptible(&current->signal->cred_guard_mutex)', source: exec(L.credLock, 'prepare_bprm_creds'), op: credGuard.lock() })
+      e.step('cred_guard', { action: 'execve -> prepare_bprm_creds: mutex_lock_interruptible(&current->signal->cred_guard_mutex)', source: exec(L.credLock, 'prepare_bprm_creds'), op: credGuard.lock(), sleep: 'interruptible' })
         .step('zap', {
           action: `${L.flush} -> de_thread: sig->notify_count = zap_other_threads(tsk) (SIGKILL to the sibling)`,
           source: exec(L.zap, 'de_thread'),
           effects: [set(sigkill, 1)],
         })
-        .step('de_thread', { action: 'de_thread: while (sig->notify_count) schedule() (TASK_KILLABLE)', source: exec(L.schedule, 'de_thread'), op: groupExit.wait() });
+        .step('de_thread', { action: 'de_thread: while (sig->notify_count) { __set_current_state(TASK_KILLABLE); schedule(); }', source: exec(L.schedule, 'de_thread'), op: groupExit.wait(), sleep: 'killable', kernelWait: 'schedule' });
       if (updateMutex) {
-        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: mutex_lock_killable(&tsk->signal->exec_update_mutex)`, source: exec(L.updateLock, 'exec_mmap'), op: updateMutex.lock() })
+        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: mutex_lock_killable(&tsk->signal->exec_update_mutex)`, source: exec(L.updateLock, 'exec_mmap'), op: updateMutex.lock(), sleep: 'killable' })
           .step('update_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->exec_update_mutex)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateMutex.unlock() });
       } else if (updateLock) {
-        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: down_write_killable(&tsk->signal->exec_update_lock)`, source: exec(L.updateLock, 'exec_mmap'), op: updateLock.downWrite() })
+        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: down_write_killable(&tsk->signal->exec_update_lock)`, source: exec(L.updateLock, 'exec_mmap'), op: updateLock.downWrite(), sleep: 'killable' })
           .step('update_unlock', { action: `${L.credUnlockFn}: up_write(&me->signal->exec_update_lock)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateLock.upWrite() });
       }
       e.step('cred_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->cred_guard_mutex)`, source: exec(L.credUnlock, L.credUnlockFn), op: credGuard.unlock(), required: true });
@@ -126,7 +126,7 @@ export default defineModel({
           source: at(SIGNAL)(L.cldstop, 'ptrace_stop'),
           op: chldexit.complete(),
         })
-          .step('traced', { action: 'ptrace_stop: freezable_schedule() in TASK_TRACED until the tracer resumes it', source: at(SIGNAL)(L.traced, 'ptrace_stop'), op: traced.wait() });
+          .step('traced', { action: 'ptrace_stop: set_special_state(TASK_TRACED); freezable_schedule() until the tracer resumes it', source: at(SIGNAL)(L.traced, 'ptrace_stop'), op: traced.wait(), sleep: 'traced', kernelWait: 'schedule' });
       }
       s.step('exit_notify', {
         action: 'do_exit -> exit_notify: traced thread, do_notify_parent(SIGCHLD), not autoreaped: a zombie until the tracer reaps it',
@@ -137,7 +137,7 @@ export default defineModel({
 
     b.process('tracer', {}, (t) => {
       if (design === 'attach') {
-        t.step('access', { action: 'ptrace(PTRACE_ATTACH) -> ptrace_attach: mutex_lock_interruptible(&task->signal->cred_guard_mutex)', source: at(PTRACE)(L.attachLock, 'ptrace_attach'), op: credGuard.lock() })
+        t.step('access', { action: 'ptrace(PTRACE_ATTACH) -> ptrace_attach: mutex_lock_interruptible(&task->signal->cred_guard_mutex)', source: at(PTRACE)(L.attachLock, 'ptrace_attach'), op: credGuard.lock(), sleep: 'interruptible' })
           .step('access_done', { action: 'ptrace_attach: mutex_unlock(&task->signal->cred_guard_mutex)', source: at(PTRACE)(L.attachUnlock, 'ptrace_attach'), op: credGuard.unlock() });
       } else {
         const lockName = design === 'bug' ? 'mutex_lock_killable(&task->signal->cred_guard_mutex)'
@@ -146,14 +146,14 @@ export default defineModel({
           : design === 'exec-update-mutex' ? 'mutex_unlock(&task->signal->exec_update_mutex)' : 'up_read(&task->signal->exec_update_lock)';
         const lockOp = updateMutex ? updateMutex.lock() : updateLock ? updateLock.downRead() : credGuard.lock();
         const unlockOp = updateMutex ? updateMutex.unlock() : updateLock ? updateLock.upRead() : credGuard.unlock();
-        t.step('access', { action: `process_vm_readv -> process_vm_rw_core -> mm_access: ${lockName}`, source: at(FORK)(L.mmLock, 'mm_access'), op: lockOp, required: true })
+        t.step('access', { action: `process_vm_readv -> process_vm_rw_core -> mm_access: ${lockName}`, source: at(FORK)(L.mmLock, 'mm_access'), op: lockOp, sleep: 'killable', required: true })
           .step('access_done', { action: `mm_access: ${unlockName}`, source: at(FORK)(L.mmUnlock, 'mm_access'), op: unlockOp });
       }
       if (traceExit) {
-        t.step('wait_stop', { action: 'waitpid -> do_wait: the sibling stopped at PTRACE_EVENT_EXIT', source: at(SIGNAL)(L.cldstop, 'ptrace_stop'), op: chldexit.wait() })
+        t.step('wait_stop', { action: 'waitpid -> do_wait: the sibling stopped at PTRACE_EVENT_EXIT', source: at(EXIT)(L.doWait, 'do_wait'), op: chldexit.wait(), sleep: 'interruptible', kernelWait: 'schedule' })
           .step('cont', { action: 'ptrace(PTRACE_CONT) -> ptrace_resume: wake_up_state(child, __TASK_TRACED)', source: at(PTRACE)(L.resume, 'ptrace_resume'), op: traced.complete() });
       }
-      t.step('wait_exit', { action: 'waitpid -> do_wait: the sibling exited (WIFEXITED)', source: at(EXIT)(L.release, 'wait_task_zombie'), op: chldexit.wait() })
+      t.step('wait_exit', { action: 'waitpid -> do_wait: the sibling exited (WIFEXITED)', source: at(EXIT)(L.doWait, 'do_wait'), op: chldexit.wait(), sleep: 'interruptible', kernelWait: 'schedule' })
         .step('reap', {
           action: 'wait_task_zombie -> release_task -> __exit_signal: --notify_count == 0: wake_up_process(sig->group_exit_task)',
           source: at(EXIT)(L.exitSignal, '__exit_signal'),

@@ -99,7 +99,7 @@ export default defineModel({
           { name: 'true', action: `${o.func}: ${o.what}: finish_wait`, source: at(o.line, o.func), guard: cond, op: sbWait.finishWait(), goto: o.then },
           { name: 'false', action: `${o.func}: not ${o.what}`, source: at(o.line, o.func), guard: not(cond), goto: `${label}_sleep` },
         ])
-        .step(`${label}_sleep`, { action: `${o.func}: schedule()`, source: at(o.line, o.func), op: sbWait.schedule(), goto: label });
+        .step(`${label}_sleep`, { action: `${o.func}: wait_event: schedule()`, source: at(o.line, o.func), op: sbWait.schedule(), kernelWait: 'wait_event', goto: label });
     };
 
     b.process('writer', { instances: W }, (w) => {

@@ -9,8 +9,8 @@ import { ModelError } from './model-error.js';
 import {
   END_LABEL,
   type Branch, type Effect, type Expr, type Location, type Model, type Params, type PrimitiveDecl,
-  type LivenessProperty, type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SourceRef,
-  type Step, type VarDecl,
+  type KernelWait, type LivenessProperty, type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SleepState,
+  type SourceRef, type Step, type VarDecl,
 } from './types.js';
 import { validateModel } from './validate.js';
 
@@ -168,6 +168,10 @@ export interface StepSpec {
    * property's name (steps sharing a name share the property).
    */
   readonly mustComplete?: boolean | string;
+  /** The task state while asleep here, when not the op's default: `{ op: m.lock(), sleep: 'killable' }` is mutex_lock_killable. */
+  readonly sleep?: SleepState;
+  /** The kernel sleeps here in an open-coded `schedule()` loop or a `wait_event()` macro, modelled by this op (see `Step.kernelWait`). */
+  readonly kernelWait?: KernelWait;
 }
 
 export interface LocationOptions {
@@ -303,6 +307,8 @@ export class ModelBuilder {
           required: spec.required ?? false,
           ...(spec.progress ? { progress: true } : {}),
           ...(spec.mustComplete ? { mustComplete: typeof spec.mustComplete === 'string' ? spec.mustComplete : `${name} reaches ${label}` } : {}),
+          ...(spec.sleep !== undefined ? { sleep: spec.sleep } : {}),
+          ...(spec.kernelWait !== undefined ? { kernelWait: spec.kernelWait } : {}),
         });
       });
       return Object.freeze({ label, steps: Object.freeze(steps), validEnd: locOptions.validEnd ?? false });

@@ -79,7 +79,34 @@ export interface Step {
   readonly progress?: boolean;
   /** Names a must-complete property: a process that has started must reach this step again (see `LivenessProperty`). */
   readonly mustComplete?: string;
+  /**
+   * The task state while asleep in this step's op, when it is not the op's
+   * default (`mutex_lock_killable` is a `lock` in `killable`). Decides
+   * whether the hung-task detector could report the sleep.
+   */
+  readonly sleep?: SleepState;
+  /**
+   * How the kernel code sleeps here, when the op only models who wakes it:
+   * `schedule` for an open-coded set_current_state()/schedule() loop (no
+   * lockdep or DEPT annotation), `wait_event` for the wait_event() macros
+   * (which DEPT annotates). Unset: the primitive's own call.
+   */
+  readonly kernelWait?: KernelWait;
 }
+
+/**
+ * The kernel task state a sleeping op leaves the task in (include/linux/sched.h):
+ * `uninterruptible` TASK_UNINTERRUPTIBLE, `killable` TASK_KILLABLE
+ * (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE), `interruptible` TASK_INTERRUPTIBLE,
+ * `idle` TASK_IDLE (TASK_UNINTERRUPTIBLE | TASK_NOLOAD), `traced` TASK_TRACED,
+ * `stopped` TASK_STOPPED; `running` for a spinner, which never sleeps.
+ */
+export type SleepState = 'uninterruptible' | 'killable' | 'interruptible' | 'idle' | 'traced' | 'stopped' | 'running';
+
+export const SLEEP_STATES: readonly SleepState[] = ['uninterruptible', 'killable', 'interruptible', 'idle', 'traced', 'stopped', 'running'];
+
+/** See `Step.kernelWait`. */
+export type KernelWait = 'schedule' | 'wait_event';
 
 /**
  * A control location: where a process's program counter can be. Several

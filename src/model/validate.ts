@@ -5,7 +5,7 @@
  */
 import { walkEffects, walkExpr } from './expr.js';
 import { PRIMITIVE_OPS } from './primitive-ops.js';
-import { END_LABEL, type Expr, type Location, type Model, type ProcessDecl, type Step } from './types.js';
+import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type Step } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
 
@@ -117,6 +117,15 @@ export function validateModel(model: Model): string[] {
           const misuse = table.opCheck?.(prim, s.op.op);
           if (misuse) problems.push(`${where}: ${misuse}`);
         }
+      }
+      if (s.sleep !== undefined && !SLEEP_STATES.includes(s.sleep)) {
+        problems.push(`${where}: sleep '${String(s.sleep)}' is not a task state (${SLEEP_STATES.join(', ')})`);
+      }
+      if (s.kernelWait !== undefined && s.kernelWait !== 'schedule' && s.kernelWait !== 'wait_event') {
+        problems.push(`${where}: kernelWait '${String(s.kernelWait)}' must be 'schedule' or 'wait_event'`);
+      }
+      if ((s.sleep !== undefined || s.kernelWait !== undefined) && !sleeps(model, s)) {
+        problems.push(`${where}: ${s.sleep !== undefined ? 'sleep' : 'kernelWait'} is given, but ${s.op ? `${s.op.op} on ${s.op.primitive}` : 'a step without an op'} never sleeps`);
       }
     }
     problems.push(...checkReachability(p).map((label) => `${at(p)}, step '${label}': unreachable from the first step`));

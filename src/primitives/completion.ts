@@ -133,10 +133,12 @@ export const completionModule: PrimitiveModule<CompletionDecl> = {
   conflicts: () => true,
   passesQueue: () => false,
   visibility: {
-    lockdep: { sees: false, why: 'struct completion has no lockdep_map (include/linux/completion.h: done and a swait queue); lockdep\'s cross-release tracking of completions was merged in v4.14 and reverted in v4.15 (commit e966eaeeb623)' },
-    dept: { sees: true, why: 'DEPT annotates wait_for_completion as a wait and complete as its event (DEPT v19, "dept: apply dept to wait_for_completion()/complete()")' },
-    hungTask: { sees: true, why: 'wait_for_completion sleeps in TASK_UNINTERRUPTIBLE (completion.c v6.12), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    lockdep: { sees: false, why: 'struct completion has no lockdep_map (include/linux/completion.h:26-29 at v5.11: done and a swait queue); lockdep\'s cross-release tracking of completions was removed again by e966eaeeb623' },
+    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) stages wait_for_completion() as a wait and complete() as its event (patch 10/40, "dept: apply sdt_might_sleep_{start,end}() to wait_for_completion()/complete()")' },
   },
+  // wait_for_completion: wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE), kernel/sched/completion.c:138 at v5.11; _killable :243.
+  sleepStates: { wait: 'uninterruptible' },
+  sleepVariants: ['wait'],
   lockdepBlindSpot: (decl, releasers) =>
     `${decl.name} is a completion, which lockdep does not track (no lockdep_map in struct completion); ` +
     `its complete() comes from another task (${releasers.join(', ') || 'none'}), so the edge "waits for ${decl.name}" has no lock to point at.`,

@@ -88,9 +88,9 @@ export const jobQueueModule: PrimitiveModule<JobQueueDecl> = {
   passesQueue: () => false,
   visibility: {
     lockdep: { sees: false, why: 'a job handed to a worker (a kcopyd client\'s job list, drivers/md/dm-kcopyd.c) is driver data, not a lock: waiting for the worker to finish it has no lockdep map' },
-    dept: { sees: false, why: 'DEPT v19 annotates completions and wait queues, not a driver\'s own job list' },
-    hungTask: { sees: false, why: 'a job waiting in the queue is not a task; only the tasks stuck around it are seen' },
+    dept: { sees: false, why: 'DEPT v19 annotates completions, wait_event() and the lockdep-annotated locks, not a driver\'s own job list' },
   },
+  sleepStates: {},
   dot: { shape: 'cylinder', style: 'filled' },
   nodeFacts: (decl) => ({ jobName: decl.jobName }),
   scenarioText(decl, op, base, before, after, jobName) {

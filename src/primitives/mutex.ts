@@ -90,10 +90,12 @@ export const mutexModule: PrimitiveModule<MutexDecl> = {
   sliceRoles: {},
   ...exclusive,
   visibility: {
-    lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c v6.12)' },
-    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
-    hungTask: { sees: true, why: 'mutex_lock sleeps in TASK_UNINTERRUPTIBLE (__mutex_lock(lock, TASK_UNINTERRUPTIBLE, ...)), which check_hung_task (kernel/hung_task.c) reports' },
+    lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c:956 at v5.11)' },
+    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking lock is a wait to it' },
   },
+  // mutex_lock: __mutex_lock(lock, TASK_UNINTERRUPTIBLE, ...); _killable TASK_KILLABLE, _interruptible TASK_INTERRUPTIBLE (kernel/locking/mutex.c:1364/1370/1376 at v5.6.4).
+  sleepStates: { lock: 'uninterruptible' },
+  sleepVariants: ['lock'],
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: () => ({}),
   handOffLabel: (decl) => `hands over ${decl.name}`,

@@ -10,7 +10,7 @@
  * then runs a separate "wakes" step. So a trace shows both the hand-off and
  * the woken task getting the CPU, as the kernel's `wake_up_process` does.
  */
-import type { PrimitiveDecl } from '../model/types.js';
+import type { PrimitiveDecl, SleepState } from '../model/types.js';
 import type { PromelaContext, PrimitiveCode } from './promela-code.js';
 
 /** Where a primitive lives in the state vector and how it reaches process wait slots. */
@@ -130,15 +130,14 @@ export interface DetectorView {
 }
 
 /**
- * Which of the kernel's own detectors could report a deadlock through this
- * primitive: lockdep (lock-class dependency graph), DEPT (Byungchul Park's
- * wait/event dependency tracker) and the hung-task detector (a task in
- * TASK_UNINTERRUPTIBLE for longer than hung_task_timeout_secs).
+ * What lockdep (lock-class dependency graph) and DEPT (Byungchul Park's
+ * wait/event dependency tracker) can see of a wait on this primitive. The
+ * hung-task detector goes by the task state instead (`sleepStates`, a step's
+ * `sleep`; see `sleep-state.ts`).
  */
 export interface Visibility {
   readonly lockdep: DetectorView;
   readonly dept: DetectorView;
-  readonly hungTask: DetectorView;
 }
 
 /** Facts a wait-for resource node shows about the primitive, from its declaration and state. */
@@ -184,6 +183,19 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
   /** A waiter in this mode is served before earlier-queued waiters (a reader-preferring rwsem's readers). */
   passesQueue(decl: D, waiter: string): boolean;
   readonly visibility: Visibility;
+  /** Where one op differs from `visibility`, e.g. cancel_work_sync, which skips the work's lockdep map. */
+  readonly opVisibility?: Readonly<Record<string, Partial<Visibility>>>;
+  /**
+   * The task state each op that may sleep (or spin) leaves the task in, as
+   * the kernel's plain call does: `mutex_lock` uninterruptible, `spin_lock`
+   * running. A step's `sleep` overrides it.
+   */
+  readonly sleepStates: Readonly<Record<string, SleepState>>;
+  /**
+   * Ops whose killable and interruptible forms are the kernel name plus a
+   * suffix: `lock` -> `mutex_lock_killable`, `mutex_lock_interruptible`.
+   */
+  readonly sleepVariants?: readonly string[];
   readonly dot: { readonly shape: string; readonly style: string };
   nodeFacts(decl: D, runtime: PrimitiveRuntime, s: Int32Array): NodeFacts;
   /**

@@ -3,12 +3,13 @@
  * module. Adding a primitive is one line here (plus its declaration and
  * builder method in `src/model/`, which cannot import this layer).
  */
-import type { PrimitiveDecl, PrimitiveKind } from '../model/types.js';
+import type { PrimitiveDecl, PrimitiveKind, SleepState, Step } from '../model/types.js';
 import { completionModule } from './completion.js';
 import { workqueueModule } from './workqueue.js';
 import { jobQueueModule } from './job-queue.js';
 import { mutexModule } from './mutex.js';
-import type { PrimitiveContext, PrimitiveModule, PrimitiveRuntime, SliceRole } from './primitive.js';
+import type { PrimitiveContext, PrimitiveModule, PrimitiveRuntime, SliceRole, Visibility } from './primitive.js';
+import { KERNEL_WAIT_VISIBILITY } from './sleep-state.js';
 import { rwSemaphoreModule } from './rw-semaphore.js';
 import { semaphoreModule } from './semaphore.js';
 import { spinlockModule } from './spinlock.js';
@@ -65,6 +66,31 @@ export function wokeNobody(decl: PrimitiveDecl, op: string, result: number): boo
 /** The kernel's name for an op on a primitive, e.g. `down_read`, `spin_lock`. */
 export function kernelCall(decl: PrimitiveDecl, op: string): string {
   return moduleOf(decl).kernelNames[op] ?? op;
+}
+
+/** The task state a step's op sleeps in: the step's `sleep`, else the op's default (uninterruptible if the module names none). */
+export function sleepStateOf(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'sleep'>): SleepState {
+  return step.sleep ?? (step.op ? moduleOf(decl).sleepStates[step.op.op] : undefined) ?? 'uninterruptible';
+}
+
+/**
+ * The kernel call of a step's op, with the suffix of its sleep state where
+ * the kernel has one (`mutex_lock_killable`), or the way the kernel sleeps
+ * there when the op only models it (`schedule`, `wait_event`).
+ */
+export function kernelCallOf(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'sleep' | 'kernelWait'>): string {
+  if (step.kernelWait) return step.kernelWait;
+  const op = step.op!.op;
+  const name = kernelCall(decl, op);
+  const variant = step.sleep === 'killable' || step.sleep === 'interruptible';
+  return variant && moduleOf(decl).sleepVariants?.includes(op) && step.sleep !== moduleOf(decl).sleepStates[op] ? `${name}_${step.sleep}` : name;
+}
+
+/** What lockdep and DEPT see of a step's wait: the op's view, or the kernel's own way of sleeping there (`kernelWait`). */
+export function visibilityOf(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'kernelWait'>): Visibility {
+  if (step.kernelWait) return KERNEL_WAIT_VISIBILITY[step.kernelWait];
+  const mod = moduleOf(decl);
+  return { ...mod.visibility, ...(step.op ? mod.opVisibility?.[step.op.op] : undefined) };
 }
 
 /**

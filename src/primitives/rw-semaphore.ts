@@ -262,10 +262,12 @@ export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
   conflicts: (_decl, waiter, other) => !(waiter === 'read' && other === 'read'),
   passesQueue: (decl, waiter) => decl.policy === 'reader-preferring' && waiter === 'read',
   visibility: {
-    lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in down_read/down_write, kernel/locking/rwsem.c)' },
-    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19 "dept: apply dept to lockdep annotations")' },
-    hungTask: { sees: true, why: 'a sleeping down_read/down_write waits in TASK_UNINTERRUPTIBLE (rwsem_down_read_slowpath/rwsem_down_write_slowpath), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in down_read/down_write, kernel/locking/rwsem.c:1353/1406 at v5.11)' },
+    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking down_read/down_write is a wait to it' },
   },
+  // down_read/down_write sleep in TASK_UNINTERRUPTIBLE, the _killable forms in TASK_KILLABLE (__down_read_common/__down_write_common, kernel/locking/rwsem.c:1222/1232/1270/1275 at v5.11).
+  sleepStates: { downRead: 'uninterruptible', downReadRecursive: 'uninterruptible', downWrite: 'uninterruptible' },
+  sleepVariants: ['downRead', 'downWrite'],
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: (decl) => ({ policy: decl.policy }),
   handOffLabel: (decl) => `hands over ${decl.name}`,

@@ -95,10 +95,12 @@ export const semaphoreModule: PrimitiveModule<SemaphoreDecl> = {
   conflicts: () => true,
   passesQueue: () => false,
   visibility: {
-    lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h): down() and up() are invisible to lockdep, and up() may come from any task' },
-    dept: { sees: false, why: 'DEPT v19 annotates completions, wait_event and the lockdep-annotated locks, not struct semaphore' },
-    hungTask: { sees: true, why: 'down() sleeps in TASK_UNINTERRUPTIBLE (__down, kernel/locking/semaphore.c v6.12), which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h:15-19 at v5.11: lock, count, wait_list): down() and up() are invisible to lockdep, and up() may come from any task' },
+    dept: { sees: false, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) touches neither kernel/locking/semaphore.c nor include/linux/semaphore.h (its diffstat), so down() is no wait to it' },
   },
+  // __down: __down_common(sem, TASK_UNINTERRUPTIBLE, ...), kernel/locking/semaphore.c:235-237 at v5.11; down_killable :101, down_interruptible :75.
+  sleepStates: { down: 'uninterruptible' },
+  sleepVariants: ['down'],
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: (decl, rt, s) => ({ tokens: { available: rt.queries.count(s), initial: decl.initial } }),
   lockdepBlindSpot: (decl, releasers) =>

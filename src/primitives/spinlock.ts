@@ -75,10 +75,11 @@ export const spinlockModule: PrimitiveModule<SpinlockDecl> = {
   sliceRoles: {},
   ...exclusive,
   visibility: {
-    lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h v6.12)' },
-    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map and reports the waits lockdep annotates (DEPT v19)' },
-    hungTask: { sees: false, why: 'a spinner stays TASK_RUNNING, so the hung-task detector (which looks only at TASK_UNINTERRUPTIBLE tasks) never sees it; the soft-lockup watchdog would' },
+    lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h:142 at v5.11)' },
+    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing")' },
   },
+  // A spinner never sleeps: it stays TASK_RUNNING.
+  sleepStates: { lock: 'running' },
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: () => ({}),
   handOffLabel: (decl) => `hands over ${decl.name}`,

@@ -200,10 +200,11 @@ export const waitQueueModule: PrimitiveModule<WaitQueueDecl> = {
   conflicts: () => true,
   passesQueue: () => false,
   visibility: {
-    lockdep: { sees: false, why: 'a sleep on a wait queue ended by another task\'s wake-up is not a lock: prepare_to_wait/schedule carry no lockdep annotation (kernel/sched/wait.c v6.12)' },
-    dept: { sees: true, why: 'DEPT annotates the wait of wait_event/prepare_to_wait and the event of wake_up (DEPT v19 "dept: apply sdt to wait(waitqueue)")' },
-    hungTask: { sees: true, why: 'the waiter sleeps in TASK_UNINTERRUPTIBLE, which check_hung_task (kernel/hung_task.c) reports after hung_task_timeout_secs' },
+    lockdep: { sees: false, why: 'a sleep on a wait queue ended by another task\'s wake-up is not a lock: prepare_to_wait()/schedule() carry no lockdep annotation' },
+    dept: { sees: false, why: 'an open-coded prepare_to_wait()/schedule() loop is not staged as a wait: DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) annotates the wait_event() macros (___wait_event, patch 12/40), so a step that is a wait_event() says kernelWait: \'wait_event\'' },
   },
+  // The modelled prepare_to_wait marks the task TASK_UNINTERRUPTIBLE; a step says `sleep` for another state.
+  sleepStates: { schedule: 'uninterruptible' },
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: () => ({}),
   lockdepBlindSpot: (decl) => `the edge through ${decl.name} is a sleep on a wait queue, ended by another task's wake-up, which lockdep does not track as a lock dependency.`,

@@ -1,7 +1,10 @@
 /**
  * A workqueue and its work items (struct work_struct), as in Linux
- * kernel/workqueue.c (cited at 009bb421b6ce, the v4.20 tree; the semantics
- * below are unchanged through v6.12):
+ * kernel/workqueue.c, read in the v5.11 tree (CompressionDuck/linux-5.11,
+ * the copy models/exec cites). Steps cite 009bb421b6ce: that is upstream
+ * "workqueue, lockdep: Fix an alloc_workqueue() error path" (Bart Van
+ * Assche, 2019-03-03, as syzbot's bisection names it), not a v4.20 tree as
+ * this header used to say; the semantics below hold in v5.11:
  * - queue_work (queue_work_on): a no-op returning false while the work is
  *   pending (test_and_set_bit(WORK_STRUCT_PENDING_BIT)); otherwise the work
  *   goes to the tail of the worklist. A work that is running but not pending
@@ -184,11 +187,17 @@ export const workqueueModule: PrimitiveModule<WorkqueueDecl> = {
   visibility: {
     lockdep: {
       sees: true,
-      why: 'the work function runs under lock_map_acquire(&lockdep_map), a copy of work->lockdep_map, in process_one_work, and __flush_work acquires and releases work->lockdep_map before it waits (kernel/workqueue.c at 009bb421b6ce), so flushing under a lock the work function takes is a lockdep cycle',
+      why: 'process_one_work runs the work function under lock_map_acquire(&lockdep_map), a copy of work->lockdep_map, and __flush_work acquires and releases work->lockdep_map before it waits (kernel/workqueue.c:2251 and :3047-3048 at v5.11), so flushing under a lock the work function takes is a lockdep cycle',
     },
-    dept: { sees: true, why: 'DEPT embeds a dept_map in every lockdep_map, the work\'s included, and the flush barrier is a completion, which DEPT tracks (DEPT v19)' },
-    hungTask: { sees: true, why: 'flush_work and cancel_work_sync wait with wait_for_completion(&barr.done) in TASK_UNINTERRUPTIBLE, which check_hung_task (kernel/hung_task.c) reports' },
+    dept: { sees: true, why: 'the flush waits on a completion (wait_for_completion(&barr.done), kernel/workqueue.c:3052 at v5.11), which DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) tracks (patch 10/40)' },
   },
+  opVisibility: {
+    cancelSync: {
+      lockdep: { sees: false, why: 'cancel_work_sync reaches __flush_work(work, true), and with from_cancel set it skips lock_map_acquire(&work->lockdep_map) (kernel/workqueue.c:3046-3049 at v5.11); the barrier\'s init_completion_map (:2672) gives the completion a map only cross-release used' },
+    },
+  },
+  // Both wait in wait_for_completion(&barr.done): TASK_UNINTERRUPTIBLE.
+  sleepStates: { flush: 'uninterruptible', cancelSync: 'uninterruptible' },
   dot: { shape: 'cylinder', style: 'filled' },
   nodeFacts: () => ({ jobName: 'work' }),
   scenarioText(decl, op, base, before, _after, _jobName, arg) {

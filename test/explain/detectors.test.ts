@@ -2,7 +2,10 @@
  * Which kernel detector could report a deadlock (issue 13): the classic
  * "flush_work() under a mutex the work function takes" is a lockdep report
  * (the work item's lockdep map); the same bug through a completion is not,
- * but DEPT tracks completions.
+ * but DEPT tracks completions. The hung-task detector goes by the sleep
+ * state: an ABBA between mutex_lock_killable()s stays silent, the same with
+ * one plain mutex_lock() is reported; an open-coded schedule() loop is seen
+ * by neither lockdep nor DEPT.
  */
 import { describe, expect, it } from 'vitest';
 import { buildReport, type CheckReport } from '../../src/explain/report.js';
@@ -10,6 +13,7 @@ import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
+import type { SleepState } from '../../src/model/types.js';
 
 const at = sourceIn('drivers/x/y.c', 'test');
 
@@ -43,6 +47,25 @@ function completionUnderMutex(): CheckReport {
     .step('lock', { action: 'mutex_lock(&dev->lock)', source: at(21, 'dev_remove'), op: m.lock() })
     .step('wait', { action: 'wait_for_completion(&dev->reset_done)', source: at(22, 'dev_remove'), op: done.wait() })
     .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(23, 'dev_remove'), op: m.unlock() }));
+  const cm = compileModel(b.build());
+  return buildReport(cm, check(cm).run());
+}
+
+/** ABBA: a takes A then B, b takes B then A; `sleepB` is how b waits for A, `kernelWait` how a waits for B. */
+function abba(name: string, sleepA: SleepState | undefined, sleepB: SleepState | undefined, kernelWait?: 'schedule'): CheckReport {
+  const b = new ModelBuilder(name);
+  const A = b.mutex('A');
+  const B = b.mutex('B');
+  b.process('a', {}, (p) => p
+    .step('A', { action: 'mutex_lock(&A)', source: at(1, 'fa'), op: A.lock(), sleep: sleepA })
+    .step('B', { action: 'mutex_lock(&B)', source: at(2, 'fa'), op: B.lock(), sleep: sleepA, kernelWait })
+    .step('uB', { action: 'mutex_unlock(&B)', source: at(3, 'fa'), op: B.unlock() })
+    .step('uA', { action: 'mutex_unlock(&A)', source: at(4, 'fa'), op: A.unlock() }));
+  b.process('b', {}, (p) => p
+    .step('B', { action: 'mutex_lock(&B)', source: at(11, 'fb'), op: B.lock(), sleep: sleepB })
+    .step('A', { action: 'mutex_lock(&A)', source: at(12, 'fb'), op: A.lock(), sleep: sleepB })
+    .step('uA', { action: 'mutex_unlock(&A)', source: at(13, 'fb'), op: A.unlock() })
+    .step('uB', { action: 'mutex_unlock(&B)', source: at(14, 'fb'), op: B.unlock() }));
   const cm = compileModel(b.build());
   return buildReport(cm, check(cm).run());
 }
@@ -81,5 +104,39 @@ describe('detectors of a deadlock', () => {
     expect(s.lockdepNote).toMatch(/reset_done is a completion, which lockdep does not track/);
     expect(detector(completion, 'DEPT')).toMatchObject({ reports: true });
     expect(detector(completion, 'DEPT').note).toMatch(/DEPT could report this cycle/);
+  });
+
+  it('keeps the hung-task detector silent when every task in the cycle sleeps killable, and names the state', () => {
+    const r = abba('test/abba-killable', 'killable', 'killable');
+    expect(r.result.verdict).toBe('deadlock');
+    const hung = detector(r, 'hung-task');
+    expect(hung.reports).toBe(false);
+    expect(hung.note).toMatch(/mutex_lock_killable\(&B\) in TASK_KILLABLE/);
+    expect(hung.note).toMatch(/t->state == TASK_UNINTERRUPTIBLE/);
+    expect(r.counterexample!.scenario!.rows.map((x) => x.text)).toContain('mutex_lock_killable(&A);');
+    expect(detector(r, 'lockdep').reports).toBe(true);
+  });
+
+  it('has the hung-task detector report the cycle when one task sleeps uninterruptible, naming only that one', () => {
+    const r = abba('test/abba-mixed', undefined, 'interruptible');
+    const hung = detector(r, 'hung-task');
+    expect(hung.reports).toBe(true);
+    expect(hung.note).toMatch(/would report a \(mutex_lock\(&B\), TASK_UNINTERRUPTIBLE\) after/);
+    expect(hung.note).not.toMatch(/\bb \(/);
+  });
+
+  it('says neither lockdep nor DEPT sees a wait the kernel writes as an open-coded schedule() loop', () => {
+    const r = abba('test/abba-schedule', undefined, undefined, 'schedule');
+    expect(r.result.verdict).toBe('deadlock');
+    expect(detector(r, 'lockdep')).toMatchObject({ reports: false });
+    expect(detector(r, 'lockdep').note).toMatch(/a sleeps in schedule\(&B\).*open-coded set_current_state\(\)\/schedule\(\) loop has no lockdep map/);
+    expect(detector(r, 'DEPT')).toMatchObject({ reports: false });
+  });
+
+  it('refuses a sleep state on a step that never sleeps', () => {
+    const b = new ModelBuilder('test/bad-sleep');
+    const m = b.mutex('m');
+    b.process('p', {}, (p) => p.step('u', { action: 'mutex_unlock', source: at(1, 'f'), op: m.unlock(), sleep: 'killable' }));
+    expect(() => b.build()).toThrow(/sleep is given, but unlock on m never sleeps/);
   });
 });
