@@ -139,10 +139,45 @@ export class SearchCore {
     this.parents.push(stepId >= 0 ? this.current : -1, stepId);
     const s = this.scratch;
     this.cm.packer.unpack(packed, 0, s);
-    const { varSlots, maxima } = this;
-    for (let i = 0; i < varSlots.length; i++) if (s[varSlots[i]] > maxima[i]) maxima[i] = s[varSlots[i]];
+    this.raiseMaxima(s);
     if (this.pending === undefined && classifyArrival(this.cm, s, this.arrival)) this.pending = { c: { ...this.arrival }, id };
   };
+
+  /**
+   * Records state `id`, stored by another thread from a successor of
+   * `current`, whose arrival that thread classified (`arrival`: undefined
+   * when it breaks no invariant) and whose variables it counted in its maxima.
+   */
+  recordArrival(id: number, arrival: Classification | undefined): void {
+    this.parents.push(this.current, -1);
+    if (this.pending === undefined && arrival !== undefined) this.pending = { c: { ...arrival }, id };
+  }
+
+  private raiseMaxima(s: Int32Array): void {
+    const { varSlots, maxima } = this;
+    for (let i = 0; i < varSlots.length; i++) if (s[varSlots[i]] > maxima[i]) maxima[i] = s[varSlots[i]];
+  }
+
+  /** Takes maxima another thread kept (per model variable, in declaration order). */
+  mergeMaxima(values: Int32Array): void {
+    for (let i = 0; i < values.length; i++) if (values[i] > this.maxima[i]) this.maxima[i] = values[i];
+  }
+
+  /** Maxima over exactly the stored states (after other threads counted states that were then dropped). */
+  recomputeMaxima(): void {
+    const packed = new Int32Array(this.cm.packer.words);
+    this.cm.model.vars.forEach((v, i) => { this.maxima[i] = v.init; });
+    for (let id = 0; id < this.store.count; id++) {
+      this.store.read(id, packed);
+      this.cm.packer.unpack(packed, 0, this.scratch);
+      this.raiseMaxima(this.scratch);
+    }
+  }
+
+  /** End (exclusive) of the level being expanded; when `current` reaches it, the next level ends at the store's count. */
+  get levelEndId(): number {
+    return this.levelEnd;
+  }
 
   /** Called before the successors of state `current` are admitted. */
   beginSource(): void {

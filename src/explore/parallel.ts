@@ -1,22 +1,33 @@
 /**
- * Parallel BFS: worker threads expand chunks of consecutive states, and the
- * main thread merges their successors into the store strictly in state-id
- * order, exactly as the sequential search would have admitted them. So ids,
- * counts, coverage and the first counterexample are the same for every
- * worker count (unlike TLC's multi-worker BFS); only the expansion work is
- * shared out. Hashing and inserting stay on the main thread.
+ * Parallel BFS: worker threads expand states and insert the successors
+ * into one store shared between threads (a lock-free table in
+ * SharedArrayBuffers, see `ConcurrentInserter`), with no hashing or
+ * inserting on the main thread.
+ *
+ * The search goes in rounds over consecutive sources of one BFS level.
+ * Within a round, which thread stores a new state first is a race, but
+ * each new state keeps the least key (source, successor index) that reached
+ * it. Between rounds the main thread sorts the round's new states by that
+ * key, which is the order a single thread would have stored them in, and
+ * gives them their final ids: so ids, counts, coverage and the first
+ * counterexample are the same for every worker count (unlike TLC's
+ * multi-worker BFS), and levels stay contiguous id ranges. A search that
+ * stops inside a round (a violation, a state limit) keeps exactly the states
+ * a single thread would have kept and drops the rest.
  */
 import type { CompiledModel } from './compile.js';
 import { SearchCore, symmetryFor, type ExploredLevels, type SearchLimits, type SearchOutcome } from './bfs.js';
 import { createExpander } from './expand.js';
-import { okClassification, StateKind, type StateKind as Kind } from './classify.js';
+import { okClassification, StateKind, type Classification, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
-import { StoreFullError } from './state-store.js';
-import type { ExpandResponse } from './workers/protocol.js';
+import { createRoundShare, StateStore, StoreFullError } from './state-store.js';
+import type { RoundResponse } from './workers/protocol.js';
 import { WorkerPool } from './workers/pool.js';
 
-/** States per chunk sent to a worker. */
-const CHUNK = 2048;
+/** Most sources one round expands. */
+const ROUND_SOURCES = 4096;
+/** Most provisional states one round can store (room for them is made before the round). */
+const ROUND_PROVISIONAL = 1 << 18;
 
 export interface ParallelOptions {
   readonly workers: number;
@@ -26,62 +37,128 @@ export interface ParallelOptions {
   readonly onExplored?: (levels: ExploredLevels) => void;
 }
 
+/**
+ * Most successors one state can have: each step emits at most one, and
+ * only the steps at each process's current location can run. Keys
+ * (source offset * bound + successor index) are then unique per successor.
+ */
+function successorBound(cm: CompiledModel): number {
+  const most = new Map<number, number>();
+  const at = new Map<string, number>();
+  for (const cs of cm.steps) {
+    const k = `${cs.pid}:${cs.location}`;
+    const n = (at.get(k) ?? 0) + 1;
+    at.set(k, n);
+    most.set(cs.pid, Math.max(most.get(cs.pid) ?? 0, n));
+  }
+  let bound = 0;
+  for (const n of most.values()) bound += n;
+  return Math.max(1, bound);
+}
+
 export async function runParallel(cm: CompiledModel, limits: SearchLimits, options: ParallelOptions): Promise<SearchOutcome> {
   const sym = symmetryFor(cm, limits);
-  const core = new SearchCore(cm, limits, createExpander(cm, sym), sym);
-  const words = cm.packer.words;
-  const pool = new WorkerPool(options.workers, { model: cm.model, symmetry: sym !== undefined });
-  const inFlight = new Map<number, Promise<ExpandResponse>>();
-  let dispatched = 0; // states handed out so far (ids below it)
-  let nextChunk = 0;
-  let mergeChunk = 0;
-  const chunkStart = new Map<number, number>();
-  const maxInFlight = options.workers * 2;
+  const store = new StateStore(cm.packer.words, 1 << 12, true);
+  const core = new SearchCore(cm, limits, createExpander(cm, sym), sym, Date.now, store);
+  const perSource = successorBound(cm);
+  const roundSources = Math.max(1, Math.min(ROUND_SOURCES, Math.floor(ROUND_PROVISIONAL / perSource)));
+  // A worker that loses a race for a slot keeps its provisional index for its next new state: one may be left over.
+  const provisional = roundSources * perSource + options.workers;
+  const round = createRoundShare(provisional);
+  const work = new Int32Array(new SharedArrayBuffer(4));
+  const emitted = new Int32Array(new SharedArrayBuffer(roundSources * 4));
+  const firstSource = new Int32Array(new SharedArrayBuffer(Math.max(1, cm.steps.length) * 4)).fill(0x7fffffff);
+  const arrival = new Int32Array(new SharedArrayBuffer(provisional * 4));
+  const counter = new Int32Array(round.counter);
+  const keys = new Int32Array(round.keys);
+  const slots = new Int32Array(round.slots);
+  const pool = new WorkerPool(options.workers, {
+    model: cm.model, symmetry: sym !== undefined, perSource, round,
+    work: work.buffer as SharedArrayBuffer, emitted: emitted.buffer as SharedArrayBuffer,
+    firstSource: firstSource.buffer as SharedArrayBuffer, arrival: arrival.buffer as SharedArrayBuffer,
+  });
+  const fine = okClassification();
+  const found: Classification = okClassification();
+  const broken: Classification = { kind: StateKind.Invariant, index: 0, message: '' };
   let lastReport = 0;
-  const packed = new Int32Array(words);
-  const result = okClassification();
+  /** Whether the workers hold views of the store (after the first round). */
+  let attached = false;
 
-  const dispatch = () => {
-    while (inFlight.size < maxInFlight && dispatched < core.store.count) {
-      const count = Math.min(CHUNK, core.store.count - dispatched);
-      const states = new Int32Array(count * words);
-      for (let i = 0; i < count; i++) core.store.read(dispatched + i, states, i * words);
-      chunkStart.set(nextChunk, dispatched);
-      const reply = pool.expand({ chunk: nextChunk, states, count });
-      // Chunks still in flight when the search stops are dropped with the pool.
-      reply.catch(() => {});
-      inFlight.set(nextChunk, reply);
-      nextChunk++;
-      dispatched += count;
+  const bucketStart = new Int32Array(roundSources + 1);
+  const bucketFill = new Int32Array(roundSources);
+  const ranked = new Int32Array(provisional);
+
+  /** Numbers the round's new states as one thread would, source by source, stopping where it would stop. */
+  const settle = (start: number, end: number, replies: readonly RoundResponse[]) => {
+    const made = counter[0];
+    // The new states by key: counted into buckets by source, then in successor order within one.
+    bucketStart.fill(0, 0, end - start + 1);
+    for (let t = 0; t < made; t++) if (slots[t] >= 0) bucketStart[Math.floor(keys[t] / perSource) + 1]++;
+    for (let i = 0; i < end - start; i++) bucketStart[i + 1] += bucketStart[i];
+    bucketFill.set(bucketStart.subarray(0, end - start));
+    for (let t = 0; t < made; t++) {
+      if (slots[t] < 0) continue;
+      const b = Math.floor(keys[t] / perSource);
+      let at = bucketFill[b]++;
+      for (; at > bucketStart[b] && keys[ranked[at - 1]] > keys[t]; at--) ranked[at] = ranked[at - 1];
+      ranked[at] = t;
     }
+    const n = bucketStart[end - start];
+    const events = new Map<number, RoundResponse['events'][number]>();
+    for (const r of replies) for (const e of r.events) events.set(e.source, e);
+    store.beginSettle(made);
+    let i = 0;
+    let last = start - 1;
+    for (let s = start; s < end && !core.stopped; s++) {
+      core.beginSource();
+      for (const upTo = bucketStart[s - start + 1]; i < upTo; i++) {
+        const t = ranked[i];
+        const id = store.settle(t, slots[t]);
+        slots[t] = -1;
+        if (arrival[t] === 0) core.recordArrival(id, undefined);
+        else {
+          broken.index = arrival[t] - 1;
+          core.recordArrival(id, broken);
+        }
+      }
+      core.transitions += emitted[s - start];
+      const e = events.get(s);
+      if (e) {
+        found.kind = e.kind as Kind;
+        found.index = e.index;
+        found.message = e.message;
+      }
+      core.endSource(e ? found : fine);
+      last = s;
+    }
+    const dropped = i < n;
+    for (; i < n; i++) {
+      store.drop(slots[ranked[i]]);
+      slots[ranked[i]] = -1;
+    }
+    for (let step = 0; step < firstSource.length; step++) if (firstSource[step] <= last) core.covered[step] = 1;
+    if (dropped) core.recomputeMaxima();
+    else for (const r of replies) core.mergeMaxima(r.maxima);
   };
 
   try {
     while (!core.stopped && !core.exhausted) {
       if (options.signal?.aborted) return core.finish(true);
-      dispatch();
-      const response = await inFlight.get(mergeChunk)!;
-      inFlight.delete(mergeChunk);
-      const start = chunkStart.get(mergeChunk)!;
-      chunkStart.delete(mergeChunk);
-      mergeChunk++;
-      if (start !== core.current) throw new Error(`internal: merging chunk at ${start} while at ${core.current}`);
-      const { meta, successors, messages } = response;
-      let at = 0;
-      let message = 0;
-      for (let i = 0; i < meta.length / 3 && !core.stopped; i++) {
-        core.beginSource();
-        const n = meta[i * 3];
-        for (let k = 0; k < n; k++) {
-          for (let w = 0; w < words; w++) packed[w] = successors[at + w];
-          core.admit(packed, successors[at + words]);
-          at += words + 1;
-        }
-        result.kind = meta[i * 3 + 1] as Kind;
-        result.index = meta[i * 3 + 2];
-        result.message = result.kind === StateKind.ModelError ? messages[message++] : '';
-        core.endSource(result);
+      const start = core.current;
+      const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
+      const end = Math.min(start + roundSources, levelEnd);
+      const old = store.startGrowth(store.count + (end - start) * perSource + options.workers);
+      if (old && !attached) store.moveFrom(old, 0, old.length >> 1);
+      else if (old) {
+        // The workers move the old table's entries into the new one, each a part at a time.
+        work[0] = 0;
+        await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), moveSlots: old.length >> 1 });
       }
+      attached = true;
+      counter[0] = 0;
+      work[0] = 0;
+      const replies = await pool.round({ start, end, base: store.count, ...(store.shareChanged ? { share: store.share() } : {}) });
+      settle(start, end, replies);
       const now = Date.now();
       if (options.onProgress && now - lastReport >= (options.progressIntervalMs ?? 200)) {
         lastReport = now;

@@ -11,6 +11,10 @@
  * never reads or re-hashes a stored state. The slot is taken from the hash's
  * top bits, so doubling the table sends slot i to 2i or 2i+1: growth walks
  * the old table in order and writes the new one almost sequentially.
+ *
+ * A store made `shared` keeps its segments and table in SharedArrayBuffers,
+ * so worker threads can attach to it and insert concurrently (see
+ * `ConcurrentInserter` below and parallel.ts).
  */
 import { hashInts } from './hash.js';
 import type { SeenSet } from './seen-set.js';
@@ -36,23 +40,87 @@ export function tableLog2For(states: number): number {
   return log2;
 }
 
+/** Entry of a slot being written by another thread (only while workers insert). */
+const BUSY = -1;
+/** Entry of a slot whose state was given up (a search that stopped mid-round); probes pass over it. */
+const GONE = -2;
+
+/** What a thread needs to attach to a shared store (all SharedArrayBuffers). */
+export interface StoreShare {
+  readonly words: number;
+  readonly table: SharedArrayBuffer;
+  /** Segments from index `firstSegment` on (a thread keeps the ones it had). */
+  readonly segments: readonly SharedArrayBuffer[];
+  readonly firstSegment: number;
+}
+
 export class StateStore implements SeenSet {
   readonly exact = true;
-  private readonly segments: Int32Array[] = [];
-  /** Pairs [hash, id + 1]; id + 1 = 0 marks an empty slot. */
-  private table: Int32Array;
-  private shift: number;
-  private mask: number;
+  /** @internal (ConcurrentInserter) */
+  readonly segments: Int32Array[] = [];
+  /** @internal Pairs [hash, id + 1]; id + 1 = 0 marks an empty slot. */
+  table: Int32Array;
+  /** @internal */
+  shift: number;
+  /** @internal */
+  mask: number;
   private size = 0;
+  /** Segments and table already handed to attached threads. */
+  private sharedSegments = 0;
+  private sharedTable: Int32Array | undefined;
+  /** Copies of the provisional states being given final ids (`beginSettle`). */
+  private settling: Int32Array | undefined;
   /** Hash of the last state passed to `insert` or `find`. */
   lastHash = 0;
 
-  /** `initialTable`: slots to start with (rounded up to a power of two). */
-  constructor(readonly words: number, initialTable = 1 << 12) {
+  /**
+   * `initialTable`: slots to start with (rounded up to a power of two);
+   * `shared`: keep everything in SharedArrayBuffers so threads can attach.
+   */
+  constructor(readonly words: number, initialTable = 1 << 12, private readonly shared = false) {
     const log2 = Math.max(MIN_LOG2, Math.ceil(Math.log2(Math.max(1, initialTable))));
-    this.table = new Int32Array(2 << log2);
+    this.table = this.ints(2 << log2);
     this.shift = 32 - log2;
     this.mask = (1 << log2) - 1;
+  }
+
+  /** A view of a shared store in another thread (its count is not kept there). */
+  static attach(share: StoreShare): StateStore {
+    const store = new StateStore(share.words, 1 << MIN_LOG2);
+    store.adopt(share);
+    return store;
+  }
+
+  /** Takes the shared table and new segments the owning thread handed out. */
+  adopt(share: StoreShare): void {
+    this.table = new Int32Array(share.table);
+    const log2 = Math.log2(this.table.length / 2);
+    this.shift = 32 - log2;
+    this.mask = (1 << log2) - 1;
+    share.segments.forEach((buf, i) => { this.segments[share.firstSegment + i] = new Int32Array(buf); });
+  }
+
+  /** What attached threads still lack: the table if it changed and segments made since the last call. */
+  share(): StoreShare {
+    if (!this.shared) throw new Error('internal: sharing a store that was not made shared');
+    const share: StoreShare = {
+      words: this.words,
+      table: this.table.buffer as SharedArrayBuffer,
+      segments: this.segments.slice(this.sharedSegments).map((s) => s.buffer as SharedArrayBuffer),
+      firstSegment: this.sharedSegments,
+    };
+    this.sharedSegments = this.segments.length;
+    this.sharedTable = this.table;
+    return share;
+  }
+
+  /** Whether `share()` has something attached threads lack. */
+  get shareChanged(): boolean {
+    return this.sharedTable !== this.table || this.sharedSegments !== this.segments.length;
+  }
+
+  private ints(n: number): Int32Array {
+    return this.shared ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Int32Array(n);
   }
 
   get count(): number {
@@ -81,7 +149,7 @@ export class StateStore implements SeenSet {
       const at = slot << 1;
       const entry = table[at + 1];
       if (entry === 0) break;
-      if (table[at] === h) {
+      if (table[at] === h && entry > 0) {
         const id = entry - 1;
         const seg = this.segments[id >>> SEGMENT_BITS];
         const base = (id & (SEGMENT_STATES - 1)) * words;
@@ -94,7 +162,7 @@ export class StateStore implements SeenSet {
     const id = this.size;
     if (id >= MAX_STORED_STATES) throw new StoreFullError();
     const segIndex = id >>> SEGMENT_BITS;
-    if (segIndex === this.segments.length) this.segments.push(new Int32Array(SEGMENT_STATES * words));
+    if (segIndex === this.segments.length) this.segments.push(this.ints(SEGMENT_STATES * words));
     const seg = this.segments[segIndex];
     const base = (id & (SEGMENT_STATES - 1)) * words;
     for (let k = 0; k < words; k++) seg[base + k] = p[k];
@@ -113,7 +181,7 @@ export class StateStore implements SeenSet {
     for (let slot = h >>> this.shift; ; slot = (slot + 1) & this.mask) {
       const entry = table[(slot << 1) + 1];
       if (entry === 0) return -1;
-      if (table[slot << 1] === h && this.equals(entry - 1, p)) return entry - 1;
+      if (table[slot << 1] === h && entry > 0 && this.equals(entry - 1, p)) return entry - 1;
     }
   }
 
@@ -140,32 +208,194 @@ export class StateStore implements SeenSet {
     if (log2 > 32 - this.shift) this.rehash(log2);
   }
 
+  /**
+   * Before a round of concurrent inserts: room for `states` in all (segments
+   * to write them in, a table under 3/4 load with them), since attached
+   * threads can neither grow the table nor add segments.
+   */
+  ensureCapacity(states: number): void {
+    const old = this.startGrowth(states);
+    if (old) this.moveFrom(old, 0, old.length >> 1);
+  }
+
+  /**
+   * `ensureCapacity` in two halves, so that other threads can share the
+   * moving: makes the segments and, if the table lacks room, a bigger empty
+   * table that the store uses from now on, returning the old one. Its
+   * entries must then be moved in with `moveFrom` (in parts, on any threads)
+   * before the store is used again.
+   */
+  startGrowth(states: number): Int32Array | undefined {
+    if (states > MAX_STORED_STATES) throw new StoreFullError();
+    while (this.segments.length * SEGMENT_STATES < states) this.segments.push(this.ints(SEGMENT_STATES * this.words));
+    const log2 = tableLog2For(states);
+    if (log2 <= 32 - this.shift) return undefined;
+    if (log2 > 30) throw new StoreFullError();
+    return this.swapTable(log2);
+  }
+
+  /** Moves the entries of slots `from .. to - 1` of an old table into the table; threads may move other parts at the same time. */
+  moveFrom(old: Int32Array, from: number, to: number): void {
+    const { table, shift, mask } = this;
+    for (let n = from; n < to; n++) {
+      const entry = old[(n << 1) + 1];
+      if (entry <= 0) continue;
+      const h = old[n << 1];
+      let slot = h >>> shift;
+      while (Atomics.compareExchange(table, (slot << 1) + 1, 0, entry) !== 0) slot = (slot + 1) & mask;
+      table[slot << 1] = h;
+    }
+  }
+
+  /**
+   * After a round of concurrent inserts: provisional states `count ..
+   * count + provisional - 1` (written by `ConcurrentInserter`) are about to
+   * be given final ids, in an order the caller decides, by `settle`.
+   */
+  beginSettle(provisional: number): void {
+    const words = this.words;
+    const copy = this.settling && this.settling.length >= provisional * words ? this.settling : new Int32Array(provisional * words * 2);
+    for (let t = 0; t < provisional; t++) this.read(this.size + t, copy, t * words);
+    this.settling = copy;
+  }
+
+  /** Gives provisional state `t`, stored in table slot `slot`, the next id; returns it. */
+  settle(t: number, slot: number): number {
+    const id = this.size;
+    const words = this.words;
+    const seg = this.segments[id >>> SEGMENT_BITS];
+    const base = (id & (SEGMENT_STATES - 1)) * words;
+    const from = this.settling!;
+    for (let k = 0; k < words; k++) seg[base + k] = from[t * words + k];
+    this.table[(slot << 1) + 1] = id + 1;
+    this.size = id + 1;
+    return id;
+  }
+
+  /** Drops a provisional state that was not settled (the search stopped before reaching it). */
+  drop(slot: number): void {
+    this.table[(slot << 1) + 1] = GONE;
+  }
+
   private grow(): void {
     if (32 - this.shift >= 30) throw new StoreFullError();
     this.rehash(33 - this.shift);
   }
 
   private rehash(log2: number): void {
+    const old = this.swapTable(log2);
+    this.moveFrom(old, 0, old.length >> 1);
+  }
+
+  /** Starts using an empty table of 2^log2 slots; returns the old one. */
+  private swapTable(log2: number): Int32Array {
     const old = this.table;
-    const oldSlots = this.mask + 1;
-    const table = new Int32Array(2 << log2);
-    const shift = 32 - log2;
-    const mask = (1 << log2) - 1;
-    // Start after an empty slot, so a run that wraps past the end is moved in order.
-    let start = 0;
-    while (old[(start << 1) + 1] !== 0) start++;
-    for (let n = 0; n < oldSlots; n++) {
-      const from = ((start + n) & (oldSlots - 1)) << 1;
-      const entry = old[from + 1];
-      if (entry === 0) continue;
-      const h = old[from];
-      let slot = h >>> shift;
-      while (table[(slot << 1) + 1] !== 0) slot = (slot + 1) & mask;
-      table[slot << 1] = h;
-      table[(slot << 1) + 1] = entry;
+    this.table = this.ints(2 << log2);
+    this.shift = 32 - log2;
+    this.mask = (1 << log2) - 1;
+    return old;
+  }
+}
+
+/** Shared records of one round of concurrent inserts (see `ConcurrentInserter`). */
+export interface RoundShare {
+  /** [0]: provisional states handed out so far this round. */
+  readonly counter: SharedArrayBuffer;
+  /** Per provisional state: the least key offered for it. */
+  readonly keys: SharedArrayBuffer;
+  /** Per provisional state: its table slot, or -1 if it was never published (a spare left over). */
+  readonly slots: SharedArrayBuffer;
+}
+
+/** Fresh round records for up to `provisional` states per round. */
+export function createRoundShare(provisional: number): RoundShare {
+  const share = {
+    counter: new SharedArrayBuffer(4),
+    keys: new SharedArrayBuffer(provisional * 4),
+    slots: new SharedArrayBuffer(provisional * 4),
+  };
+  new Int32Array(share.slots).fill(-1);
+  return share;
+}
+
+/**
+ * One thread's inserts into a shared store during a round, lock-free in the
+ * manner of Laarman, van de Pol and Weber (FMCAD 2010): an empty slot is
+ * claimed with a compare-and-swap to BUSY, its hash written and the entry
+ * published with an atomic store, so a thread that meets a BUSY slot waits
+ * the few instructions until it is readable. The state itself is written
+ * before the claim, in the provisional id range above the store's count
+ * (the caller made room: `ensureCapacity`), so it is complete when
+ * published.
+ *
+ * Which thread stores a state first is a race; what is not is the least
+ * key offered for it (atomic minimum), from which the owning thread gives
+ * the round's new states their final ids (`beginSettle`, `settle`, `drop`).
+ */
+export class ConcurrentInserter {
+  private readonly counter: Int32Array;
+  private readonly keys: Int32Array;
+  private readonly slots: Int32Array;
+  private base = 0;
+  /** A provisional index taken but not published (a claim lost a race): used for the next new state. */
+  private spare = -1;
+
+  constructor(private readonly store: StateStore, round: RoundShare) {
+    this.counter = new Int32Array(round.counter);
+    this.keys = new Int32Array(round.keys);
+    this.slots = new Int32Array(round.slots);
+  }
+
+  /** Starts a round: provisional ids start at `base`, the store's count. */
+  begin(base: number): void {
+    this.base = base;
+    this.spare = -1;
+  }
+
+  /**
+   * Stores `p` unless present, and offers `key` for it if it is new this
+   * round. Returns the provisional index (id - base) of a state this call
+   * stored, or -1 if the state was there.
+   */
+  insert(p: Int32Array, key: number): number {
+    const store = this.store;
+    const words = store.words;
+    const table = store.table;
+    const mask = store.mask;
+    const h = hashInts(p, 0, words);
+    for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
+      const at = slot << 1;
+      let entry = Atomics.load(table, at + 1);
+      if (entry === 0) {
+        let t = this.spare;
+        if (t < 0) t = this.spare = Atomics.add(this.counter, 0, 1);
+        const id = this.base + t;
+        const seg = store.segments[id >>> SEGMENT_BITS];
+        const base = (id & (SEGMENT_STATES - 1)) * words;
+        for (let k = 0; k < words; k++) seg[base + k] = p[k];
+        this.keys[t] = key;
+        entry = Atomics.compareExchange(table, at + 1, 0, BUSY);
+        if (entry === 0) {
+          table[at] = h;
+          this.slots[t] = slot;
+          Atomics.store(table, at + 1, id + 1);
+          this.spare = -1;
+          return t;
+        }
+      }
+      while (entry === BUSY) entry = Atomics.load(table, at + 1);
+      if (entry > 0 && table[at] === h && store.equals(entry - 1, p)) {
+        const t = entry - 1 - this.base;
+        if (t >= 0) {
+          let old = Atomics.load(this.keys, t);
+          while (key < old) {
+            const seen = Atomics.compareExchange(this.keys, t, old, key);
+            if (seen === old) break;
+            old = seen;
+          }
+        }
+        return -1;
+      }
     }
-    this.table = table;
-    this.shift = shift;
-    this.mask = mask;
   }
 }

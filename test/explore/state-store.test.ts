@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { StateStore } from '../../src/explore/state-store.js';
+import { Worker } from 'node:worker_threads';
+import { createRoundShare, StateStore } from '../../src/explore/state-store.js';
 
 describe('StateStore', () => {
   it('agrees with a Map on which states are new, across table growth', () => {
@@ -36,5 +37,74 @@ describe('StateStore', () => {
     const into = new Int32Array(1);
     store.read(66_000, into);
     expect(into[0]).toBe(66_000 * 7);
+  });
+});
+
+describe('ConcurrentInserter', () => {
+  it('stores each state once when two threads insert the same states at the same time, keeping the least key', async () => {
+    const K = 20_000;
+    const words = 2;
+    const store = new StateStore(words, 1 << 4, true);
+    expect(store.insert(Int32Array.of(-1, -1))).toBe(0);
+    store.ensureCapacity(1 + K + 2);
+    const round = createRoundShare(K + 2);
+    const go = new Int32Array(new SharedArrayBuffer(4));
+    // Both threads insert states 0..K-1 in the same order, so they race for the same slots;
+    // thread 0 offers key 2i + 1 and thread 1 key 2i for state i.
+    const code = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      (async () => {
+        const { register } = await import('tsx/esm/api');
+        register();
+        const { StateStore, ConcurrentInserter } = await import(workerData.module);
+        const { share, round, go, me, K } = workerData;
+        const store = StateStore.attach(share);
+        const inserter = new ConcurrentInserter(store, round);
+        inserter.begin(1);
+        const flag = new Int32Array(go);
+        Atomics.add(flag, 0, 1);
+        while (Atomics.load(flag, 0) < 2) {}
+        const mine = [];
+        const p = new Int32Array(2);
+        for (let i = 0; i < K; i++) {
+          p[0] = i; p[1] = i * 7;
+          if (inserter.insert(p, 2 * i + 1 - me) >= 0) mine.push(i);
+        }
+        parentPort.postMessage(mine);
+      })().catch((e) => parentPort.postMessage(String(e.stack)));`;
+    const module = new URL('../../src/explore/state-store.ts', import.meta.url).href;
+    const share = store.share();
+    const run = (me: number) => new Promise<number[] | string>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { module, share, round, go: go.buffer, me, K } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const [a, b] = await Promise.all([run(0), run(1)]);
+    if (typeof a === 'string' || typeof b === 'string') throw new Error(`insert thread failed: ${a} ${b}`);
+
+    // Every state was stored by exactly one of the two threads.
+    expect(a.length + b.length).toBe(K);
+    expect(new Set([...a, ...b]).size).toBe(K);
+    const made = new Int32Array(round.counter)[0];
+    expect(made).toBeLessThanOrEqual(K + 2);
+    const keys = new Int32Array(round.keys);
+    const slots = new Int32Array(round.slots);
+    const live = [];
+    for (let t = 0; t < made; t++) if (slots[t] >= 0) live.push(t);
+    expect(live.length).toBe(K);
+    // Whoever stored it, each state kept the least key offered (thread 1's, 2i): settle in key order.
+    live.sort((x, y) => keys[x] - keys[y]);
+    expect(live.map((t) => keys[t])).toEqual(Array.from({ length: K }, (_, i) => 2 * i));
+    store.beginSettle(made);
+    for (const t of live) store.settle(t, slots[t]);
+    expect(store.count).toBe(K + 1);
+    const into = new Int32Array(words);
+    for (let i = 0; i < K; i++) {
+      const p = Int32Array.of(i, i * 7);
+      expect(store.find(p)).toBe(i + 1);
+      store.read(i + 1, into);
+      expect([...into]).toEqual([i, i * 7]);
+    }
+    expect(store.insert(Int32Array.of(K, K * 7))).toBe(K + 1);
   });
 });

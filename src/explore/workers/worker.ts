@@ -1,50 +1,107 @@
 /**
  * Worker thread entry: compiles the model itself (compilation is
- * deterministic, so step ids match the main thread's), then expands the
- * chunks of states it is sent and returns their successors packed, in order.
+ * deterministic, so step ids match the main thread's), then, round after
+ * round, takes sources of the round a few at a time, expands them and
+ * inserts their successors into the store shared with the other threads.
+ * Each successor is offered with its key (source, successor index), so the
+ * main thread can number the round's new states as a single thread would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { classifyArrival, okClassification, StateKind } from '../classify.js';
 import { compileModel } from '../compile.js';
 import { createExpander } from '../expand.js';
+import { ConcurrentInserter, StateStore } from '../state-store.js';
 import { buildSymmetry } from '../symmetry.js';
-import type { ExpandRequest, WorkerInit, WorkerReply } from './protocol.js';
+import type { RoundRequest, RoundResponse, WorkerInit, WorkerReply } from './protocol.js';
+
+/** Sources taken at a time. */
+const GRAB = 32;
 
 const init = workerData as WorkerInit;
 const cm = compileModel(init.model);
 const expander = createExpander(cm, init.symmetry ? buildSymmetry(cm) : undefined);
 const words = cm.packer.words;
+const perSource = init.perSource;
+const work = new Int32Array(init.work);
+const emitted = new Int32Array(init.emitted);
+const firstSource = new Int32Array(init.firstSource);
+const arrival = new Int32Array(init.arrival);
+const covered = new Uint8Array(cm.steps.length);
+const varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
+const maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
+const unpacked = new Int32Array(cm.slotCount);
+const arrived = okClassification();
+const packed = new Int32Array(words);
+let store: StateStore | undefined;
+let inserter: ConcurrentInserter | undefined;
 
-let buffer = new Int32Array(1 << 16);
-let used = 0;
-const sink = (packed: Int32Array, stepId: number) => {
-  if (used + words + 1 > buffer.length) {
-    const bigger = new Int32Array(buffer.length * 2);
-    bigger.set(buffer.subarray(0, used));
-    buffer = bigger;
+let source = 0;
+let keyBase = 0;
+let emits = 0;
+const sink = (p: Int32Array, stepId: number) => {
+  if (covered[stepId] === 0) {
+    // This worker takes sources in increasing order, so its first is its least.
+    covered[stepId] = 1;
+    let old = Atomics.load(firstSource, stepId);
+    while (source < old) {
+      const seen = Atomics.compareExchange(firstSource, stepId, old, source);
+      if (seen === old) break;
+      old = seen;
+    }
   }
-  buffer.set(packed, used);
-  buffer[used + words] = stepId;
-  used += words + 1;
+  const t = inserter!.insert(p, keyBase + emits++);
+  if (t < 0) return;
+  cm.packer.unpack(p, 0, unpacked);
+  for (let i = 0; i < varSlots.length; i++) if (unpacked[varSlots[i]] > maxima[i]) maxima[i] = unpacked[varSlots[i]];
+  arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
 };
 
-parentPort!.on('message', (req: ExpandRequest) => {
-  try {
-    const meta = new Int32Array(req.count * 3);
-    const messages: string[] = [];
-    used = 0;
-    for (let i = 0; i < req.count; i++) {
-      const before = used;
-      const r = expander.expand(req.states, i * words, sink);
-      meta[i * 3] = (used - before) / (words + 1);
-      meta[i * 3 + 1] = r.kind;
-      meta[i * 3 + 2] = r.index;
-      if (r.message) messages.push(r.message);
+/** Old-table slots moved at a time when the table grows. */
+const MOVE_PART = 1 << 14;
+
+function runRound(req: RoundRequest): RoundResponse {
+  if (req.moveSlots !== undefined) {
+    const old = store!.table;
+    store!.adopt(req.share!);
+    for (;;) {
+      const from = Atomics.add(work, 0, MOVE_PART);
+      if (from >= req.moveSlots) break;
+      store!.moveFrom(old, from, Math.min(from + MOVE_PART, req.moveSlots));
     }
-    const successors = buffer.slice(0, used);
-    const reply: WorkerReply = { ok: true, response: { chunk: req.chunk, meta, successors, messages } };
-    parentPort!.postMessage(reply, [meta.buffer as ArrayBuffer, successors.buffer as ArrayBuffer]);
-  } catch (e) {
-    const reply: WorkerReply = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
-    parentPort!.postMessage(reply);
+    return { events: [], maxima };
   }
+  if (req.share) {
+    if (store) store.adopt(req.share);
+    else {
+      store = StateStore.attach(req.share);
+      inserter = new ConcurrentInserter(store, init.round);
+    }
+  }
+  inserter!.begin(req.base);
+  const events: Array<RoundResponse['events'][number]> = [];
+  for (;;) {
+    const from = req.start + Atomics.add(work, 0, GRAB);
+    if (from >= req.end) break;
+    const to = Math.min(from + GRAB, req.end);
+    for (let s = from; s < to; s++) {
+      store!.read(s, packed);
+      source = s;
+      keyBase = (s - req.start) * perSource;
+      emits = 0;
+      const r = expander.expand(packed, 0, sink);
+      emitted[s - req.start] = emits;
+      if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
+    }
+  }
+  return { events, maxima };
+}
+
+parentPort!.on('message', (req: RoundRequest) => {
+  let reply: WorkerReply;
+  try {
+    reply = { ok: true, response: runRound(req) };
+  } catch (e) {
+    reply = { ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) };
+  }
+  parentPort!.postMessage(reply);
 });
