@@ -31,7 +31,7 @@ import { enumParam, intParam } from '../../src/model/definition.js';
 import { add, and, cond, dec, eq, inc, lt, mul, ne, self, set, when } from '../../src/model/expr.js';
 import { ModelError } from '../../src/model/model-error.js';
 import { ModelBuilder, type JobQueueHandle, type LocalRef, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec, type VarRef } from '../../src/model/builder.js';
-import type { Branch, Effect, Expr, RwSemaphorePolicy } from '../../src/model/types.js';
+import { END_LABEL, type Branch, type Effect, type Expr, type RwSemaphorePolicy } from '../../src/model/types.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 
 export const DM_SNAP = 'drivers/md/dm-snap.c';
@@ -43,6 +43,9 @@ export const commonParams = {
   rwsem: enumParam(['writer-fair', 'reader-preferring'], 'writer-fair', 'rw_semaphore policy: the kernel\'s writer-fair FIFO, or readers first'),
   rounds: enumParam(['1', '2', '3', '4', 'forever'], '1',
     'rounds of bios per writer, each round after the last one completed (its caller waits, as submit_bio_wait does); forever: writers never stop, for liveness',
+    { omitDefault: true }),
+  'ctr-rounds': enumParam(['1', '2', 'forever'], '1',
+    'times snapshot_ctr (and snapshot_dtr) go round, one after the other; forever: they never stop, so every origin bio completes becomes a liveness property (eventually)',
     { omitDefault: true }),
 } as const;
 
@@ -117,28 +120,52 @@ export interface CtrLines {
  * go; snapshot_dtr (of an unrelated snapshot: the lock is global) reads the
  * origin list under the read lock, then unregister_snapshot takes it for write.
  */
-export function addOriginsLockWriters(b: ModelBuilder, origins: RwSemaphoreHandle, ctrs: number, lines: CtrLines, loop?: WriterLoop): void {
+export function addOriginsLockWriters(
+  b: ModelBuilder,
+  origins: RwSemaphoreHandle,
+  p: { readonly ctrs: number; readonly 'ctr-rounds'?: string },
+  lines: CtrLines,
+  loop?: WriterLoop,
+): void {
   const at = sourceIn(DM_SNAP, lines.commit);
-  // With writers that go round, each must get its write lock: starvation is a liveness violation.
-  const progress = loop !== undefined;
-  if (ctrs >= 1) {
-    b.process('snapshot_ctr', { progress }, (p) => p
-      .step('down_write', { action: 'register_snapshot: down_write(&_origins_lock)', source: at(lines.registerDownWrite, 'register_snapshot'), op: origins.downWrite(), progress })
-      .step('up_write', { action: 'register_snapshot: up_write(&_origins_lock)', source: at(lines.registerUpWrite, 'register_snapshot'), op: origins.upWrite() }));
+  const rounds = roundsOf(p['ctr-rounds']);
+  // With writers or ctrs that go round, each ctr must get its write lock: starvation is a liveness violation.
+  const progress = loop !== undefined || rounds !== 1;
+  /** After its up_write, a ctr that goes round (another dmsetup create/remove) starts again. */
+  const goRound = (w: ProcessBuilder, first: string): Pick<StepSpec, 'effects' | 'goto'> => {
+    if (rounds === 1) return {};
+    if (rounds === 'forever') return { goto: first };
+    const round = w.local('round', 0, { max: rounds });
+    return { effects: [inc(round)], goto: [{ when: lt(round, rounds), to: first }, { to: END_LABEL }] };
+  };
+  if (p.ctrs >= 1) {
+    b.process('snapshot_ctr', { progress }, (w) => {
+      const next = goRound(w, 'down_write');
+      w.step('down_write', { action: 'register_snapshot: down_write(&_origins_lock)', source: at(lines.registerDownWrite, 'register_snapshot'), op: origins.downWrite(), progress })
+        .step('up_write', { action: 'register_snapshot: up_write(&_origins_lock)', source: at(lines.registerUpWrite, 'register_snapshot'), op: origins.upWrite(), ...next });
+    });
   }
-  if (ctrs >= 2) {
-    b.process('snapshot_dtr', { progress }, (p) => p
-      .step('down_read', { action: 'snapshot_dtr: down_read(&_origins_lock)', source: at(lines.dtrDownRead, 'snapshot_dtr'), op: origins.downRead() })
-      .step('up_read', { action: 'snapshot_dtr: up_read(&_origins_lock)', source: at(lines.dtrUpRead, 'snapshot_dtr'), op: origins.upRead() })
-      .step('down_write', { action: 'unregister_snapshot: down_write(&_origins_lock)', source: at(lines.unregisterDownWrite, 'unregister_snapshot'), op: origins.downWrite(), progress })
-      .step('up_write', { action: 'unregister_snapshot: up_write(&_origins_lock)', source: at(lines.unregisterUpWrite, 'unregister_snapshot'), op: origins.upWrite() }));
+  if (p.ctrs >= 2) {
+    b.process('snapshot_dtr', { progress }, (w) => {
+      const next = goRound(w, 'down_read');
+      w.step('down_read', { action: 'snapshot_dtr: down_read(&_origins_lock)', source: at(lines.dtrDownRead, 'snapshot_dtr'), op: origins.downRead() })
+        .step('up_read', { action: 'snapshot_dtr: up_read(&_origins_lock)', source: at(lines.dtrUpRead, 'snapshot_dtr'), op: origins.upRead() })
+        .step('down_write', { action: 'unregister_snapshot: down_write(&_origins_lock)', source: at(lines.unregisterDownWrite, 'unregister_snapshot'), op: origins.downWrite(), progress })
+        .step('up_write', { action: 'unregister_snapshot: up_write(&_origins_lock)', source: at(lines.unregisterUpWrite, 'unregister_snapshot'), op: origins.upWrite(), ...next });
+    });
   }
 }
 
-/** Every origin bio is eventually remapped by kcopyd's retry (checked when everything has stopped). */
-export function requireAllBiosComplete(b: ModelBuilder, biosDone: VarRef, writers: number, bios: number, loop?: WriterLoop): void {
+/**
+ * Every origin bio is remapped by kcopyd's retry: checked when everything has
+ * stopped, or, when the ctrs go round forever (no run stops), as a liveness
+ * property under the chosen fairness.
+ */
+export function requireAllBiosComplete(b: ModelBuilder, biosDone: VarRef, writers: number, bios: number, loop?: WriterLoop, ctrRounds?: string): void {
   if (loop?.rounds === 'forever') return; // no run ends; the writers' must-complete step says it instead
-  b.atEnd('every origin bio completes', eq(biosDone, mul(writers * (loop ? loop.rounds : 1), bios)));
+  const all = eq(biosDone, mul(writers * (loop ? loop.rounds : 1), bios));
+  if (roundsOf(ctrRounds) === 'forever') b.eventually('every origin bio completes', all);
+  else b.atEnd('every origin bio completes', all);
 }
 
 /** The chunk a writer's current bio covers: distinct per writer and bio. */

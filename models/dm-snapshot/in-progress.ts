@@ -203,12 +203,12 @@ export default defineModel({
       });
     });
 
-    addOriginsLockWriters(b, origins, p.ctrs, {
+    addOriginsLockWriters(b, origins, p, {
       commit: COMMIT, registerDownWrite: 558, registerUpWrite: 583,
       dtrDownRead: 1470, dtrUpRead: 1479, unregisterDownWrite: 607, unregisterUpWrite: 616,
     }, loop);
     b.always('in_progress <= cow_threshold + writers (soft bound)', le(inProgress, add(T, W)));
-    requireAllBiosComplete(b, biosDone, W, B, loop);
+    requireAllBiosComplete(b, biosDone, W, B, loop, p['ctr-rounds']);
     return b.build();
   },
 });

@@ -34,12 +34,12 @@ export default defineModel({
       retryUpRead: { action: 'do_origin: __origin_write remaps the bio (chunk copied); up_read(&_origins_lock)', source: at(2499, 'do_origin') },
     }, finish), semaphoreUp(k)));
 
-    addOriginsLockWriters(b, origins, p.ctrs, {
+    addOriginsLockWriters(b, origins, p, {
       commit: 'v5.3.1', registerDownWrite: 559, registerUpWrite: 584,
       dtrDownRead: 1471, dtrUpRead: 1480, unregisterDownWrite: 608, unregisterUpWrite: 617,
     }, loop);
     requireBound();
-    requireAllBiosComplete(b, biosDone, p.writers, p.bios, loop);
+    requireAllBiosComplete(b, biosDone, p.writers, p.bios, loop, p['ctr-rounds']);
     return b.build();
   },
 });

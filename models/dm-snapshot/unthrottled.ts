@@ -62,12 +62,12 @@ export default defineModel({
       },
     }, finish)));
 
-    addOriginsLockWriters(b, origins, p.ctrs, {
+    addOriginsLockWriters(b, origins, p, {
       commit: COMMIT, registerDownWrite: 538, registerUpWrite: 563,
       dtrDownRead: 1337, dtrUpRead: 1346, unregisterDownWrite: 587, unregisterUpWrite: 596,
     }, loop);
     if (N > 0) b.always(`in-flight copies <= ${N}`, le(inflight, N));
-    requireAllBiosComplete(b, biosDone, W, B, loop);
+    requireAllBiosComplete(b, biosDone, W, B, loop, p['ctr-rounds']);
     return b.build();
   },
 });

@@ -75,12 +75,12 @@ export default defineModel({
         goto: 'process_deferred_bios',
       }); });
 
-    addOriginsLockWriters(b, origins, p.ctrs, {
+    addOriginsLockWriters(b, origins, p, {
       commit: COMMIT, registerDownWrite: 562, registerUpWrite: 587,
       dtrDownRead: 1494, dtrUpRead: 1503, unregisterDownWrite: 611, unregisterUpWrite: 620,
     }, loop);
     requireBound();
-    requireAllBiosComplete(b, biosDone, p.writers, p.bios, loop);
+    requireAllBiosComplete(b, biosDone, p.writers, p.bios, loop, p['ctr-rounds']);
     return b.build();
   },
 });

@@ -12,7 +12,7 @@ describe('resolveParams', () => {
     [{ writers: 9 }, /dm-snapshot\/semaphore: --writers 9 is out of range 1..8/],
     [{ writers: 'two' }, /--writers must be an integer in 1..8, got "two"/],
     [{ rwsem: 'fair' }, /--rwsem must be one of writer-fair\|reader-preferring, got "fair"/],
-    [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --rounds, --cow-threshold, --completion-order\)/],
+    [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --rounds, --ctr-rounds, --cow-threshold, --completion-order\)/],
   ])('rejects %j naming the model and parameter', (given, message) => {
     expect(() => resolveParams(semaphore, given as Record<string, string | number>)).toThrow(message);
   });

@@ -4,6 +4,9 @@
  * it was.
  */
 import { describe, expect, it } from 'vitest';
+import { registry } from '../../models/index.js';
+import { check } from '../../src/explore/check.js';
+import { instantiate } from '../../src/model/definition.js';
 import { checkModel } from './helpers.js';
 
 const SEM = 'dm-snapshot/semaphore';
@@ -26,14 +29,39 @@ describe('dm-snapshot/semaphore --rounds forever (weak fairness)', () => {
   });
 });
 
-describe('--rounds 1', () => {
-  it('leaves a configuration as it was', () => {
-    const cfg = { writers: 2, 'cow-threshold': 1, ctrs: 1 };
+describe('--rounds 1 and --ctr-rounds 1', () => {
+  it.each<Record<string, string>>([{ rounds: '1' }, { 'ctr-rounds': '1' }])('leave a configuration as it was: %o', (given) => {
+    const cfg = { writers: 2, 'cow-threshold': 1, ctrs: 2 };
     const without = checkModel(SEM, cfg);
-    const one = checkModel(SEM, { ...cfg, rounds: '1' });
+    const one = checkModel(SEM, { ...cfg, ...given });
+    expect(one.result.model).toBe(without.result.model);
     expect(one.result.stats.states).toBe(without.result.stats.states);
     expect(one.result.verdict).toBe(without.result.verdict);
     expect(one.result.stats.transitions).toBe(without.result.stats.transitions);
     expect(one.properties).toEqual(without.properties);
+  });
+});
+
+describe('--ctr-rounds (snapshot_ctr and snapshot_dtr go round)', () => {
+  const IN_PROGRESS = 'dm-snapshot/in-progress';
+  const cfg = { writers: 2, 'cow-threshold': 0, ctrs: 2 };
+
+  it('goes round the given number of times: more states, the same verdict and at-end property', () => {
+    const once = checkModel(IN_PROGRESS, cfg);
+    const twice = checkModel(IN_PROGRESS, { ...cfg, 'ctr-rounds': '2' });
+    expect(twice.result.verdict).toBe('ok');
+    expect(twice.result.stats.states).toBeGreaterThan(once.result.stats.states);
+    expect(twice.properties).toContain('at end: every origin bio completes');
+  });
+
+  it('forever: every origin bio completes becomes a liveness property, which needs fairness', () => {
+    const weak = checkModel(IN_PROGRESS, { ...cfg, 'ctr-rounds': 'forever' });
+    expect(weak.result.verdict).toBe('ok');
+    expect(weak.properties).toContain('liveness (weak fairness): every origin bio completes');
+    const def = registry.find((d) => d.name === IN_PROGRESS)!;
+    // Unfair to kcopyd alone: the ctrs take the lock for ever while kcopyd never runs.
+    const unfair = check(instantiate(def, { ...cfg, 'ctr-rounds': 'forever' })).fairness({ all: 'weak', processes: { kcopyd: 'none' } }).run();
+    expect(unfair.verdict).toBe('liveness');
+    expect(unfair.discovery!.property).toBe('every origin bio completes');
   });
 });
