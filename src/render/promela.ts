@@ -55,6 +55,13 @@ export const SPIN_COMMANDS = {
 export interface PromelaOptions {
   /** A first comment line, e.g. the command that produced the file. */
   readonly generatedBy?: string;
+  /**
+   * For SPIN's non-progress-cycle search (`pan -l`): each step marked
+   * `progress` goes on through a `progress_` label of its own (SPIN's
+   * progress is a place, interleave's a step). That adds a state after each
+   * such step, so the state count is no longer interleave's; off by default.
+   */
+  readonly progressLabels?: boolean;
 }
 
 // ---------------------------------------------------------------- names
@@ -318,7 +325,7 @@ function stepDoc(step: Step): string {
 }
 
 /** The Promela body of one process template. */
-function processBody(template: ProcessDecl, base: number, pn: ProcessNames, model: ModelNames, varDecls: ReadonlyMap<string, VarDecl>): string {
+function processBody(template: ProcessDecl, base: number, pn: ProcessNames, model: ModelNames, varDecls: ReadonlyMap<string, VarDecl>, progressLabels = false): string {
   const sc: ExprScope = {
     vars: model.vars,
     locals: pn.locals,
@@ -337,12 +344,23 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
   }
   if (template.locals.length > 0) out.push('');
 
+  /** `progress_k: goto target` after a progress step, by progress label. */
+  const detours = new Map<string, string>();
+  const viaProgress = (step: Step, list: Alternative[], from: number) => {
+    if (!progressLabels || step.progress !== true) return;
+    for (let i = from; i < list.length; i++) {
+      const label = `progress_${detours.size + 1}`;
+      detours.set(label, list[i].goto);
+      list[i] = { ...list[i], goto: label };
+    }
+  };
   template.locations.forEach((loc, li) => {
     const label = pn.labels.get(loc.label)!;
     const alts: Alternative[] = [];
     const wakes: Alternative[] = [];
     const single = loc.steps.length === 1;
     for (const step of loc.steps) {
+      const [altsBefore, wakesBefore] = [alts.length, wakes.length];
       const tag = (suffix = '', note = '') => `[${step.name}${suffix}]${note}${single ? '' : ` ${stepDoc(step)}`}`;
       // Joined with && to the op's and branch's conditions: a guard with a top-level || needs its parentheses.
       const guard = step.guard ? [wrap(render(step.guard, sc), PREC['&&'])] : [];
@@ -411,6 +429,8 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
           wakes.push({ tag: tag(', wakes', b.note), guard: ['wait[_pid] == -1', b.cond], body: ['wait[_pid] = 0', ...fx], goto: b.to });
         }
       }
+      viaProgress(step, alts, altsBefore);
+      viaProgress(step, wakes, wakesBefore);
     }
 
     const locDoc = single ? stepDoc(loc.steps[0]) : `${loc.steps.length} alternatives`;
@@ -422,6 +442,7 @@ function processBody(template: ProcessDecl, base: number, pn: ProcessNames, mode
       out.push(indent(choice(wakes, model.hasAlways), '  '));
     }
   });
+  for (const [label, target] of detours) out.push(`${label}:  ${comment('a progress step was taken (SPIN -l)')}`, `  goto ${target};`);
   out.push(`${pn.labels.get(END_LABEL)!}:  ${comment('finished (interleave: pc = end); nothing left to run, a valid end state')}`);
   out.push('  false');
   return out.join('\n');
@@ -541,7 +562,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
     const who = instances.length > 1 ? `${instances.length} instances, _pid ${pids[0]}..${pids.at(-1)}; self = _pid - ${pids[0]}` : `_pid ${pids[0]}`;
     out.push(comment(`process ${template.name}: ${who}`));
     out.push(`active${instances.length > 1 ? ` [${instances.length}]` : ''} proctype ${pn.proctype}() {`);
-    out.push(indent(processBody(template, pids[0], pn, names, varDecls), '  '));
+    out.push(indent(processBody(template, pids[0], pn, names, varDecls, options.progressLabels), '  '));
     out.push('}');
     out.push('');
   }

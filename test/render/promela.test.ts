@@ -68,6 +68,20 @@ describe('toPromela', () => {
     expect(pml).not.toMatch(/\batomic\b(?! \{ timeout)/);
   });
 
+  it('routes progress steps through progress_ labels only when asked (for SPIN -l), every half of a sleeping one', () => {
+    const def = registry.find((d) => d.name === 'dm-snapshot/semaphore')!;
+    const m = instantiate(def, { writers: 2, 'cow-threshold': 0, ctrs: 1, rounds: 'forever' });
+    expect(toPromela(m)).not.toMatch(/progress_/);
+    const pml = toPromela(m, { progressLabels: true });
+    const ctr = pml.slice(pml.indexOf('proctype snapshot_ctr'));
+    const body = ctr.slice(0, ctr.indexOf('\n}'));
+    // down_write: taken at once, or it sleeps, or (granted) it wakes: three ways through, each its own label.
+    expect(body.match(/goto progress_\d+/g)).toEqual(['goto progress_1', 'goto progress_2', 'goto progress_3']);
+    // ... each label then goes on where the step went: up_write twice (taken, woken), the sleeping place once.
+    const targets = [...body.matchAll(/progress_\d+:[^\n]*\n\s+goto (\w+);/g)].map((x) => x[1]).sort();
+    expect(targets).toEqual(['down_write_asleep', 'up_write', 'up_write']);
+  });
+
   it('gives end labels to valid-end locations and finished processes only', () => {
     const ends = (body: string) => labels(body).filter((l) => l.startsWith('end'));
     expect(ends(proctype(pml, 'writer'))).toEqual(['end_done']);

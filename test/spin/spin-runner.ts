@@ -189,3 +189,41 @@ export async function runSpin(pml: string, options: SpinOptions = {}): Promise<S
     if (!options.keep) rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** What SPIN's non-progress-cycle search (`pan -l`, with `-f` for weak fairness) found. */
+export interface NonProgressOutcome {
+  readonly cycle: boolean;
+  readonly output: string;
+}
+
+/**
+ * SPIN's `-l` on a Promela export made with `progressLabels`: compiled with
+ * -DNP (its never claim for non-progress cycles) and -DNOREDUCE, run once
+ * without fairness and once with `-f` (weak fairness), one compile for both.
+ */
+export async function runSpinNonProgress(pml: string): Promise<{ none: NonProgressOutcome; weak: NonProgressOutcome }> {
+  const dir = mkdtempSync(join(tmpdir(), 'interleave-spin-np-'));
+  const pan = async (args: string[]): Promise<NonProgressOutcome> => {
+    let output: string;
+    try {
+      output = (await run(join(dir, 'pan'), args, { cwd: dir, maxBuffer: 1 << 24 })).stdout;
+    } catch (e) {
+      output = (e as { stdout?: string }).stdout ?? '';
+      if (!/errors: \d+/.test(output)) throw e;
+    }
+    if (/max search depth too small/.test(output)) throw new Error(`pan's depth limit cut the search short (raise -m):\n${output}`);
+    const errors = /errors: (\d+)/.exec(output);
+    if (!errors) throw new Error(`cannot read pan's output:\n${output}`);
+    const cycle = /^pan:1: non-progress cycle/m.test(output);
+    if (Number(errors[1]) > 0 && !cycle) throw new Error(`pan found an error other than a non-progress cycle:\n${output}`);
+    return { cycle, output };
+  };
+  try {
+    writeFileSync(join(dir, 'model.pml'), pml);
+    await run('spin', ['-a', '-o2', 'model.pml'], { cwd: dir, maxBuffer: 1 << 24 });
+    await run('gcc', ['-O0', '-DNOREDUCE', '-DNP', '-o', 'pan', 'pan.c'], { cwd: dir, maxBuffer: 1 << 24 });
+    return { none: await pan(['-l', '-m1000000']), weak: await pan(['-l', '-f', '-m1000000']) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
