@@ -30,8 +30,10 @@ export interface CheckReport {
  * the search's own levels, if it kept them (see `RunAsyncOptions.onExplored`).
  */
 export function buildReport(cm: CompiledModel, found: CheckResult, explored?: ExploredLevels): CheckReport {
-  // A lasso's order is its meaning (the cycle must return to where it began): keep it.
-  const better = found.discovery && found.discovery.kind !== 'liveness' ? fewestSwitches(cm, found.discovery.path, undefined, explored) : undefined;
+  // A lasso's order is its meaning (the cycle must return to where it began): keep it. A trace found
+  // with partial-order reduction need not be a shortest one, so "fewest switches among the shortest" would not apply.
+  const reorder = found.discovery && found.discovery.kind !== 'liveness' && !found.reductions.includes('por');
+  const better = reorder ? fewestSwitches(cm, found.discovery!.path, undefined, explored) : undefined;
   const result: CheckResult = found.discovery && better ? { ...found, discovery: { ...found.discovery, path: better.path } } : found;
   return {
     result,

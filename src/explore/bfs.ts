@@ -17,12 +17,11 @@
  * worker threads and merges their results in the same order.
  */
 import { ModelError } from '../model/model-error.js';
-import { ModelRuntimeError } from './compile.js';
 import type { CompiledModel } from './compile.js';
 import { createExpander, type Expander } from './expand.js';
 import { classifyArrival, describeViolation, okClassification, StateKind, type Classification } from './classify.js';
 import { ParentLog, type SeenSet } from './seen-set.js';
-import { buildPor } from './por.js';
+import { buildPor, expandsAlone } from './por.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
 import { buildSymmetry, concretize, symmetryProblems, type Symmetry } from './symmetry.js';
@@ -340,9 +339,13 @@ export class SearchCore {
   }
 }
 
-/** States after which partial-order reduction is given up if it helped on fewer than 1 in POR_MIN_SHARE. */
+/**
+ * Partial-order reduction is given up after this many states if it left out
+ * fewer than 1 in POR_MIN_SAVING of the transitions: choosing costs time on
+ * every state. Counted, not timed, so the outcome is the same every run.
+ */
 const POR_PROBE = 1 << 14;
-const POR_MIN_SHARE = 20;
+const POR_MIN_SAVING = 5;
 
 /** `seen`: the seen-set to search with (default: a new exact store). */
 export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now, seen?: (sym: Symmetry | undefined) => SeenSet): Search {
@@ -351,28 +354,45 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   const core = new SearchCore(cm, limits, expander, sym, now, seen?.(sym));
   const packed = new Int32Array(cm.packer.words);
   let por = limits.por ? buildPor(cm) : undefined;
-  let porTried = 0;
-  let porTaken = 0;
+  let porStates = 0;
+  let porAll = 0;
+  let porKept = 0;
   const src = new Int32Array(cm.slotCount);
-  const fine = okClassification();
-  const ampleOut: Int32Array[] = [];
+  // With --por a state's successors are collected first, then all or the ample ones admitted.
+  const pool: Int32Array[] = [];
+  const poolSteps: number[] = [];
+  let pooled = 0;
+  const collect = (p: Int32Array, stepId: number) => {
+    (pool[pooled] ??= new Int32Array(cm.packer.words)).set(p);
+    poolSteps[pooled++] = stepId;
+  };
 
-  /** Explores only the ample steps if every successor they give is new (C3); false to expand fully. */
-  const tryAmple = (ample: readonly number[]): boolean => {
-    const out = new Int32Array(cm.slotCount);
-    for (let i = 0; i < ample.length; i++) {
-      ampleOut[i] ??= new Int32Array(cm.packer.words);
-      try {
-        if (!cm.runStep(ample[i], src, out)) return false;
-      } catch (e) {
-        if (e instanceof ModelRuntimeError) return false; // the full expansion reports it
-        throw e;
+  /** Expands the current state with partial-order reduction: the ample steps alone where C0-C3 allow (see por.ts). */
+  const expandReduced = (): Classification => {
+    pooled = 0;
+    const c = expander.expand(packed, 0, collect);
+    let keep: Uint8Array | undefined;
+    if (c.kind === StateKind.Ok && pooled > 1) {
+      cm.packer.unpack(packed, 0, src);
+      keep = por!.ample(src, poolSteps, pooled);
+      // C3: an ample successor that is expanded already (or this state) makes the state expand fully.
+      for (let i = 0; keep && i < pooled; i++) {
+        if (keep[cm.steps[poolSteps[i]].pid] && !expandsAlone(core.store.find(pool[i]), core.current)) keep = undefined;
       }
-      expander.packKey(out, ampleOut[i]);
-      if (core.store.find(ampleOut[i]) >= 0) return false;
     }
-    for (let i = 0; i < ample.length; i++) core.admit(ampleOut[i], ample[i]);
-    return true;
+    let kept = 0;
+    for (let i = 0; i < pooled; i++) {
+      if (keep && !keep[cm.steps[poolSteps[i]].pid]) continue;
+      core.admit(pool[i], poolSteps[i]);
+      kept++;
+    }
+    porAll += pooled;
+    porKept += kept;
+    if (++porStates === POR_PROBE && (porAll - porKept) * POR_MIN_SAVING < porAll) {
+      por = undefined;
+      core.notes.push(`partial-order reduction left out only ${porAll - porKept} of the ${porAll} transitions of the first ${POR_PROBE} states, so from there on the search expanded every state, as without --por`);
+    }
+    return c;
   };
 
   const advance = (budget: number): boolean => {
@@ -381,22 +401,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
         if (core.stopped || core.exhausted) return true;
         core.beginSource();
         core.store.read(core.current, packed);
-        if (por) {
-          cm.packer.unpack(packed, 0, src);
-          const ample = por.ample(src);
-          porTried++;
-          if (porTried === POR_PROBE && porTaken * POR_MIN_SHARE < POR_PROBE) {
-            // Looking for ample sets costs time on every state; where almost none exist, stop looking.
-            por = undefined;
-            core.notes.push(`partial-order reduction found a smaller set of steps to explore in only ${porTaken} of the first ${POR_PROBE} states, so from there on the search expanded every state, as without --por`);
-          }
-          if (ample && tryAmple(ample)) {
-            porTaken++;
-            core.endSource(fine);
-            continue;
-          }
-        }
-        core.endSource(expander.expand(packed, 0, core.admit));
+        core.endSource(por ? expandReduced() : expander.expand(packed, 0, core.admit));
       }
     } catch (e) {
       // Out of table ids or out of memory for a new segment: stop cleanly.

@@ -97,6 +97,18 @@ export interface PrimitiveRuntime {
   describe(s: Int32Array, name: (pid: number) => string): string;
   /** Holding this primitive makes `pid` atomic (a spinlock): it must not sleep. */
   atomicFor?(s: Int32Array, pid: number): boolean;
+  /**
+   * State-dependent commutation, for partial-order reduction: whether op
+   * `mine`, run by one process, and op `theirs`, run by another, are
+   * independent in `s` and in every state reached from it while the other
+   * processes run only the ops in `others` on this primitive: where both
+   * are enabled either order gives the same state (wait slots included);
+   * neither enables or disables the other, nor changes whether it fails.
+   * Results may differ (the reduction treats an op whose result a step keeps
+   * as dependent). The module's `commuting` pairs hold in every state and
+   * need no answer here.
+   */
+  commutes?(s: Int32Array, mine: string, theirs: string, others: ReadonlySet<string>): boolean;
   /** Job queues: the payloads queued, oldest first. */
   jobs?(s: Int32Array): number[];
 }
@@ -164,9 +176,10 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
   /**
    * Pairs of ops that commute in every state when run by two different
    * processes: either order gives the same state, and neither disables the
-   * other. Ops on different primitives always commute (see `opsCommute`).
-   * Partial-order reduction may use this; state-dependent cases go to
-   * `PrimitiveRuntime.commutes`.
+   * other (their results, e.g. how many a wake-up woke, may differ). Ops on
+   * different primitives always commute (see `opsCommute`).
+   * Partial-order reduction uses this (see `opsIndependent`);
+   * state-dependent cases go to `PrimitiveRuntime.commutes`.
    */
   readonly commuting: ReadonlyArray<readonly [string, string]>;
   readonly sliceRoles: Readonly<Record<string, SliceRole>>;

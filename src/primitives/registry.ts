@@ -106,3 +106,13 @@ export function opsCommute(
   if (a.decl.name !== b.decl.name) return true;
   return moduleOf(a.decl).commuting.some(([x, y]) => (x === a.op && y === b.op) || (x === b.op && y === a.op));
 }
+
+/**
+ * Whether op `mine` of one process and op `theirs` of another, both on the
+ * primitive `runtime`, are independent from state `s` on while the other
+ * processes run only `others` on it: always for the module's `commuting`
+ * pairs, else as the primitive answers for the state (PrimitiveRuntime.commutes).
+ */
+export function opsIndependent(decl: PrimitiveDecl, runtime: PrimitiveRuntime, s: Int32Array, mine: string, theirs: string, others: ReadonlySet<string>): boolean {
+  return opsCommute({ decl, op: mine }, { decl, op: theirs }) || (runtime.commutes?.(s, mine, theirs, others) ?? false);
+}

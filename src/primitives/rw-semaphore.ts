@@ -61,6 +61,9 @@ import {
 import { comment, intType, maskType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
 
+/** Ops that neither take nor give the lock for write. */
+const READ_OPS: ReadonlySet<string> = new Set(['downRead', 'downReadRecursive', 'downReadTrylock', 'upRead']);
+
 const READ = 0;
 const WRITE = 1;
 const modeName = (tag: number) => (tag === WRITE ? 'write' : 'read');
@@ -212,6 +215,13 @@ export function createRwSemaphore(
       },
     },
     queries: {},
+    // Where no writer holds the lock, waits for it or may still ask for it, nobody queues:
+    // the read ops only set and clear each reader's own bits, so any two commute.
+    commutes(s, mine, theirs, others) {
+      if (s[WRITER] !== 0 || q.length(s) !== 0 || !READ_OPS.has(mine) || !READ_OPS.has(theirs)) return false;
+      for (const op of others) if (!READ_OPS.has(op)) return false;
+      return true;
+    },
     releaseOps: ['upRead', 'upWrite'],
     holders(s) {
       const out = bitsOf(s[READERS]).map((pid) => ({ pid, mode: 'read' }));

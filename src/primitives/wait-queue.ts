@@ -183,6 +183,7 @@ export function createWaitQueue(decl: WaitQueueDecl, ctx: PrimitiveContext): Pri
 }
 
 const WAKE_OPS = ['wakeUp', 'wakeUpLocked', 'wakeAll'] as const;
+const OWN_OPS = ['prepareToWait', 'prepareToWaitExclusive', 'schedule', 'finishWait'] as const;
 
 export const waitQueueModule: PrimitiveModule<WaitQueueDecl> = {
   kind: 'waitqueue',
@@ -194,7 +195,12 @@ export const waitQueueModule: PrimitiveModule<WaitQueueDecl> = {
   },
   // Wake-ups do not depend on who runs them, so any two, in either order,
   // wake the same sleepers (all of them, or the first exclusive ones in turn).
-  commuting: WAKE_OPS.flatMap((a) => WAKE_OPS.map((b) => [a, b] as const)),
+  // Joining, sleeping and leaving touch only the caller's own bits and entry,
+  // except that two exclusive joins queue in the order they run.
+  commuting: [
+    ...WAKE_OPS.flatMap((a) => WAKE_OPS.map((b) => [a, b] as const)),
+    ...OWN_OPS.flatMap((a) => OWN_OPS.filter((b) => a !== 'prepareToWaitExclusive' || b !== a).map((b) => [a, b] as const)),
+  ],
   sliceRoles: { prepareToWait: 'sleep-prepare', prepareToWaitExclusive: 'sleep-prepare', schedule: 'sleep', finishWait: 'sleep-end' },
   wakeOps: WAKE_OPS,
   conflicts: () => true,

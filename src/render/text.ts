@@ -187,7 +187,11 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
   if (cx && loopStart !== undefined) lines.push('', ...lassoText(report, loopStart));
   else if (cx) {
     const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
-    lines.push('', `${cx.kind === 'deadlock' ? 'Shortest schedule to the deadlock' : `Shortest schedule violating "${cx.property}"`} (${cx.trace.length} steps${switches}):`, '');
+    // Partial-order reduction keeps every deadlock and violation but not every schedule to it, so not always a shortest one.
+    const reduced = r.reductions.includes('por');
+    const what = cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`;
+    const heading = reduced ? `A ${what} (${cx.trace.length} steps; found with --por, which keeps every violation but not always its shortest schedule)` : `Shortest ${what} (${cx.trace.length} steps${switches})`;
+    lines.push('', `${heading}:`, '');
     lines.push(traceTableData(cx.trace));
     if (cx.failingStep) lines.push('', `then ${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
     if (cx.slice.indices.length > 0 && cx.slice.indices.length < cx.trace.length) {

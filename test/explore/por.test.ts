@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../models/index.js';
 import { replayPath } from '../../src/explain/path.js';
+import { buildReport } from '../../src/explain/report.js';
 import { check } from '../../src/explore/check.js';
+import { checkDetails } from '../../src/render/text.js';
 import { ModelBuilder, type ProcessBuilder } from '../../src/model/builder.js';
 import { instantiate } from '../../src/model/definition.js';
 import { add, inc, le, set } from '../../src/model/expr.js';
@@ -41,7 +43,7 @@ describe('check().por()', () => {
     const reduced = check(m).por().run();
     expect(reduced.verdict).toBe(plain.verdict);
     expect(reduced.verdict).toBe('ok');
-    expect(reduced.stats.states).toBeLessThan(plain.stats.states / 3); // 888 -> 224 states
+    expect(reduced.stats.states).toBeLessThan(plain.stats.states / 3); // 888 -> 128 states
     expect(reduced.reductions).toEqual(['por']);
   });
 
@@ -54,6 +56,22 @@ describe('check().por()', () => {
     expect(reduced.stats.states).toBeLessThan(plain.stats.states);
     const end = replayPath(check(m).compiled, reduced.discovery!.path).at(-1)!;
     expect([...end]).toEqual([...reduced.discovery!.state]);
+    // The trace need not be a shortest one, and the report does not call it one.
+    const text = checkDetails(buildReport(check(m).compiled, reduced));
+    expect(text).toContain('A schedule to the deadlock');
+    expect(text).not.toContain('Shortest');
+  });
+
+  it('lets the dm-snapshot writers run alone where no writer may take _origins_lock (ctrs 0), at least 3x fewer states', () => {
+    for (const name of ['dm-snapshot/semaphore', 'dm-snapshot/in-progress']) {
+      const m = instantiate(registry.find((d) => d.name === name)!, { writers: 3, 'cow-threshold': 2, ctrs: 0 });
+      const plain = check(m).run();
+      const reduced = check(m).por().run();
+      expect(reduced.verdict, name).toBe(plain.verdict);
+      // semaphore 1,439 -> 382, in-progress 1,473 -> 323
+      expect(reduced.stats.states, name).toBeLessThan(plain.stats.states / 3);
+      expect(check(m).por().run().stats.states, `${name}: the same count every run`).toBe(reduced.stats.states);
+    }
   });
 
   it('agrees with plain search on the dm-snapshot designs and mutants', () => {
@@ -68,7 +86,10 @@ describe('check().por()', () => {
       const m = instantiate(registry.find((d) => d.name === name)!, params);
       const plain = check(m).run();
       expect(check(m).por().run().verdict, `${name} ${JSON.stringify(params)}`).toBe(plain.verdict);
-      expect(check(m).por().symmetry().run().verdict, `${name} ${JSON.stringify(params)} + symmetry`).toBe(plain.verdict);
+      const both = check(m).por().symmetry().run();
+      expect(both.verdict, `${name} ${JSON.stringify(params)} + symmetry`).toBe(plain.verdict);
+      // e.g. in-progress w3 t0 c2: 2,022 states with symmetry, fewer with both.
+      if (plain.verdict === 'ok') expect(both.stats.states, `${name} ${JSON.stringify(params)}: por on top of symmetry`).toBeLessThan(check(m).symmetry().run().stats.states);
     }
   });
 

@@ -30,9 +30,10 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      default 60% of this machine's memory
 --symmetry           store one state per permutation of interchangeable processes
                      (the writers); same verdicts, far fewer states
---por                partial-order reduction: explore a process's steps alone where
-                     no other process can interfere (static ample sets); keeps
-                     deadlocks and invariant violations, not shortest traces
+--por                partial-order reduction: explore only some processes' steps where
+                     nothing the others can still do interferes (persistent sets from
+                     what the primitives know); keeps deadlocks and invariant
+                     violations, not shortest traces
 --workers N          expand states in N worker threads; same counts and
                      counterexamples for every N
 --bitstate           supertrace: a bit table instead of stored states, for spaces
