@@ -3,7 +3,8 @@
  * (test/support/reference-liveness.ts: the whole graph from the reference
  * interpreter, each property stated directly over it, Kosaraju decomposition),
  * on random looping models with random progress and must-complete marks, one
- * property each (or none: starvation), under no, weak or strong fairness.
+ * property each (or none: starvation), under no, weak or strong fairness (and
+ * sometimes another for one process).
  * They must agree on the verdict; a reported lasso must replay on the
  * reference's graph, come back to where its loop began, and be a fair run
  * violating the reported property, judged on the lasso alone.
@@ -11,10 +12,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../src/explore/check.js';
-import type { FairnessKind } from '../../src/explore/liveness.js';
+import type { Fairness } from '../../src/explore/liveness.js';
 import type { CheckResult } from '../../src/explore/result.js';
 import type { Model } from '../../src/model/types.js';
-import { buildLivenessModel, randomLivenessCase } from '../support/random-liveness.js';
+import { buildLivenessModel, fairnessOf, randomLivenessCase } from '../support/random-liveness.js';
 import {
   fairnessPerProcess, lassoFault, propertyNamed, referenceGraph, violatedLiveness, type RefGraph,
 } from '../support/reference-liveness.js';
@@ -24,14 +25,14 @@ import { announcedWrite, mutexHandoff, readerPreferringStarvation, spinLoop, spi
 const MAX_STATES = 600;
 
 /** Compares one model under one fairness; returns the verdict, or undefined when safety already fails. */
-function compare(model: Model, g: RefGraph, fairness: FairnessKind): string | undefined {
-  const r: CheckResult = check(model).fairness({ all: fairness }).run();
+function compare(model: Model, g: RefGraph, fairness: Fairness): string | undefined {
+  const r: CheckResult = check(model).fairness(fairness).run();
   const stopped = g.out.map((edges, s) => edges[0].pid === -1 && !g.ri.allAtValidEnd(g.states[s]));
   if (stopped.some(Boolean)) {
     expect(r.verdict, `${model.name}: the reference finds a deadlock`).toBe('deadlock');
     return undefined;
   }
-  const fair = fairnessPerProcess(g, fairness);
+  const fair = fairnessPerProcess(g, fairness.all, fairness.processes);
   const violated = violatedLiveness(g, fair);
   expect(r.verdict, `${model.name}: the reference finds ${violated.join(', ') || 'no violation'}`).toBe(violated.length > 0 ? 'liveness' : 'ok');
   if (r.verdict !== 'liveness') return 'ok';
@@ -56,7 +57,7 @@ describe('the liveness pass against the reference explorer', () => {
     for (const make of [spinLoop, spinUntilSet, tryLockPair, () => readerPreferringStarvation(), () => readerPreferringStarvation('writer-fair'), mutexHandoff, announcedWrite]) {
       const model = make();
       const g = referenceGraph(model)!;
-      for (const f of ['none', 'weak', 'strong'] as const) expect(compare(model, g, f)).toBeDefined();
+      for (const all of ['none', 'weak', 'strong'] as const) expect(compare(model, g, { all })).toBeDefined();
     }
   });
 
@@ -68,7 +69,7 @@ describe('the liveness pass against the reference explorer', () => {
         fc.pre(model !== undefined);
         const g = referenceGraph(model!, MAX_STATES);
         fc.pre(g !== undefined);
-        const v = compare(model!, g!, live.fairness) ?? 'safety';
+        const v = compare(model!, g!, fairnessOf(model!, live)) ?? 'safety';
         const key = `${live.kind} ${v}`;
         seen[key] = (seen[key] ?? 0) + 1;
       }),

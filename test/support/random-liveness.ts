@@ -30,6 +30,8 @@ export interface LivenessSpec {
   readonly a: CompareSpec;
   readonly b: CompareSpec;
   readonly fairness: 'none' | 'weak' | 'strong';
+  /** Another fairness for one process template (modulo), as `--fairness weak,proc1=strong` gives. */
+  readonly override: { readonly proc: number; readonly kind: 'none' | 'weak' | 'strong' } | null;
 }
 
 const compareArb: fc.Arbitrary<CompareSpec> = fc.record({
@@ -45,7 +47,14 @@ export const livenessSpecArb: fc.Arbitrary<LivenessSpec> = fc.record({
   a: compareArb,
   b: compareArb,
   fairness: fc.constantFrom('none' as const, 'weak' as const, 'strong' as const),
+  override: fc.option(fc.record({ proc: fc.nat({ max: 3 }), kind: fc.constantFrom('none' as const, 'weak' as const, 'strong' as const) }), { freq: 4, nil: null }),
 });
+
+/** The fairness the spec asks for, by process template name. */
+export function fairnessOf(model: Model, live: LivenessSpec): { all: 'none' | 'weak' | 'strong'; processes?: Record<string, 'none' | 'weak' | 'strong'> } {
+  if (!live.override) return { all: live.fairness };
+  return { all: live.fairness, processes: { [model.processes[live.override.proc % model.processes.length].name]: live.override.kind } };
+}
 
 export const randomLivenessCase = fc.record({ model: randomModelSpec, live: livenessSpecArb });
 
