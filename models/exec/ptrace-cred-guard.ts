@@ -16,8 +16,14 @@
  *   of cred_guard_mutex.
  * - rwsem (v5.11): f7cfd871ae0c ("exec: Transform exec_update_mutex into a
  *   rw_semaphore"): mm_access takes exec_update_lock for read, exec for write.
- *   That commit fixed a lockdep cycle through perf_event_open, which this
- *   model does not contain; here it must just stay quiet.
+ *   In this (ptrace) scenario it must just stay quiet; the lockdep cycle
+ *   through perf_event_open it was written for is `--scenario perf`
+ *   (perf-event-open.ts).
+ *
+ * Mutant update-before-de-thread (designs exec-update-mutex, rwsem): exec
+ * takes the new lock beside cred_guard_mutex, before de_thread, as a backport
+ * that put it next to the old lock would; the tracer's mm_access then waits
+ * for it while de_thread waits for the tracer.
  * - attach (v5.11): the tracer calls PTRACE_ATTACH on the exec'ing task, as
  *   tools/testing/selftests/ptrace/vmaccess.c's test "attach" does;
  *   ptrace_attach still takes cred_guard_mutex (mutex_lock_interruptible).
@@ -37,7 +43,9 @@
  */
 import { defineModel, enumParam } from '../../src/model/definition.js';
 import { set } from '../../src/model/expr.js';
-import { ModelBuilder } from '../../src/model/builder.js';
+import { ModelBuilder, type ProcessBuilder } from '../../src/model/builder.js';
+import { ModelError } from '../../src/model/model-error.js';
+import { addPerfScenario } from './perf-event-open.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 
 const EXEC = 'fs/exec.c';
@@ -74,14 +82,36 @@ export default defineModel({
   params: {
     design: enumParam(['bug', 'exec-update-mutex', 'rwsem', 'attach'], 'bug',
       'bug: v5.6.4 (mm_access takes cred_guard_mutex); exec-update-mutex: v5.7.14 (eea9673250db + 3e74fabd3971); rwsem: v5.11 (f7cfd871ae0c); attach: v5.11 with PTRACE_ATTACH (still cred_guard_mutex)'),
+    scenario: enumParam(['ptrace', 'perf'], 'ptrace',
+      'ptrace: the tracer against de_thread (3e74fabd3971); perf: f7cfd871ae0c\'s lockdep chain perf_event_open -> chown -> sendfile -> proc_pid_syscall, with a freeze (designs exec-update-mutex, rwsem)',
+      { omitDefault: true }),
+    mutant: enumParam(['none', 'update-before-de-thread', 'lock-before-alloc'], 'none',
+      'update-before-de-thread: exec takes the new lock before de_thread (scenario ptrace, designs exec-update-mutex, rwsem); lock-before-alloc: perf_event_open takes exec_update_lock before perf_event_alloc, f7cfd871ae0c without the perf reordering (scenario perf, design rwsem)',
+      { omitDefault: true }),
   },
   build(p) {
     const design = p.design;
+    const scenario = p.scenario ?? 'ptrace';
+    const mutant = p.mutant ?? 'none';
     const tree = TREE_OF[design];
     const L = TREES[tree];
     const at = (file: string) => sourceIn(file, tree);
     const exec = at(EXEC);
-    const b = new ModelBuilder(`exec/ptrace-cred-guard[${design}]`);
+    const fixed = design === 'exec-update-mutex' || design === 'rwsem';
+    if (scenario === 'perf' && !fixed) throw new ModelError(`exec/ptrace-cred-guard: --scenario perf needs --design exec-update-mutex or rwsem (the lock perf_event_open and lock_trace share), got ${design}`);
+    if (mutant === 'update-before-de-thread' && (scenario !== 'ptrace' || !fixed)) throw new ModelError('exec/ptrace-cred-guard: --mutant update-before-de-thread needs --scenario ptrace and --design exec-update-mutex or rwsem');
+    if (mutant === 'lock-before-alloc' && (scenario !== 'perf' || design !== 'rwsem')) throw new ModelError('exec/ptrace-cred-guard: --mutant lock-before-alloc needs --scenario perf and --design rwsem');
+    const tags = [design, ...(scenario === 'perf' ? ['perf'] : []), ...(mutant !== 'none' ? [mutant] : [])];
+    const b = new ModelBuilder(`exec/ptrace-cred-guard[${tags.join(',')}]`);
+
+    if (scenario === 'perf') {
+      addPerfScenario(b, {
+        tree: design === 'rwsem' ? 'v5.11' : 'v5.7.14',
+        update: design === 'rwsem' ? { kind: 'rwsem', lock: b.rwsem('exec_update_lock', { policy: 'writer-fair' }) } : { kind: 'mutex', lock: b.mutex('exec_update_mutex') },
+        lockBeforeAlloc: design === 'exec-update-mutex' || mutant === 'lock-before-alloc',
+      });
+      return b.build();
+    }
 
     const credGuard = b.mutex('cred_guard_mutex');
     const updateMutex = design === 'exec-update-mutex' ? b.mutex('exec_update_mutex') : undefined;
@@ -95,20 +125,28 @@ export default defineModel({
     const traced = b.completion('TASK_TRACED', { max: 1 });
     const traceExit = design !== 'attach';
 
+    const early = mutant === 'update-before-de-thread';
+    const takeUpdate = (e: ProcessBuilder, note: string) => {
+      if (updateMutex) {
+        e.step('exec_mmap', { action: `${note}${L.flush} -> exec_mmap: mutex_lock_killable(&tsk->signal->exec_update_mutex)`, source: exec(L.updateLock, 'exec_mmap'), op: updateMutex.lock(), sleep: 'killable' });
+      } else if (updateLock) {
+        e.step('exec_mmap', { action: `${note}${L.flush} -> exec_mmap: down_write_killable(&tsk->signal->exec_update_lock)`, source: exec(L.updateLock, 'exec_mmap'), op: updateLock.downWrite(), sleep: 'killable' });
+      }
+    };
     b.process('exec', {}, (e) => {
-      e.step('cred_guard', { action: 'execve -> prepare_bprm_creds: mutex_lock_interruptible(&current->signal->cred_guard_mutex)', source: exec(L.credLock, 'prepare_bprm_creds'), op: credGuard.lock(), sleep: 'interruptible' })
-        .step('zap', {
+      e.step('cred_guard', { action: 'execve -> prepare_bprm_creds: mutex_lock_interruptible(&current->signal->cred_guard_mutex)', source: exec(L.credLock, 'prepare_bprm_creds'), op: credGuard.lock(), sleep: 'interruptible' });
+      if (early) takeUpdate(e, 'MUTANT (taken before de_thread, beside cred_guard_mutex): ');
+      e.step('zap', {
           action: `${L.flush} -> de_thread: sig->notify_count = zap_other_threads(tsk) (SIGKILL to the sibling)`,
           source: exec(L.zap, 'de_thread'),
           effects: [set(sigkill, 1)],
         })
         .step('de_thread', { action: 'de_thread: while (sig->notify_count) { __set_current_state(TASK_KILLABLE); schedule(); }', source: exec(L.schedule, 'de_thread'), op: groupExit.wait(), sleep: 'killable', kernelWait: 'schedule' });
+      if (!early) takeUpdate(e, '');
       if (updateMutex) {
-        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: mutex_lock_killable(&tsk->signal->exec_update_mutex)`, source: exec(L.updateLock, 'exec_mmap'), op: updateMutex.lock(), sleep: 'killable' })
-          .step('update_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->exec_update_mutex)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateMutex.unlock() });
+        e.step('update_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->exec_update_mutex)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateMutex.unlock() });
       } else if (updateLock) {
-        e.step('exec_mmap', { action: `${L.flush} -> exec_mmap: down_write_killable(&tsk->signal->exec_update_lock)`, source: exec(L.updateLock, 'exec_mmap'), op: updateLock.downWrite(), sleep: 'killable' })
-          .step('update_unlock', { action: `${L.credUnlockFn}: up_write(&me->signal->exec_update_lock)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateLock.upWrite() });
+        e.step('update_unlock', { action: `${L.credUnlockFn}: up_write(&me->signal->exec_update_lock)`, source: exec(L.updateUnlock, L.credUnlockFn), op: updateLock.upWrite() });
       }
       e.step('cred_unlock', { action: `${L.credUnlockFn}: mutex_unlock(&current->signal->cred_guard_mutex)`, source: exec(L.credUnlock, L.credUnlockFn), op: credGuard.unlock(), required: true });
     });

@@ -38,4 +38,35 @@ describe('exec/ptrace-cred-guard', () => {
     expect(stuck).toMatchObject({ func: 'ptrace_attach', line: 389, commit: 'v5.11' });
     expect(cx.analysis.summary).toMatch(/^cycle: exec -> group_exit_task -> tracer -> cred_guard_mutex/);
   });
+
+  it('catches a backport that takes the new lock before de_thread (mutant update-before-de-thread), for the mutex and the rwsem', () => {
+    for (const design of ['exec-update-mutex', 'rwsem']) {
+      const cx = checkModel(EXEC, { design, mutant: 'update-before-de-thread' }).counterexample!;
+      expect(cx.analysis.summary).toMatch(/^cycle: exec -> group_exit_task -> tracer -> exec_update_(mutex|lock)/);
+      const stuck = cx.trace.filter((t) => t.process === 'tracer' && t.outcome === 'blocked').at(-1)?.source;
+      expect(stuck).toMatchObject({ func: 'mm_access' });
+    }
+  });
+
+  it('finds f7cfd871ae0c\'s perf_event_open chain with exec_update_mutex (v5.7.14), which lockdep could flag and the hung-task detector reports', () => {
+    const r = checkModel(EXEC, { design: 'exec-update-mutex', scenario: 'perf' });
+    expect(r.result.verdict).toBe('deadlock');
+    const cx = r.counterexample!;
+    expect(cx.analysis.summary).toBe('cycle: perf -> ovl_i_rwsem (write-held by chown) -> chown -> sb_writers (queued behind freezer) -> freezer -> sb_writers (read-held by sendfile) -> sendfile -> exec_update_mutex (held by perf)');
+    const d = Object.fromEntries(cx.scenario!.detectors.map((x) => [x.detector, x.reports]));
+    expect(d).toEqual({ lockdep: true, DEPT: true, 'hung-task': true });
+    expect(cx.scenario!.detectors[2].note).not.toMatch(/sendfile \(/);
+  });
+
+  it('keeps the chain quiet at v5.11, and shows f7cfd871ae0c alone does not: a queued exec writer makes the second reader wait', () => {
+    const ok = checkModel(EXEC, { design: 'rwsem', scenario: 'perf' });
+    expect(`${ok.result.verdict} ${ok.result.completion}`).toBe('ok complete');
+    expect(ok.unreached).toEqual([]);
+    const cx = checkModel(EXEC, { design: 'rwsem', scenario: 'perf', mutant: 'lock-before-alloc' }).counterexample!;
+    expect(cx.analysis.summary).toMatch(/sendfile -> exec_update_lock \(queued behind exec\) -> exec -> exec_update_lock \(read-held by perf\)$/);
+  });
+
+  it('refuses the perf scenario for a design without exec_update_mutex', () => {
+    expect(() => checkModel(EXEC, { design: 'bug', scenario: 'perf' })).toThrow(/--scenario perf needs --design exec-update-mutex or rwsem/);
+  });
 });

@@ -47,6 +47,9 @@ const subjectConfigs: readonly SpinConfig[] = [
   ...grid('md/suspend-write-start', { design: ['fix'], mutant: ['and-suspended', 'no-suspend-wakeup', 'keep-active-io'], writers: [1, 2] }),
   ...grid('dm-bufio/shrinker-loop', { design: ['bug', 'trylock', 'noio'] }),
   ...grid('exec/ptrace-cred-guard', { design: ['bug', 'exec-update-mutex', 'rwsem', 'attach'] }),
+  ...grid('exec/ptrace-cred-guard', { design: ['exec-update-mutex', 'rwsem'], mutant: ['update-before-de-thread'] }),
+  ...grid('exec/ptrace-cred-guard', { design: ['exec-update-mutex', 'rwsem'], scenario: ['perf'] }),
+  { model: 'exec/ptrace-cred-guard', params: { design: 'rwsem', scenario: 'perf', mutant: 'lock-before-alloc' } },
 ];
 
 /**
