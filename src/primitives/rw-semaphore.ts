@@ -51,7 +51,8 @@
  * for RWSEM_WAKE_ANY), else the queued readers are granted as on a release (writers keep their place).
  * Function names checked via the code search; line numbers NOT verified.
  *
- * Slots: [readers bitmask, writer pid+1, queue len, queue entries..., second-level readers bitmask].
+ * Slots: [readers bitmask, writer pid+1, queue len, queue entries..., second-level readers bitmask];
+ * the Promela encoding keeps the second level in `<name>_nested`.
  */
 import type { PrimitiveDecl } from '../model/types.js';
 import {
@@ -281,13 +282,13 @@ export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
   dot: { shape: 'box', style: 'rounded,filled' },
   nodeFacts: (decl) => ({ policy: decl.policy }),
   handOffLabel: (decl) => `hands over ${decl.name}`,
-  promelaSuffixes: ['_readers', '_writer', '_qlen', '_q', '_remove', '_grant_writer', '_grant_readers', '_wake'],
+  promelaSuffixes: ['_readers', '_writer', '_qlen', '_q', '_nested', '_remove', '_grant_writer', '_grant_readers', '_wake'],
   promela: rwsemCode,
 };
 
 function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: PromelaContext): PrimitiveCode {
   const n = ctx.name;
-  const [R, W, QL, Q] = [`${n}_readers`, `${n}_writer`, `${n}_qlen`, `${n}_q`];
+  const [R, W, QL, Q, N] = [`${n}_readers`, `${n}_writer`, `${n}_qlen`, `${n}_q`, `${n}_nested`];
   const fair = decl.policy === 'writer-fair';
   const bit = (p: string) => `(1 << ${p})`;
   const holdsNothing = (p: string) => `(${R} & ${bit(p)}) == 0 && ${W} != ${p} + 1`;
@@ -311,7 +312,10 @@ function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: Promela
     '     if',
     `     :: (${Q}[i_] & 3) == 0 ->`,
     `        pid_ = (${Q}[i_] >> 2) - 1;`,
-    `        ${R} = ${R} | (1 << pid_);`,
+    '        if',
+    `        :: (${R} & (1 << pid_)) != 0 -> ${N} = ${N} | (1 << pid_)  ${comment('a recursive down_read: its second level')}`,
+    `        :: else -> ${R} = ${R} | (1 << pid_)`,
+    '        fi;',
     `        ${n}_remove(i_);`,
     '        wait[pid_] = -1;',
     '        pid_ = 0',
@@ -371,6 +375,7 @@ function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: Promela
       `${maskType(ctx.processCount)} ${R} = 0;  ${comment('bit p set: process p holds it for read')}`,
       `${intType(0, ctx.processCount)} ${W} = 0;  ${comment('pid + 1 of the process holding it for write, 0 = none')}`,
       ...waiterQueueVars(n, ctx.processCount, ', mode 0 read, 1 write'),
+      `${maskType(ctx.processCount)} ${N} = 0;  ${comment('bit p set: process p holds it for read a second time (recursive down_read)')}`,
     ],
     inlines: [removeInline(n, Q, QL), grantWriterAt.join('\n'), grantReaders.join('\n'), wake.join('\n')],
     op(op, p) {
@@ -383,6 +388,17 @@ function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: Promela
             acquire: [`${R} = ${R} | ${bit(p)}`],
             block: [`${Q}[${QL}] = (${p} + 1) * 4 + 0`, `${QL}++`],
           };
+        case 'downReadRecursive':
+          return {
+            kind: 'blocking',
+            misuse: `${W} != ${p} + 1 && (${N} & ${bit(p)}) == 0`,
+            // down_read's own test: a read already held earns no pass over a queued writer.
+            canAcquire: fair ? `${W} == 0 && ${QL} == 0` : `${W} == 0`,
+            acquire: [`if\n:: (${R} & ${bit(p)}) != 0 -> ${N} = ${N} | ${bit(p)}\n:: else -> ${R} = ${R} | ${bit(p)}\nfi`],
+            block: [`${Q}[${QL}] = (${p} + 1) * 4 + 0`, `${QL}++`],
+          };
+        case 'downgradeWrite':
+          return { kind: 'apply', misuse: `${W} == ${p} + 1`, apply: [`${W} = 0`, `${R} = ${R} | ${bit(p)}`, `${n}_wake()`] };
         case 'downWrite':
           return {
             kind: 'blocking',
@@ -403,7 +419,7 @@ function rwsemCode(decl: Extract<PrimitiveDecl, { kind: 'rwsem' }>, ctx: Promela
           return {
             kind: 'apply',
             misuse: `(${R} & ${bit(p)}) != 0`,
-            apply: [`${R} = ${R} & ~${bit(p)}`, `if\n:: ${R} == 0 -> ${n}_wake()\n:: else -> skip\nfi`],
+            apply: [`if\n:: (${N} & ${bit(p)}) != 0 -> ${N} = ${N} & ~${bit(p)}\n:: else ->\n   ${R} = ${R} & ~${bit(p)};\n   if\n   :: ${R} == 0 -> ${n}_wake()\n   :: else -> skip\n   fi\nfi`],
           };
         case 'upWrite':
           return { kind: 'apply', misuse: `${W} == ${p} + 1`, apply: [`${W} = 0`, `${n}_wake()`] };

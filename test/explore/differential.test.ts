@@ -3,8 +3,10 @@
  *
  * fast-check generates hundreds of small random models with the ordinary
  * builder (test/support/random-model.ts: a few processes taking and
- * releasing random locks, semaphores, wait queues and job queues, with
- * random guards, effects, choices and jumps), and each is explored twice:
+ * releasing random locks (recursive reads and downgrades too), semaphores,
+ * completions, wait queues (exclusive waiters too), job queues and
+ * workqueues, with random guards, effects, choices and jumps), and each is
+ * explored twice:
  * by `check()` (generated JavaScript over packed states) and by the
  * reference explorer (test/support/reference-explorer.ts: a slow tree-walking
  * interpreter over plain objects that shares no code with src/explore or

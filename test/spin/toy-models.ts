@@ -91,6 +91,62 @@ export function invariantModel(): Model {
   return b.build();
 }
 
+/**
+ * rw_semaphore's recursive down_read and downgrade_write: a writer that
+ * downgrades lets a queued reader in; a reader taking it again deadlocks
+ * when a writer queued in between.
+ */
+export function rwsemNestingModel(): Model {
+  const b = new ModelBuilder('toy/rwsem-nesting');
+  const x = b.var('x', 0, { max: 2 });
+  const l = b.rwsem('l', { policy: 'writer-fair' });
+  b.process('downgrader', {}, (p) => p
+    .step('write', { action: 'down_write(&l)', source: at(60, 'downgrader'), op: l.downWrite(), effects: [inc(x)] })
+    .step('downgrade', { action: 'downgrade_write(&l)', source: at(61, 'downgrader'), op: l.downgradeWrite() })
+    .step('up', { action: 'up_read(&l)', source: at(62, 'downgrader'), op: l.upRead() }));
+  b.process('nester', {}, (p) => p
+    .step('read', { action: 'down_read(&l)', source: at(70, 'nester'), op: l.downRead() })
+    .step('again', { action: 'down_read(&l) again', source: at(71, 'nester'), op: l.downRead({ recursive: true }) })
+    .step('up2', { action: 'up_read(&l)', source: at(72, 'nester'), op: l.upRead() })
+    .step('up1', { action: 'up_read(&l)', source: at(73, 'nester'), op: l.upRead() }));
+  b.process('writer', {}, (p) => p
+    .step('write', { action: 'down_write(&l)', source: at(80, 'writer'), op: l.downWrite(), effects: [when(lt(x, 2), [inc(x)])] })
+    .step('up', { action: 'up_write(&l)', source: at(81, 'writer'), op: l.upWrite() }));
+  return b.build();
+}
+
+/**
+ * Exclusive waiters woken one per wake_up, and workqueues: an ordered one
+ * whose work is flushed, and a two-worker pool whose work is cancelled.
+ */
+export function wakeAndWorkModel(): Model {
+  const b = new ModelBuilder('toy/wake-and-work');
+  const items = b.var('items', 0, { max: 2 });
+  const ran = b.var('ran', 0, { max: 3 });
+  const wq = b.waitQueue('wq');
+  const events = b.workqueue('events', { workers: 1 });
+  const pool = b.workqueue('pool', { workers: 2 });
+  const produce = events.work('produce', (p) => p
+    .step('add', { action: 'items++; wake_up(&wq)', source: at(90, 'produce'), guard: lt(items, 2), op: wq.wakeUp(), effects: [inc(items)] }));
+  const count = pool.work('count', (p) => p
+    .step('bump', { action: 'ran++', source: at(91, 'count'), effects: [when(lt(ran, 3), [inc(ran)])] }));
+  b.process('consumer', { instances: 2 }, (p) => p
+    .step('prepare', { action: 'prepare_to_wait_exclusive(&wq)', source: at(100, 'consume'), op: wq.prepareToWaitExclusive() })
+    .choice('test', [
+      { name: 'got', action: 'items > 0: finish_wait; items--', source: at(101, 'consume'), guard: gt(items, 0), op: wq.finishWait(), effects: [dec(items)], goto: 'end' },
+      { name: 'empty', action: 'items == 0', source: at(101, 'consume'), guard: eq(items, 0) },
+    ])
+    .step('sleep', { action: 'schedule()', source: at(102, 'consume'), op: wq.schedule(), goto: 'prepare' }));
+  b.process('driver', {}, (p) => p
+    .step('queue1', { action: 'queue_work(events, &produce)', source: at(110, 'driver'), op: produce.queue() })
+    .step('count1', { action: 'queue_work(pool, &count)', source: at(111, 'driver'), op: count.queue() })
+    .step('flush', { action: 'flush_work(&produce)', source: at(112, 'driver'), op: produce.flush() })
+    .step('queue2', { action: 'queue_work(events, &produce)', source: at(113, 'driver'), op: produce.queue() })
+    .step('count2', { action: 'queue_work(pool, &count)', source: at(114, 'driver'), op: count.queue() })
+    .step('cancel', { action: 'cancel_work_sync(&count)', source: at(115, 'driver'), op: count.cancelSync() }));
+  return b.build();
+}
+
 export interface ToyConfig {
   readonly title: string;
   readonly build: () => InterleaveSide;
@@ -101,4 +157,6 @@ export const toyConfigs: readonly ToyConfig[] = [
   { title: 'toy/at-end (terminal property fails)', build: () => checkCompiled(compileModel(atEndModel())) },
   { title: 'toy/range (variable leaves its range)', build: () => checkCompiled(compileModel(rangeModel())) },
   { title: 'toy/invariant (invariant fails)', build: () => checkCompiled(compileModel(invariantModel())) },
+  { title: 'toy/rwsem-nesting (recursive down_read, downgrade_write)', build: () => checkCompiled(compileModel(rwsemNestingModel())) },
+  { title: 'toy/wake-and-work (exclusive waiters, wake_up; ordered and 2-worker workqueues: queue_work, flush_work, cancel_work_sync)', build: () => checkCompiled(compileModel(wakeAndWorkModel())) },
 ];

@@ -15,7 +15,7 @@
  * agree on too.
  */
 import fc from 'fast-check';
-import { ModelBuilder, type LockHandle, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec } from '../../src/model/builder.js';
+import { ModelBuilder, type LockHandle, type ProcessBuilder, type RwSemaphoreHandle, type StepSpec, type WorkHandle } from '../../src/model/builder.js';
 import { dec, eq, inc, lt, gt, not, set, when } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { BinaryOp, Branch, Expr, Model, PrimitiveOp } from '../../src/model/types.js';
@@ -37,7 +37,15 @@ export type PrimSpec =
   | { readonly kind: 'spinlock' }
   | { readonly kind: 'waitqueue' }
   | { readonly kind: 'jobqueue'; readonly capacity: number; readonly payloadMax?: number }
-  | { readonly kind: 'completion'; readonly max?: number };
+  | { readonly kind: 'completion'; readonly max?: number }
+  /** A workqueue of 1 (ordered) or 2 workers with one work item, whose function bumps variables, maybe under a lock. */
+  | { readonly kind: 'workqueue'; readonly workers: number; readonly body: WorkBodySpec };
+
+export interface WorkBodySpec {
+  /** Takes the n-th lock around the effects (null: no lock). */
+  readonly lock: number | null;
+  readonly effects: ReadonlyArray<Extract<EffectSpec, { t: 'bump' }>>;
+}
 
 /** One effect of a step: `x++`/`x--` kept in range, or a raw assignment. */
 export type EffectSpec =
@@ -47,7 +55,10 @@ export type EffectSpec =
 /** A non-sleeping op that may sit in a choice. */
 export type LightOpSpec =
   | { readonly t: 'up'; readonly sem: number }
-  | { readonly t: 'wake'; readonly wq: number }
+  /** wake_up (`all`: wake_up_all) on the n-th wait queue. */
+  | { readonly t: 'wake'; readonly wq: number; readonly all?: boolean }
+  /** queue_work on the n-th workqueue's work item. */
+  | { readonly t: 'queue'; readonly wq: number }
   | { readonly t: 'submit'; readonly jq: number; readonly payload: ExprSpec }
   /** complete / complete_all / reinit_completion on the n-th completion. */
   | { readonly t: 'complete'; readonly cp: number; readonly how: 'one' | 'all' | 'reinit' }
@@ -66,8 +77,14 @@ export type InstrSpec =
   | { readonly t: 'trylock'; readonly lock: number; readonly write: boolean }
   | { readonly t: 'effect'; readonly effect: EffectSpec; readonly guard?: ExprSpec; readonly op?: LightOpSpec }
   | { readonly t: 'choice'; readonly alts: ReadonlyArray<{ readonly guard: ExprSpec; readonly effect?: EffectSpec; readonly op?: LightOpSpec }> }
-  /** The kernel's wait pattern: if cond, join the queue and sleep; then leave the queue. */
-  | { readonly t: 'wait'; readonly wq: number; readonly cond: ExprSpec }
+  /** The kernel's wait pattern: if cond, join the queue (`exclusive`: prepare_to_wait_exclusive) and sleep; then leave the queue. */
+  | { readonly t: 'wait'; readonly wq: number; readonly cond: ExprSpec; readonly exclusive?: boolean }
+  /** flush_work or cancel_work_sync on the n-th workqueue's work item. */
+  | { readonly t: 'flush'; readonly wq: number; readonly cancel: boolean }
+  /** A recursive down_read of a rw_semaphore this process holds for read (else nothing). */
+  | { readonly t: 'reread'; readonly which: number }
+  /** downgrade_write of a rw_semaphore this process holds for write (else nothing). */
+  | { readonly t: 'downgrade'; readonly which: number }
   | { readonly t: 'op'; readonly op: LightOpSpec; readonly guard?: ExprSpec }
   | { readonly t: 'take'; readonly jq: number; readonly validEnd: boolean }
   /** A conditional jump to some location holding the same locks (or to the end). */
@@ -135,6 +152,14 @@ const primArb: fc.Arbitrary<PrimSpec> = fc.oneof(
     weight: 2,
   },
   { arbitrary: fc.record({ kind: fc.constant('completion' as const), max: fc.option(fc.integer({ min: 1, max: 2 }), { nil: undefined }) }, { requiredKeys: ['kind'] }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('workqueue' as const),
+      workers: fc.oneof({ arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.constant(2), weight: 1 }),
+      body: fc.record({ lock: fc.option(index, { nil: null }), effects: fc.array(fc.record({ t: fc.constant('bump' as const), target: index, up: fc.boolean() }), { minLength: 1, maxLength: 2 }) }),
+    }),
+    weight: 2,
+  },
 );
 
 const effectArb: fc.Arbitrary<EffectSpec> = fc.oneof(
@@ -144,7 +169,8 @@ const effectArb: fc.Arbitrary<EffectSpec> = fc.oneof(
 
 const lightOpArb: fc.Arbitrary<LightOpSpec> = fc.oneof(
   fc.record({ t: fc.constant('up' as const), sem: index }),
-  fc.record({ t: fc.constant('wake' as const), wq: index }),
+  fc.record({ t: fc.constant('wake' as const), wq: index, all: fc.boolean() }),
+  fc.record({ t: fc.constant('queue' as const), wq: index }),
   fc.record({ t: fc.constant('submit' as const), jq: index, payload: exprArb }),
   fc.record({ t: fc.constant('complete' as const), cp: index, how: fc.constantFrom('one' as const, 'one' as const, 'all' as const, 'reinit' as const) }),
   fc.record({ t: fc.constant('try' as const), on: index }),
@@ -168,7 +194,10 @@ function instrArb(weights: Readonly<Record<InstrKind, number>>): fc.Arbitrary<In
         { minLength: 2, maxLength: 3 },
       ),
     }),
-    wait: fc.record({ t: fc.constant('wait' as const), wq: index, cond: exprArb }),
+    wait: fc.record({ t: fc.constant('wait' as const), wq: index, cond: exprArb, exclusive: fc.boolean() }),
+    flush: fc.record({ t: fc.constant('flush' as const), wq: index, cancel: fc.boolean() }),
+    reread: fc.record({ t: fc.constant('reread' as const), which: index }),
+    downgrade: fc.record({ t: fc.constant('downgrade' as const), which: index }),
     op: fc.record({ t: fc.constant('op' as const), op: lightOpArb, guard: guardArb }, { requiredKeys: ['t', 'op'] }),
     take: fc.record({ t: fc.constant('take' as const), jq: index, validEnd: fc.boolean() }),
     jump: fc.record({ t: fc.constant('jump' as const), guard: exprArb, target: index }),
@@ -177,9 +206,9 @@ function instrArb(weights: Readonly<Record<InstrKind, number>>): fc.Arbitrary<In
 }
 
 /** Every construct, so guards, effects, queries, jumps and every primitive get exercised. */
-const mixed = instrArb({ acquire: 5, release: 4, section: 4, down: 2, waitfor: 2, trylock: 2, effect: 4, choice: 2, wait: 2, op: 3, take: 2, jump: 1 });
+const mixed = instrArb({ acquire: 5, release: 4, section: 4, down: 2, waitfor: 2, trylock: 2, effect: 4, choice: 2, wait: 2, op: 3, take: 2, jump: 1, flush: 2, reread: 2, downgrade: 2 });
 /** Mostly critical sections on a few shared locks, so queues form: readers behind queued writers, hand-offs, FIFO order. */
-const contended = instrArb({ acquire: 3, release: 3, section: 8, down: 2, waitfor: 0, trylock: 2, effect: 1, choice: 0, wait: 1, op: 2, take: 0, jump: 1 });
+const contended = instrArb({ acquire: 3, release: 3, section: 8, down: 2, waitfor: 0, trylock: 2, effect: 1, choice: 0, wait: 1, op: 2, take: 0, jump: 1, flush: 0, reread: 3, downgrade: 3 });
 
 const procArb = (instr: fc.Arbitrary<InstrSpec>, maxLength: number): fc.Arbitrary<ProcSpec> => fc.record({
   instances: fc.oneof({ arbitrary: fc.constant(1), weight: 2 }, { arbitrary: fc.constant(2), weight: 1 }),
@@ -252,6 +281,7 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
   const wqs: ReturnType<ModelBuilder['waitQueue']>[] = [];
   const jqs: ReturnType<ModelBuilder['jobQueue']>[] = [];
   const cps: ReturnType<ModelBuilder['completion']>[] = [];
+  const works: WorkHandle[] = [];
   const queries: Expr[] = [];
   spec.prims.forEach((p, k) => {
     const n = `p${k}`;
@@ -283,8 +313,24 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
         queries.push(h.done());
         break;
       }
+      case 'workqueue': {
+        const wq = b.workqueue(n, { workers: p.workers });
+        // The body runs when the model is built, so every lock exists by then.
+        works.push(wq.work(`${n}_work`, (w) => workBody(w, p.body)));
+        break;
+      }
     }
   });
+
+  function workBody(w: ProcessBuilder, body: WorkBodySpec): void {
+    const lock = body.lock !== null && locks.length > 0 ? locks[body.lock % locks.length] : undefined;
+    if (lock) w.step('lock', { action: 'lock', source: at(16, 'work'), op: lock.kind === 'rwsem' ? lock.h.downWrite() : lock.h.lock() });
+    body.effects.forEach((e, k) => {
+      const v = vars[e.target % vars.length];
+      w.step(`fx${k}`, { action: 'effect', source: at(17, 'work'), effects: [e.up ? when(lt(v.ref, v.max), [inc(v.ref)]) : when(gt(v.ref, v.min), [dec(v.ref)])] });
+    });
+    if (lock) w.step('unlock', { action: 'unlock', source: at(18, 'work'), op: lock.kind === 'rwsem' ? lock.h.upWrite() : lock.h.unlock() });
+  }
 
   const toExpr = (e: ExprSpec, locals: readonly Expr[]): Expr => {
     switch (e.k) {
@@ -323,7 +369,8 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
     const lightOp = (o: LightOpSpec | undefined): PrimitiveOp | undefined => {
       if (o === undefined) return undefined;
       if (o.t === 'up') return sems.length > 0 ? sems[o.sem % sems.length].up() : undefined;
-      if (o.t === 'wake') return wqs.length > 0 ? wqs[o.wq % wqs.length].wakeAll() : undefined;
+      if (o.t === 'wake') return wqs.length === 0 ? undefined : o.all ? wqs[o.wq % wqs.length].wakeAll() : wqs[o.wq % wqs.length].wakeUp();
+      if (o.t === 'queue') return works.length > 0 ? works[o.wq % works.length].queue() : undefined;
       if (o.t === 'complete') {
         if (cps.length === 0) return undefined;
         const c = cps[o.cp % cps.length];
@@ -438,11 +485,33 @@ export function buildRandomModel(spec: RandomModelSpec, name = 'random'): Model 
           const cond = ex(ins.cond);
           const check = pending.length;
           add([
-            { name: 'sleep', action: 'prepare_to_wait', source: at(6, 'wait'), guard: cond, op: wq.prepareToWait(), goto: () => `L${check + 1}` },
+            { name: 'sleep', action: 'prepare_to_wait', source: at(6, 'wait'), guard: cond, op: ins.exclusive ? wq.prepareToWaitExclusive() : wq.prepareToWait(), goto: () => `L${check + 1}` },
             { name: 'go', action: 'condition false', source: at(6, 'wait'), guard: not(cond), goto: (after) => after(check + 2) },
           ], { choice: true });
           add([{ action: 'schedule', source: at(7, 'wait'), op: wq.schedule() }]);
           add([{ action: 'finish_wait', source: at(8, 'wait'), op: wq.finishWait() }]);
+          break;
+        }
+        case 'flush': {
+          if (works.length === 0) break;
+          const w = works[ins.wq % works.length];
+          add([{ action: ins.cancel ? 'cancel_work_sync' : 'flush_work', source: at(19, 'flush'), op: ins.cancel ? w.cancelSync() : w.flush() }]);
+          break;
+        }
+        case 'reread': {
+          const readers = held.filter((h) => !h.write && locks[h.lock].kind === 'rwsem' && held.filter((x) => x.lock === h.lock).length === 1);
+          if (readers.length === 0) break;
+          const h = readers[ins.which % readers.length];
+          add([{ action: 'down_read (recursive)', source: at(20, 'reread'), op: (locks[h.lock].h as RwSemaphoreHandle).downRead({ recursive: true }) }]);
+          held.push({ lock: h.lock, write: false });
+          break;
+        }
+        case 'downgrade': {
+          const writers = held.filter((h) => h.write && locks[h.lock].kind === 'rwsem');
+          if (writers.length === 0) break;
+          const h = writers[ins.which % writers.length];
+          add([{ action: 'downgrade_write', source: at(21, 'downgrade'), op: (locks[h.lock].h as RwSemaphoreHandle).downgradeWrite() }]);
+          held.splice(held.indexOf(h), 1, { lock: h.lock, write: false });
           break;
         }
         case 'take':

@@ -40,11 +40,15 @@ interface ProcState {
 }
 
 type PrimState =
-  | { kind: 'rwsem'; readers: number[]; writer: number | null; queue: Array<[number, 'R' | 'W']> }
+  /** `nested`: readers holding it a second time (recursive down_read). */
+  | { kind: 'rwsem'; readers: number[]; nested: number[]; writer: number | null; queue: Array<[number, 'R' | 'W']> }
   | { kind: 'semaphore'; count: number; queue: number[] }
   | { kind: 'mutex'; owner: number | null; queue: number[] }
   | { kind: 'spinlock'; holder: number | null }
-  | { kind: 'waitqueue'; members: number[]; asleep: number[] }
+  /** `excl`: the exclusive members in queue order (prepare_to_wait_exclusive appends; a wake-up takes them off). */
+  | { kind: 'waitqueue'; members: number[]; asleep: number[]; excl: number[] }
+  /** Per work k: `run[k]` the worker running it, `cur[k]` who waits for that run, `pend[k]` who waits for the queued instance. */
+  | { kind: 'workqueue'; list: number[]; run: Array<number | null>; cur: number[][]; pend: number[][] }
   | { kind: 'jobqueue'; jobs: number[] }
   /** `done` is null after complete_all (done for good). */
   | { kind: 'completion'; done: number | null; queue: number[] };
@@ -111,13 +115,14 @@ export interface ReferenceResult {
 export const detectionLevel = (v: RefViolation): number => (v.kind === 'invariant' ? v.depth - 1 : v.depth);
 
 const BLOCKING: Readonly<Record<string, readonly string[]>> = {
-  rwsem: ['downRead', 'downWrite'],
+  rwsem: ['downRead', 'downReadRecursive', 'downWrite'],
   semaphore: ['down'],
   mutex: ['lock'],
   waitqueue: ['schedule'],
   completion: ['wait'],
+  workqueue: ['flush', 'cancelSync'],
 };
-const GUARDED: Readonly<Record<string, readonly string[]>> = { spinlock: ['lock'], jobqueue: ['take'] };
+const GUARDED: Readonly<Record<string, readonly string[]>> = { spinlock: ['lock'], jobqueue: ['take'], workqueue: ['take'] };
 
 const truth = (v: number) => (v !== 0 ? 1 : 0);
 
@@ -126,11 +131,12 @@ function cloneState(s: RefState): RefState {
   const prims: Record<string, PrimState> = {};
   for (const [name, p] of Object.entries(s.prims)) {
     switch (p.kind) {
-      case 'rwsem': prims[name] = { kind: 'rwsem', readers: [...p.readers], writer: p.writer, queue: p.queue.map(([pid, m]) => [pid, m]) }; break;
+      case 'rwsem': prims[name] = { kind: 'rwsem', readers: [...p.readers], nested: [...p.nested], writer: p.writer, queue: p.queue.map(([pid, m]) => [pid, m]) }; break;
       case 'semaphore': prims[name] = { kind: 'semaphore', count: p.count, queue: [...p.queue] }; break;
       case 'mutex': prims[name] = { kind: 'mutex', owner: p.owner, queue: [...p.queue] }; break;
       case 'spinlock': prims[name] = { kind: 'spinlock', holder: p.holder }; break;
-      case 'waitqueue': prims[name] = { kind: 'waitqueue', members: [...p.members], asleep: [...p.asleep] }; break;
+      case 'waitqueue': prims[name] = { kind: 'waitqueue', members: [...p.members], asleep: [...p.asleep], excl: [...p.excl] }; break;
+      case 'workqueue': prims[name] = { kind: 'workqueue', list: [...p.list], run: [...p.run], cur: p.cur.map((c) => [...c]), pend: p.pend.map((c) => [...c]) }; break;
       case 'jobqueue': prims[name] = { kind: 'jobqueue', jobs: [...p.jobs] }; break;
       case 'completion': prims[name] = { kind: 'completion', done: p.done, queue: [...p.queue] }; break;
     }
@@ -171,11 +177,16 @@ export class ReferenceInterpreter {
     const prims: Record<string, PrimState> = {};
     for (const d of this.model.primitives) {
       switch (d.kind) {
-        case 'rwsem': prims[d.name] = { kind: 'rwsem', readers: [], writer: null, queue: [] }; break;
+        case 'rwsem': prims[d.name] = { kind: 'rwsem', readers: [], nested: [], writer: null, queue: [] }; break;
         case 'semaphore': prims[d.name] = { kind: 'semaphore', count: d.initial, queue: [] }; break;
         case 'mutex': prims[d.name] = { kind: 'mutex', owner: null, queue: [] }; break;
         case 'spinlock': prims[d.name] = { kind: 'spinlock', holder: null }; break;
-        case 'waitqueue': prims[d.name] = { kind: 'waitqueue', members: [], asleep: [] }; break;
+        case 'waitqueue': prims[d.name] = { kind: 'waitqueue', members: [], asleep: [], excl: [] }; break;
+        case 'workqueue': {
+          const k = d.works.length;
+          prims[d.name] = { kind: 'workqueue', list: [], run: Array(k).fill(null), cur: Array.from({ length: k }, () => []), pend: Array.from({ length: k }, () => []) };
+          break;
+        }
         case 'jobqueue': prims[d.name] = { kind: 'jobqueue', jobs: [] }; break;
         case 'completion': prims[d.name] = { kind: 'completion', done: 0, queue: [] }; break;
       }
@@ -217,7 +228,8 @@ export class ReferenceInterpreter {
           throw new Misuse(`BUG: sleeping function called from invalid context (${op.op} on ${op.primitive})`);
         }
         const next = cloneState(s);
-        if (this.tryAcquire(next, rs.pid, op.primitive, op.op)) this.finish(next, proc, step);
+        const arg = op.arg ? this.eval(op.arg, next, proc) : 0;
+        if (this.tryAcquire(next, rs.pid, op.primitive, op.op, arg)) this.finish(next, proc, step);
         else next.procs[rs.pid].wait = { asleepOn: op.primitive };
         return next;
       }
@@ -340,12 +352,23 @@ export class ReferenceInterpreter {
   }
 
   /** For blocking ops: take it now (true) or join the queue (false). */
-  private tryAcquire(s: RefState, pid: number, name: string, op: string): boolean {
+  private tryAcquire(s: RefState, pid: number, name: string, op: string, arg: number): boolean {
     const p = s.prims[name];
     switch (p.kind) {
       case 'rwsem': {
-        if (p.readers.includes(pid) || p.writer === pid) throw new Misuse(`${op} on ${name} by a holder`);
         const writerFair = (this.prims.get(name) as { policy: string }).policy === 'writer-fair';
+        if (op === 'downReadRecursive') {
+          // A reader taking it again is just another reader to the kernel: a queued writer still comes first.
+          if (p.writer === pid || p.nested.includes(pid)) throw new Misuse(`recursive down_read on ${name} by its writer or a third time`);
+          if (p.writer === null && (!writerFair || p.queue.length === 0)) {
+            if (p.readers.includes(pid)) p.nested = [...p.nested, pid].sort((a, b) => a - b);
+            else p.readers = [...p.readers, pid].sort((a, b) => a - b);
+            return true;
+          }
+          p.queue.push([pid, 'R']);
+          return false;
+        }
+        if (p.readers.includes(pid) || p.writer === pid) throw new Misuse(`${op} on ${name} by a holder`);
         if (op === 'downRead') {
           // Writer-fair: a reader waits for a writer that holds the lock or is queued.
           if (p.writer === null && (!writerFair || p.queue.length === 0)) {
@@ -380,6 +403,22 @@ export class ReferenceInterpreter {
       case 'waitqueue':
         // schedule(): returns at once unless still marked asleep on this queue.
         return !p.asleep.includes(pid);
+      case 'workqueue': {
+        this.checkWork(name, arg);
+        const queued = p.list.indexOf(arg);
+        if (op === 'flush') {
+          // flush_work waits for the queued instance if there is one, else for the running one.
+          if (queued >= 0) p.pend[arg] = [...p.pend[arg], pid].sort((a, b) => a - b);
+          else if (p.run[arg] !== null) p.cur[arg] = [...p.cur[arg], pid].sort((a, b) => a - b);
+          else return true;
+          return false;
+        }
+        // cancel_work_sync: the queued instance is dropped; a running one is waited for.
+        if (queued >= 0) p.list.splice(queued, 1);
+        if (p.run[arg] === null) return true;
+        p.cur[arg] = [...p.cur[arg], pid].sort((a, b) => a - b);
+        return false;
+      }
       case 'completion':
         // wait_for_completion: a banked done (or complete_all) lets it through; otherwise it queues.
         if (p.done === null) return true;
@@ -401,6 +440,7 @@ export class ReferenceInterpreter {
       return p.holder === null;
     }
     if (p.kind === 'jobqueue' && op === 'take') return p.jobs.length > 0;
+    if (p.kind === 'workqueue' && op === 'take') return p.list.some((k) => p.run[k] === null);
     throw new Error(`reference: ${op} on ${p.kind} is not guarded`);
   }
 
@@ -423,8 +463,18 @@ export class ReferenceInterpreter {
         }
         if (op === 'upRead') {
           if (!p.readers.includes(pid)) throw new Misuse(`up_read(${name}) by a non-reader`);
+          if (p.nested.includes(pid)) {
+            p.nested = p.nested.filter((r) => r !== pid);
+            return 0;
+          }
           p.readers = p.readers.filter((r) => r !== pid);
           if (p.readers.length === 0) this.serveRwsem(s, name);
+        } else if (op === 'downgradeWrite') {
+          // The writer turns reader without letting go; queued readers may then come in.
+          if (p.writer !== pid) throw new Misuse(`downgrade_write(${name}) by a non-writer`);
+          p.writer = null;
+          p.readers = [...p.readers, pid].sort((a, b) => a - b);
+          this.serveRwsem(s, name);
         } else if (op === 'upWrite') {
           if (p.writer !== pid) throw new Misuse(`up_write(${name}) by a non-writer`);
           p.writer = null;
@@ -472,22 +522,61 @@ export class ReferenceInterpreter {
           p.holder = null;
         }
         return 0;
-      case 'waitqueue':
-        if (op === 'prepareToWait') {
+      case 'waitqueue': {
+        const wake = (m: number) => {
+          const w = s.procs[m].wait;
+          if (typeof w === 'object' && w.asleepOn === name) this.grant(s, m);
+          p.asleep = p.asleep.filter((x) => x !== m);
+        };
+        if (op === 'prepareToWait' || op === 'prepareToWaitExclusive') {
+          const exclusive = op === 'prepareToWaitExclusive';
+          if (p.members.includes(pid) && p.excl.includes(pid) !== exclusive) throw new Misuse(`${op}(${name}) switches a queued entry's mode`);
+          if (exclusive && !p.members.includes(pid)) p.excl = [...p.excl, pid];
           if (!p.members.includes(pid)) p.members = [...p.members, pid].sort((a, b) => a - b);
           if (!p.asleep.includes(pid)) p.asleep = [...p.asleep, pid].sort((a, b) => a - b);
         } else if (op === 'finishWait') {
           p.members = p.members.filter((m) => m !== pid);
           p.asleep = p.asleep.filter((m) => m !== pid);
-        } else if (op === 'wakeAll') {
-          // wake_up_locked wakes every (non-exclusive) waiter; they stay on the queue.
-          for (const m of p.asleep) {
-            const w = s.procs[m].wait;
-            if (typeof w === 'object' && w.asleepOn === name) this.grant(s, m);
+          p.excl = p.excl.filter((m) => m !== pid);
+        } else if (op === 'wakeAll' || op === 'wakeUp' || op === 'wakeUpLocked') {
+          // Every non-exclusive sleeper (they stay on the queue); then exclusive ones, taken off the
+          // queue as they are woken: all of them for wake_up_all, the first for wake_up.
+          const woken = p.asleep.filter((m) => !p.excl.includes(m));
+          woken.forEach(wake);
+          const exclusive = op === 'wakeAll' ? [...p.excl] : p.excl.slice(0, 1);
+          for (const m of exclusive) {
+            wake(m);
+            p.excl = p.excl.filter((x) => x !== m);
+            p.members = p.members.filter((x) => x !== m);
           }
-          p.asleep = [];
+          return woken.length + exclusive.length;
         } else throw new Error(`reference: waitqueue op ${op}`);
         return 0;
+      }
+      case 'workqueue': {
+        if (op === 'take') {
+          // The first queued work no worker is running; flushers of that instance now wait for this run.
+          const at = p.list.findIndex((k) => p.run[k] === null);
+          const k = p.list[at];
+          p.list.splice(at, 1);
+          p.run[k] = pid;
+          p.cur[k] = [...p.cur[k], ...p.pend[k]].sort((a, b) => a - b);
+          p.pend[k] = [];
+          return k;
+        }
+        this.checkWork(name, arg);
+        if (op === 'queueWork') {
+          if (p.list.includes(arg)) return 0;
+          p.list.push(arg);
+          return 1;
+        }
+        if (op !== 'finish') throw new Error(`reference: workqueue op ${op}`);
+        if (p.run[arg] !== pid) throw new Misuse(`work ${arg} of ${name} finishes on a worker not running it`);
+        p.run[arg] = null;
+        for (const f of p.cur[arg]) this.grant(s, f);
+        p.cur[arg] = [];
+        return 0;
+      }
       case 'completion': {
         const limit = (decl as { max?: number }).max ?? Math.max(1, this.processes.length);
         if (op === 'complete') {
@@ -524,6 +613,11 @@ export class ReferenceInterpreter {
     }
   }
 
+  private checkWork(name: string, k: number): void {
+    const works = (this.prims.get(name) as { works: readonly string[] }).works;
+    if (!Number.isInteger(k) || k < 0 || k >= works.length) throw new Misuse(`${name}: no work number ${k}`);
+  }
+
   /** Hands a released rw_semaphore to its waiters, by policy. */
   private serveRwsem(s: RefState, name: string): void {
     const p = s.prims[name] as Extract<PrimState, { kind: 'rwsem' }>;
@@ -533,7 +627,9 @@ export class ReferenceInterpreter {
       const readers = p.queue.filter(([, m]) => m === 'R').map(([pid]) => pid);
       p.queue = p.queue.filter(([, m]) => m === 'W');
       for (const r of readers) this.grant(s, r);
-      p.readers = [...p.readers, ...readers].sort((a, b) => a - b);
+      // A queued reader that already reads was a recursive down_read: it gets its second level.
+      p.nested = [...p.nested, ...readers.filter((r) => p.readers.includes(r))].sort((a, b) => a - b);
+      p.readers = [...p.readers, ...readers.filter((r) => !p.readers.includes(r))].sort((a, b) => a - b);
     };
     const grantWriter = (i: number) => {
       const [pid] = p.queue[i];
@@ -727,11 +823,12 @@ export function orbitLevels(model: Model, result: ReferenceResult): number[] {
     const prims: Record<string, PrimState> = {};
     for (const [name, p] of Object.entries(s.prims)) {
       switch (p.kind) {
-        case 'rwsem': prims[name] = { kind: 'rwsem', readers: sorted(p.readers), writer: p.writer === null ? null : m(p.writer), queue: p.queue.map(([pid, mode]) => [m(pid), mode]) }; break;
+        case 'rwsem': prims[name] = { kind: 'rwsem', readers: sorted(p.readers), nested: sorted(p.nested), writer: p.writer === null ? null : m(p.writer), queue: p.queue.map(([pid, mode]) => [m(pid), mode]) }; break;
         case 'semaphore': prims[name] = { kind: 'semaphore', count: p.count, queue: p.queue.map(m) }; break;
         case 'mutex': prims[name] = { kind: 'mutex', owner: p.owner === null ? null : m(p.owner), queue: p.queue.map(m) }; break;
         case 'spinlock': prims[name] = { kind: 'spinlock', holder: p.holder === null ? null : m(p.holder) }; break;
-        case 'waitqueue': prims[name] = { kind: 'waitqueue', members: sorted(p.members), asleep: sorted(p.asleep) }; break;
+        case 'waitqueue': prims[name] = { kind: 'waitqueue', members: sorted(p.members), asleep: sorted(p.asleep), excl: p.excl.map(m) }; break;
+        case 'workqueue': prims[name] = { kind: 'workqueue', list: p.list, run: p.run.map((r) => (r === null ? null : m(r))), cur: p.cur.map(sorted), pend: p.pend.map(sorted) }; break;
         case 'jobqueue': prims[name] = { kind: 'jobqueue', jobs: p.jobs }; break;
         case 'completion': prims[name] = { kind: 'completion', done: p.done, queue: p.queue.map(m) }; break;
       }
