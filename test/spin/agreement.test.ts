@@ -20,8 +20,8 @@ import { toyConfigs } from './toy-models.js';
 
 /** Configurations checked at once: SPIN runs are a spin -a and one or two gcc builds each. */
 const PARALLEL = 2;
-/** Random models (test/support/random-model.ts) checked by both, from a fixed seed. */
-const RANDOM_MODELS = 20;
+/** Random models (test/support/random-model.ts) checked by both, from a fixed seed (18, so the two toys of issue 13 cost no more runs). */
+const RANDOM_MODELS = 18;
 const RANDOM_SEED = 8;
 
 function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
