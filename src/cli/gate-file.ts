@@ -27,7 +27,7 @@ import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
 import { formatParams } from '../render/text.js';
 import { UsageError } from './io.js';
-import { loadModel, type ModelSource } from './load-model.js';
+import { loadModel, modelFileOf, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
 
 /** Where the schema lives, relative to the repository root. */
@@ -46,6 +46,8 @@ export interface GateFile {
   readonly checks: readonly GateCheck[];
   /** The definition of every model the checks name, by `GateCheck.model`. */
   readonly models: ReadonlyMap<string, ModelDefinition>;
+  /** The absolute path of each model loaded from a file, by `GateCheck.model` (registered models are absent). */
+  readonly modelFiles: ReadonlyMap<string, string>;
 }
 
 export interface GateIssue {
@@ -122,7 +124,7 @@ function valueText(raw: unknown): string | { error: string } {
  * Validates a parsed gate file and expands its checks. Returns every issue
  * found; `checks` only when there are none.
  */
-export async function validateGate(json: unknown, options: ValidateOptions): Promise<{ readonly gate?: Omit<GateFile, 'source'>; readonly issues: GateIssue[] }> {
+export async function validateGate(json: unknown, options: ValidateOptions): Promise<{ readonly gate?: Omit<GateFile, 'source' | 'modelFiles'>; readonly issues: GateIssue[] }> {
   const issues: GateIssue[] = [];
   const issue = (path: string, message: string) => issues.push({ path, message });
   if (!isObject(json)) {
@@ -332,12 +334,22 @@ export async function loadGateFile(path: string, source: string, models: ModelSo
   // One load per model file: two checks of the same file (the bug found with
   // one parameter set, the fix holding with another) share its definition.
   const loaded = new Map<string, Promise<ModelDefinition>>();
+  const fileOf = new Map<ModelDefinition, string>();
+  const from = { ...models, cwd: base };
   const resolveModel = (name: string) => {
     const key = resolve(base, name);
-    if (!loaded.has(key)) loaded.set(key, loadModel(name, { ...models, cwd: base }));
+    if (!loaded.has(key)) {
+      loaded.set(key, loadModel(name, from).then((def) => {
+        const file = modelFileOf(name, from);
+        if (file !== undefined) fileOf.set(def, file);
+        return def;
+      }));
+    }
     return loaded.get(key)!;
   };
   const { gate, issues } = await validateGate(json, { resolveModel });
   if (!gate) throw new GateFileError(source, issues);
-  return { source, ...gate };
+  // Recorded in each case's result.json, so `replay` of a gate case needs no --model.
+  const modelFiles = new Map([...gate.models].flatMap(([name, def]) => (fileOf.has(def) ? [[name, fileOf.get(def)!] as const] : [])));
+  return { source, ...gate, modelFiles };
 }

@@ -3,6 +3,7 @@
  * models) become one line plus a hint and exit code 2; anything else is a
  * bug in interleave and says so.
  */
+import type { ModelRuntimeError } from '../explore/compile.js';
 import { ModelError } from '../model/model-error.js';
 import { ExitCode } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
@@ -62,6 +63,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
     }
     if (e instanceof ModelError) {
       io.stderr(`interleave: ${e.message}`);
+      return ExitCode.Usage;
+    }
+    // A search reports a step failing at run time as a violation; one that
+    // escapes elsewhere (building a report, a diagram) is still the model's
+    // fault, not interleave's: the model's exit code, the step named. Known
+    // by name: the search core loads only with a command.
+    if (e instanceof Error && e.name === 'ModelRuntimeError') {
+      io.stderr(`interleave: model error: ${(e as ModelRuntimeError).where} fails: ${e.message}`);
       return ExitCode.Usage;
     }
     throw e;

@@ -15,7 +15,7 @@
  * `maxStates` states before the target's level: past it, the BFS schedule
  * is kept.
  */
-import type { CompiledModel } from '../explore/compile.js';
+import { ModelRuntimeError, type CompiledModel } from '../explore/compile.js';
 import type { ExploredLevels } from '../explore/bfs.js';
 import { StateStore } from '../explore/state-store.js';
 import { replayPath } from './path.js';
@@ -81,12 +81,12 @@ export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxSt
       layer.read(id, packed);
       unpack(packed, 0, cur);
       const found: Array<[number, number]> = [];
-      cm.successors(cur, out, (stepId) => {
+      const expanded = expandSearched(cm, cur, out, (stepId) => {
         pack(out, succPacked, 0);
         const j = onPath[i + 1].find(succPacked);
         if (j >= 0) found.push([stepId, j]);
       });
-      if (found.length > 0) {
+      if (expanded && found.length > 0) {
         mine.insert(packed);
         myEdges.push(found);
       }
@@ -137,6 +137,22 @@ export function fewestSwitches(cm: CompiledModel, path: readonly number[], maxSt
   return switches < bfsSwitches ? { path: steps, switches, bfsSwitches } : keep;
 }
 
+/**
+ * Runs `cm.successors` on `s`; false if one of its steps fails at run time
+ * (a range or a misuse). The search stops at such a state, a violation of
+ * its own, so no schedule it reports passes through it: the caller drops
+ * whatever was emitted before the failure.
+ */
+function expandSearched(cm: CompiledModel, s: Int32Array, out: Int32Array, emit: (stepId: number) => void): boolean {
+  try {
+    cm.successors(s, out, emit);
+    return true;
+  } catch (e) {
+    if (e instanceof ModelRuntimeError) return false;
+    throw e;
+  }
+}
+
 /** Layers 0..d-1 by a fresh BFS, each its own store (ids are positions in the layer); undefined past `maxStates`. */
 function rebuildLayers(cm: CompiledModel, d: number, maxStates: number): Layer[] | undefined {
   const { pack, unpack, words } = cm.packer;
@@ -151,19 +167,23 @@ function rebuildLayers(cm: CompiledModel, d: number, maxStates: number): Layer[]
   const cur = new Int32Array(cm.slotCount);
   const out = new Int32Array(cm.slotCount);
   let total = 1;
+  // This state's successors, packed, kept until its expansion is known to have succeeded.
+  const succ = new Int32Array(Math.max(1, cm.steps.length) * words);
   for (let i = 0; i < d - 1; i++) {
     const next = new StateStore(words);
     const layer = layers[i];
     for (let id = 0; id < layer.count; id++) {
       layer.read(id, packed);
       unpack(packed, 0, cur);
-      cm.successors(cur, out, () => {
-        pack(out, packed, 0);
-        if (seen.insert(packed) >= 0) {
-          next.insert(packed);
+      let n = 0;
+      if (!expandSearched(cm, cur, out, () => { pack(out, succ, words * n++); })) continue;
+      for (let k = 0; k < n; k++) {
+        const one = succ.subarray(k * words, (k + 1) * words);
+        if (seen.insert(one) >= 0) {
+          next.insert(one);
           total++;
         }
-      });
+      }
       if (total > maxStates) return undefined;
     }
     layers.push(next);

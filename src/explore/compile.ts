@@ -67,7 +67,11 @@ export function runtimeErrorProperty(message: string): 'atomic-sleep' | 'asserti
 
 /** A step broke a rule of the model at run time (range, primitive misuse). */
 export class ModelRuntimeError extends Error {
-  constructor(message: string, readonly stepId: number) {
+  /**
+   * @param where the failing step as a report names it (`t#2: n++`), so
+   * whoever catches this without the compiled model can still say which.
+   */
+  constructor(message: string, readonly stepId: number, readonly where = `step ${stepId}`) {
     super(message);
     this.name = 'ModelRuntimeError';
   }
@@ -226,6 +230,7 @@ export function compileModel(model: Model): CompiledModel {
     });
   }
 
+  const stepWhere = (stepId: number) => `${layout.processes[steps[stepId].pid].name}: ${steps[stepId].step.action}`;
   const atomicPrims = primitives.filter((p) => p.atomicFor !== undefined);
   const atomicProcs = layout.processes.filter((p) => p.template.context === 'irq' || p.template.context === 'softirq');
   const atomicCheck = atomicPrims.length > 0 || atomicProcs.length > 0
@@ -236,7 +241,7 @@ export function compileModel(model: Model): CompiledModel {
         if (held.length === 0 && irq === undefined) return;
         const op = steps[stepId].step.op!;
         const why = irq !== undefined ? `in ${irq} context` : `holding spinlock ${held.join(', ')}`;
-        throw new ModelRuntimeError(`${ATOMIC_SLEEP_MESSAGE}: ${proc.name} calls ${kernelCall(model.primitives[layout.primitiveIndex.get(op.primitive)!], op.op)}(&${op.primitive}), which may sleep, ${why}`, stepId);
+        throw new ModelRuntimeError(`${ATOMIC_SLEEP_MESSAGE}: ${proc.name} calls ${kernelCall(model.primitives[layout.primitiveIndex.get(op.primitive)!], op.op)}(&${op.primitive}), which may sleep, ${why}`, stepId, stepWhere(stepId));
       }
     : undefined;
   const ctx: CodegenContext = { layout, model, constants: [], primitives, ...(atomicCheck ? { atomicCheck } : {}) };
@@ -264,7 +269,7 @@ export function compileModel(model: Model): CompiledModel {
   const atEndSrc = propertyFn(ctx, atEnd.map((p) => p.expr));
 
   const rangeError = (stepId: number, what: string, v: number, min: number, max: number): never => {
-    throw new ModelRuntimeError(`${what} gives ${v}, outside the declared range ${min}..${max}`, stepId);
+    throw new ModelRuntimeError(`${what} gives ${v}, outside the declared range ${min}..${max}`, stepId, stepWhere(stepId));
   };
   const header = ctx.constants.map((_, i) => `const K${i} = K[${i}];`).join(' ');
   // The generated code is built only from the model's own declarations
@@ -303,7 +308,7 @@ export function compileModel(model: Model): CompiledModel {
     try {
       return gen.stepFns[stepId](s, out, result);
     } catch (e) {
-      throw asRuntimeError(e, stepId);
+      throw asRuntimeError(e, stepId, stepWhere(stepId));
     }
   };
 
@@ -343,7 +348,7 @@ export function compileModel(model: Model): CompiledModel {
   };
 }
 
-function asRuntimeError(e: unknown, stepId: number): unknown {
-  if (e instanceof PrimitiveMisuse) return new ModelRuntimeError(e.message, stepId);
+function asRuntimeError(e: unknown, stepId: number, where: string): unknown {
+  if (e instanceof PrimitiveMisuse) return new ModelRuntimeError(e.message, stepId, where);
   return e;
 }

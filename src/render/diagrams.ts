@@ -11,7 +11,7 @@ import { stateGraphToDot } from './dot-state-graph.js';
 import { traceToDot } from './dot-trace.js';
 import { waitForToDot } from './dot-wait-for.js';
 import { dotToSvg } from './svg.js';
-import { formatCount, formatParams } from './text.js';
+import { configTitle, formatCount } from './text.js';
 
 /** States above which the state graph is not drawn (layout time and file size grow fast). */
 export const DEFAULT_MAX_NODES = 2000;
@@ -53,7 +53,7 @@ export async function renderDiagrams(report: CheckReport, cm: CompiledModel | un
   const cx = report.counterexample;
   if (!cx) return undefined;
   const r = report.result;
-  const title = `${r.model} ${formatParams(r.params)}`;
+  const title = configTitle(r.model, r.params);
   const waitForDot = waitForToDot(cx.waitFor, cx.analysis, {
     title: `${title}: wait-for graph at the ${cx.kind === 'deadlock' ? 'deadlock' : `violation of "${cx.property}"`}`,
   });

@@ -8,6 +8,7 @@ import { gateSections } from './gate-summary.js';
 import { sweepMatrixData, sweepSummaryLine, sweepFixed, smallestCounterexample, SWEEP_LEGEND, type SweepReport } from './sweep.js';
 import {
   checkDetailBlocks,
+  configTitle,
   diagramPaths,
   formatParams,
   runTableData,
@@ -118,7 +119,7 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
       return [
         text(`${final.heading}: ${final.entries.length} of ${final.total} runs${partial}`, { bold: true, ...(final.complete ? {} : { tone: 'warn' as const }) }),
         runTableSection(final.entries),
-        ...final.entries.flatMap((e) => violationSections(e.title ?? `${e.report.result.model} ${formatParams(e.report.result.params)}`, e)),
+        ...final.entries.flatMap((e) => violationSections(e.title ?? configTitle(e.report.result.model, e.report.result.params), e)),
         ...writtenSection(final.written),
       ];
     }

@@ -7,7 +7,7 @@
 import { buildClaims, casesOf, gatePassed, gateTotals, type Claim, type ClaimGrid, type GateCase, type GateParamValue, type GateReport } from '../explain/gate.js';
 import type { ReportSection } from './final-report.js';
 import { markdownTable } from './markdown.js';
-import { diagramPaths, formatCount, formatDuration, formatParams, traceTable, traceTableData, type Tone } from './text.js';
+import { configTitle, diagramPaths, formatCount, formatDuration, traceTable, traceTableData, type Tone } from './text.js';
 
 /** Failures shown in full (trace and all); the rest are listed in the table and the JUnit file. */
 const MAX_DETAILED_FAILURES = 10;
@@ -135,7 +135,7 @@ function failures(gate: GateReport): GateCase[] {
 
 function failureHeading(gate: GateReport, c: GateCase): string {
   const check = gate.checks[c.check];
-  return `${check.name}: ${check.model} ${formatParams(c.params)}`;
+  return `${check.name}: ${configTitle(check.model, c.params)}`;
 }
 
 const BOUNDED_NOTE =

@@ -8,7 +8,7 @@
  */
 import { buildClaims, casesOf, gateTotals, type GateCase, type GateReport } from '../explain/gate.js';
 import { claimText } from './gate-summary.js';
-import { diagramPaths, formatParams, traceTable, verdictLine } from './text.js';
+import { configTitle, diagramPaths, traceTable, verdictLine } from './text.js';
 
 /** Characters XML 1.0 cannot carry at all: C0 controls other than tab, newline and return, lone surrogates, U+FFFE and U+FFFF. */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -30,7 +30,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** `dm-snapshot/semaphore writers=2 bios=1 ...`: a test case's name. */
 export function caseName(gate: GateReport, c: GateCase): string {
-  return `${gate.checks[c.check].model} ${formatParams(c.params)}`;
+  return configTitle(gate.checks[c.check].model, c.params);
 }
 
 /** The failure body: reason, verdict line, trace, who is stuck, and where the pictures are. */
@@ -109,7 +109,7 @@ export function gateToJunit(gate: GateReport, options: { readonly timestamp?: Da
     out.push('    </properties>');
     for (const c of cases) out.push(testCase(gate, c, '    '));
     for (const params of check.configurations.slice(cases.length)) {
-      out.push(`    <testcase${attrs({ classname: check.name, name: `${check.model} ${formatParams(params)}`, time: '0.000' })}>`);
+      out.push(`    <testcase${attrs({ classname: check.name, name: configTitle(check.model, params), time: '0.000' })}>`);
       out.push(`      <skipped${attrs({ message: 'not run: the gate was interrupted' })}/>`);
       out.push('    </testcase>');
     }

@@ -8,7 +8,7 @@ import { processStatuses } from '../explain/process-status.js';
 import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
 import { describePrimitives, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { formatParams } from './text.js';
+import { configTitle } from './text.js';
 
 /** One state as indented lines: variables, processes (with locals), primitives. */
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
@@ -30,7 +30,7 @@ const stepLine = (t: TraceRow) =>
 
 /** The headline: whether the trace replays as saved. */
 export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay): string {
-  const head = `${trace.model} ${formatParams(trace.params)}`;
+  const head = configTitle(trace.model, trace.params);
   if (replay.problem) return `${head}: DOES NOT REPLAY: ${replay.problem.message}`;
   return `${head}: replays: ${replay.steps.length} of ${trace.rows.length} steps enabled as recorded${trace.finalState ? ', same final state' : ''}; ${replay.ending ?? ''}`;
 }

@@ -8,7 +8,7 @@
 import type { Counterexample } from '../explain/counterexample.js';
 import type { SimulationResult } from '../explore/simulate.js';
 import type { Params } from '../model/types.js';
-import { formatCount, formatParams, traceTable } from './text.js';
+import { configTitle, formatCount, traceTable } from './text.js';
 
 export const SIMULATE_SCHEMA = 'interleave/simulate@1';
 
@@ -34,7 +34,7 @@ export function simulationSummary(report: SimulationReport): string {
     ? 'no violation hit'
     : `${formatCount(r.violations)} run${r.violations > 1 ? 's' : ''} hit a violation (${Object.entries(r.byProperty).map(([p, n]) => `${p} ${formatCount(n)}`).join(', ')})`;
   const rest = [`${formatCount(r.finished)} finished`, `${formatCount(r.stepLimited)} stopped at ${formatCount(r.maxSteps)} steps`].join(', ');
-  return `${report.model} ${formatParams(report.params)}: ${formatCount(r.runs)} random runs from seed ${r.seed}${r.interrupted ? ' (INTERRUPTED)' : ''}: ${found}; ${rest} (${formatCount(r.totalSteps)} steps, ${(report.elapsedMs / 1000).toFixed(2)} s)`;
+  return `${configTitle(report.model, report.params)}: ${formatCount(r.runs)} random runs from seed ${r.seed}${r.interrupted ? ' (INTERRUPTED)' : ''}: ${found}; ${rest} (${formatCount(r.totalSteps)} steps, ${(report.elapsedMs / 1000).toFixed(2)} s)`;
 }
 
 export function simulationToText(report: SimulationReport): string {

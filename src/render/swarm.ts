@@ -9,7 +9,7 @@
 import type { Counterexample } from '../explain/counterexample.js';
 import type { SwarmJobResult } from '../explore/swarm.js';
 import type { Params } from '../model/types.js';
-import { formatCount, formatParams, traceTable } from './text.js';
+import { configTitle, formatCount, traceTable } from './text.js';
 
 export const SWARM_SCHEMA = 'interleave/swarm@1';
 
@@ -43,7 +43,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 
 export const swarmStates = (s: SwarmReport) => s.results.reduce((n, r) => n + r.states, 0);
 
 export function swarmSummaryLine(s: SwarmReport): string {
-  const head = `${s.model} ${formatParams(s.params)}: swarm of ${s.jobs} jobs (${mib(s.maxMemoryBytes)} each)`;
+  const head = `${configTitle(s.model, s.params)}: swarm of ${s.jobs} jobs (${mib(s.maxMemoryBytes)} each)`;
   if (s.found) {
     const cx = s.found.counterexample;
     const what = cx.kind === 'deadlock' ? 'DEADLOCK' : `VIOLATION of "${cx.property}"`;

@@ -11,6 +11,12 @@ export function formatParams(params: Params): string {
   return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
 }
 
+/** `dm-snapshot/semaphore writers=2 ctrs=1`, or the bare name of a model without parameters (no stray space before a colon). */
+export function configTitle(model: string, params: Params): string {
+  const p = formatParams(params);
+  return p ? `${model} ${p}` : model;
+}
+
 /**
  * `488,692`: a count with thousands separators. Written out rather than with
  * toLocaleString, whose first call loads ICU's locale data (about 60 ms of
@@ -50,7 +56,7 @@ export function verdictLine(report: CheckReport): string {
     : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" under ${r.liveness?.fairness ?? '?'} fairness: ${lassoSize(report)}`
     : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
     : `UNKNOWN: search stopped ${stopText(report)}, no violation in the states explored`;
-  return `${r.model} ${formatParams(r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
+  return `${configTitle(r.model, r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
 }
 
 /** The width of each column of a fixed-width table: its widest cell. */
@@ -380,7 +386,7 @@ export interface RunStart {
 /** `[3/36] dm-snapshot/semaphore writers=2 ctrs=1` (no counter for a single run). */
 export function runStartLine(run: RunStart): string {
   const counter = run.total > 1 ? `[${run.index}/${run.total}] ` : '';
-  return `${counter}${run.title ? `${run.title}: ` : ''}${run.model} ${formatParams(run.params)}`.trimEnd();
+  return `${counter}${run.title ? `${run.title}: ` : ''}${configTitle(run.model, run.params)}`.trimEnd();
 }
 
 /** A finished run in one short line: `[3/36] model writers=2 ctrs=1: deadlock (9 steps), 279 states, 2 ms`. */

@@ -1,6 +1,6 @@
 /** Issue 17: gate files a newcomer writes -- one model file for the bug and the fix, mistakes caught at load, Ctrl-C read as such. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,14 @@ describe('interleave gate: one model file in several checks', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/PASSED: every expectation holds \(2 configurations in 2 checks/);
     expect(r.status).toBe(0);
+    // The bug's case records its model file, so replaying it needs no --model.
+    const cases = join(dir, 'out', 'gate', 'cases');
+    const [only] = readdirSync(cases);
+    const result = join(cases, only, 'result.json');
+    expect(JSON.parse(readFileSync(result, 'utf8')).modelFile).toBe(join(dir, 'abba-fix.ts'));
+    const io = fakeIO(dir);
+    expect(await main(['replay', result, '--quiet'], io)).toBe(0);
+    expect(io.out.join('\n')).toMatch(/user\/abba fixed=0/);
   });
 });
 

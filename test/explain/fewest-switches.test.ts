@@ -7,6 +7,10 @@ import type { ExploredLevels } from '../../src/explore/bfs.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { instantiate } from '../../src/model/definition.js';
+import { ModelBuilder } from '../../src/model/builder.js';
+import { inc } from '../../src/model/expr.js';
+import { sourceIn } from '../../src/model/source-ref.js';
+import { stepIds } from './small-models.js';
 
 const compile = (name: string, params: Record<string, string | number>) =>
   compileModel(instantiate(registry.find((d) => d.name === name)!, params));
@@ -68,5 +72,28 @@ describe('fewestSwitches', () => {
     const report = buildReport(cm, check(cm).run());
     expect(report.counterexample).toMatchObject({ switches: 3, bfsSwitches: 4 });
     expect(report.result.discovery!.path).toEqual(report.counterexample!.trace.map((t) => cm.steps.find((s) => cm.processName(s.pid) === t.process && s.step.name === t.step)!.id));
+  });
+  it('leads no schedule through a state where a step fails at run time (the search stops there; --por reached this and crashed)', () => {
+    // ABBA, plus a process u whose second n++ leaves n's range: the layers
+    // before the deadlock hold states whose expansion throws.
+    const b = new ModelBuilder('abba-and-overflow');
+    const A = b.mutex('A');
+    const B = b.mutex('B');
+    const n = b.var('n', 0, { max: 1 });
+    const at = sourceIn('demo.c', 'test');
+    b.process('p', {}, (p) => p
+      .step('lock_a', { action: 'mutex_lock(&A)', source: at(10, 'p'), op: A.lock() })
+      .step('lock_b', { action: 'mutex_lock(&B)', source: at(11, 'p'), op: B.lock() }));
+    b.process('q', {}, (p) => p
+      .step('lock_b', { action: 'mutex_lock(&B)', source: at(20, 'q'), op: B.lock() })
+      .step('lock_a', { action: 'mutex_lock(&A)', source: at(21, 'q'), op: A.lock() }));
+    b.process('u', {}, (p) => p
+      .step('one', { action: 'n++', source: at(30, 'u'), effects: [inc(n)] })
+      .step('two', { action: 'n++', source: at(31, 'u'), effects: [inc(n)] }));
+    const cm = compileModel(b.build());
+    const path = stepIds(cm, ['p:lock_a', 'q:lock_b', 'p:lock_b', 'q:lock_a']);
+    const better = fewestSwitches(cm, path);
+    expect(better).toMatchObject({ bfsSwitches: 3, switches: 2 });
+    expect([...replayPath(cm, better.path).at(-1)!]).toEqual([...replayPath(cm, path).at(-1)!]);
   });
 });

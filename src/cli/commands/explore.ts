@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { instantiate, resolveParams } from '../../model/definition.js';
 import { explorerDataOfModel } from '../../render/explorer/explorer-data.js';
-import { formatParams } from '../../render/text.js';
+import { configTitle } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
@@ -42,7 +42,7 @@ export async function exploreCommand(argv: readonly string[], io: CliIO): Promis
   const path = resolve(io.cwd, output ?? `out/explore/${runSlug(def.name, params)}.html`);
   checkOutputFile(path, output !== undefined ? `-o ${output}` : path);
   try {
-    await writeExplorer(path, explorerDataOfModel(model, `${def.name} ${formatParams(params)}`));
+    await writeExplorer(path, explorerDataOfModel(model, configTitle(def.name, params)));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code !== 'string') throw e;

@@ -11,7 +11,7 @@
 import { join, relative, resolve } from 'node:path';
 import { judgeCase, type GateCase, type GateReport } from '../../explain/gate.js';
 import type { CheckReport } from '../../explain/report.js';
-import { formatCount, formatDuration, formatParams, type RunStart } from '../../render/text.js';
+import { configTitle, formatCount, formatDuration, type RunStart } from '../../render/text.js';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadGateFile } from '../gate-file.js';
@@ -121,7 +121,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
         const firstFound = report.counterexample !== undefined && !cases.some((c) => c.check === ci && c.report.counterexample);
         if ((firstFound || !judgement.passed) && !done.files) {
           const caseDir = join(casesDir, runSlug(check.model, params));
-          const written = await writer.attempt(caseDir, () => writeCheckOutputs(caseDir, report));
+          const written = await writer.attempt(caseDir, () => writeCheckOutputs(caseDir, report, { modelFile: gateFile.modelFiles.get(check.model) }));
           if (written) done.files = Object.fromEntries(Object.entries(written).map(([k, p]) => [k, rel(p)]));
         }
         const gateCase: GateCase = { check: ci, params, report, judgement, reused, ...(done.files ? { files: done.files } : {}) };
@@ -130,7 +130,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
         if (mode === 'human' && !ink) {
           const r = report.result;
           const cost = reused ? 'explored for an earlier check' : `${formatCount(r.stats.states)} states, ${formatDuration(r.stats.elapsedMs)}`;
-          io.stderr(`[${index}/${total}] ${judgement.passed ? 'pass' : 'FAIL'} ${check.name}: ${check.model} ${formatParams(params)}: ${judgement.reason} (${cost})`);
+          io.stderr(`[${index}/${total}] ${judgement.passed ? 'pass' : 'FAIL'} ${check.name}: ${configTitle(check.model, params)}: ${judgement.reason} (${cost})`);
         }
       }
       if (interrupted) break;

@@ -6,7 +6,7 @@
  */
 import type { CheckReport } from '../../explain/report.js';
 import type { Model } from '../../model/types.js';
-import { formatParams } from '../text.js';
+import { configTitle } from '../text.js';
 
 export const EXPLORER_SCHEMA = 'interleave/explorer@1';
 
@@ -48,7 +48,7 @@ export function modelHash(model: Model): string {
 export function explorerDataOfReport(report: CheckReport, model: Model): ExplorerData {
   const r = report.result;
   const cx = report.counterexample;
-  const title = `${r.model} ${formatParams(r.params)}`;
+  const title = configTitle(r.model, r.params);
   const path = r.discovery?.path ?? [];
   const what = r.verdict === 'deadlock' ? 'DEADLOCK' : r.verdict === 'invariant' || r.verdict === 'liveness' ? `VIOLATES "${r.discovery?.property ?? ''}"` : r.verdict.toUpperCase();
   const loopStart = r.discovery?.loopStart;
