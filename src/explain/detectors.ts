@@ -138,7 +138,7 @@ function judgeCycle(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitFor
   return [lockdep, { detector: 'DEPT', reports: true, note: `DEPT could report this cycle once it has seen these waits and their wake-ups: every wait in it is one DEPT stages (${waits}).` }];
 }
 
-function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {
+function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], path: readonly number[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {
   for (const f of analysis.findings) {
     if (f.kind !== 'no-waker' || f.resource === undefined) continue;
     const sleeper = sleepers.find((x) => x.process === f.process);
@@ -153,16 +153,32 @@ function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: read
         : { detector: 'DEPT', reports: false, note: `DEPT cannot see it: ${sleeper.visibility.dept.why}.` },
     ];
   }
-  const lost = trace.some((r) => r.wokeNobody);
+  const lost = analysis.findings.map((f) => (f.kind === 'no-waker' && f.resource !== undefined ? missedWakeUp(cm, path, trace, f.resource) : undefined)).find((x) => x !== undefined);
   return lost
     ? [
-        { detector: 'lockdep', reports: false, note: 'lockdep cannot report this: there is no cycle of lock dependencies, only a task asleep after the wake-up meant for it found nobody asleep (a lost wake-up).' },
+        { detector: 'lockdep', reports: false, note: `lockdep cannot report this: there is no cycle of lock dependencies, only a task asleep after the wake-up meant for it was spent before it slept (a lost wake-up: ${lost}).` },
         { detector: 'DEPT', reports: false, note: 'DEPT cannot report this either: it reports cycles of waits and events, and here a wake-up was lost rather than waited for in a circle.' },
       ]
     : [
         { detector: 'lockdep', reports: false, note: 'lockdep cannot report this: there is no cycle of lock dependencies, only tasks asleep with nobody left to wake them.' },
         { detector: 'DEPT', reports: false, note: 'DEPT cannot report this either: it reports cycles of waits and events, and here the task that could wake them has finished or gone idle.' },
       ];
+}
+
+/**
+ * The step of `path` at which a wake-up on `resource` was lost: one that woke
+ * nobody, or a branch that passed over the wake-up (its location has an
+ * alternative that wakes `resource`, e.g. "queue empty, no wake-up needed").
+ */
+function missedWakeUp(cm: CompiledModel, path: readonly number[], trace: readonly TraceRow[], resource: string): string | undefined {
+  const prim = cm.primitives[cm.layout.primitiveIndex.get(resource)!];
+  const wakes = (cs: CompiledStep) => cs.step.op?.primitive === resource && prim.releaseOps.includes(cs.step.op.op);
+  for (let k = 0; k < path.length; k++) {
+    const cs = cm.steps[path[k]];
+    const passedOver = !wakes(cs) && cm.steps.some((o) => o.pid === cs.pid && o.location === cs.location && wakes(o));
+    if (trace[k].wokeNobody || passedOver) return `step ${k + 1}, ${trace[k].process}: ${trace[k].action}`;
+  }
+  return undefined;
 }
 
 function judgeHungTask(sleepers: readonly Sleeper[]): DetectorVerdict {
@@ -182,9 +198,9 @@ function judgeHungTask(sleepers: readonly Sleeper[]): DetectorVerdict {
   };
 }
 
-/** lockdep, DEPT and the hung-task detector, in that order, for the deadlock at state `s`. */
-export function judgeDetectors(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitForGraph, s: Int32Array, trace: readonly TraceRow[]): DetectorVerdict[] {
+/** lockdep, DEPT and the hung-task detector, in that order, for the deadlock at state `s`, reached by the step ids `path` (`trace` its rows). */
+export function judgeDetectors(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitForGraph, s: Int32Array, path: readonly number[], trace: readonly TraceRow[]): DetectorVerdict[] {
   const sleepers = sleepersAt(cm, graph, s);
-  const [lockdep, dept] = analysis.cycle ? judgeCycle(cm, analysis, graph, sleepers) : judgeStuck(cm, analysis, sleepers, trace);
+  const [lockdep, dept] = analysis.cycle ? judgeCycle(cm, analysis, graph, sleepers) : judgeStuck(cm, analysis, sleepers, path, trace);
   return [lockdep, dept, judgeHungTask(sleepers)];
 }

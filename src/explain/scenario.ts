@@ -67,7 +67,7 @@ export function buildScenario(
     rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), step: index });
   }
 
-  const detectors = judgeDetectors(cm, analysis, graph, states[states.length - 1], trace);
+  const detectors = judgeDetectors(cm, analysis, graph, states[states.length - 1], path, trace);
   const lockdep = detectors[0];
   return { columns, rows, lockdepVisible: lockdep.reports, lockdepNote: lockdep.note, detectors };
 }

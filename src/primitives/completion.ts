@@ -1,5 +1,5 @@
 /**
- * struct completion, as in Linux v6.12 kernel/sched/completion.c and
+ * struct completion, as in Linux v5.11 kernel/sched/completion.c (complete :34-36, complete_all :64-65) and
  * include/linux/completion.h:
  * - `done` counts completions not yet consumed; `complete_all` sets it to
  *   UINT_MAX ("done for good": complete_all sets `x->done = UINT_MAX`).

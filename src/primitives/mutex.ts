@@ -34,7 +34,7 @@ export function createMutex(
         },
         block(s, pid) { q.push(s, pid, 0); },
       },
-      // mutex_trylock (kernel/locking/mutex.c v6.12): 1 if it took the free mutex, else 0; never sleeps. Its owner gets 0.
+      // mutex_trylock (kernel/locking/mutex.c:1410 at v5.11): 1 if it took the free mutex, else 0; never sleeps. Its owner gets 0.
       trylock: {
         kind: 'apply',
         apply(s, pid) {

@@ -137,7 +137,7 @@ export type SliceRole = 'unit-take' | 'unit-give' | 'job-submit' | 'job-take' | 
 /** What one deadlock detector can see of a wait on this primitive, and why (with the kernel source that says so). */
 export interface DetectorView {
   readonly sees: boolean;
-  /** One sentence, e.g. `struct semaphore has no lockdep map (include/linux/semaphore.h@v6.12)`. */
+  /** One sentence, e.g. `struct semaphore has no lockdep map (include/linux/semaphore.h:15 at v5.11)`. */
   readonly why: string;
 }
 

@@ -172,7 +172,7 @@ export function createRwSemaphore(
         },
         block(s, pid) { q.push(s, pid, WRITE); },
       },
-      // down_read_trylock / down_write_trylock (rwsem.c v6.12): take it only if down_read/down_write
+      // down_read_trylock / down_write_trylock (kernel/locking/rwsem.c:1390/1432 at v5.11): take it only if down_read/down_write
       // would without sleeping; the kernel's fast paths fail as soon as anyone is queued (RWSEM_FLAG_WAITERS). 1 = taken.
       downReadTrylock: {
         kind: 'apply',

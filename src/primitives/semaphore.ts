@@ -37,7 +37,7 @@ export function createSemaphore(
         },
         block(s, pid) { q.push(s, pid, 0); },
       },
-      // down_trylock (semaphore.c v6.12): returns 0 when it took a unit, 1 when none was free (the kernel's convention).
+      // down_trylock (kernel/locking/semaphore.c:130 at v5.11): returns 0 when it took a unit, 1 when none was free (the kernel's convention).
       downTrylock: {
         kind: 'apply',
         apply(s) {

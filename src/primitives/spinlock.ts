@@ -32,7 +32,7 @@ export function createSpinlock(
         },
         apply(s, pid) { s[HOLDER] = pid + 1; return 0; },
       },
-      // spin_trylock (include/linux/spinlock.h v6.12, do_raw_spin_trylock): 1 if it took the free lock, else 0.
+      // spin_trylock (include/linux/spinlock.h:362 at v5.11, do_raw_spin_trylock): 1 if it took the free lock, else 0.
       trylock: {
         kind: 'apply',
         apply(s, pid) {

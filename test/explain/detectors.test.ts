@@ -139,4 +139,41 @@ describe('detectors of a deadlock', () => {
     b.process('p', {}, (p) => p.step('u', { action: 'mutex_unlock', source: at(1, 'f'), op: m.unlock(), sleep: 'killable' }));
     expect(() => b.build()).toThrow(/sleep is given, but unlock on m never sleeps/);
   });
+
+  it('calls a task waiting for a wake-up only its own later code gives a self-wait, not a lost wake-up', () => {
+    const b = new ModelBuilder('test/self-wait');
+    const wq = b.waitQueue('done_wait');
+    b.process('worker', {}, (p) => p
+      .step('prepare', { action: 'prepare_to_wait(&done_wait)', source: at(1, 'work'), op: wq.prepareToWait() })
+      .step('sleep', { action: 'io_schedule()', source: at(2, 'work'), op: wq.schedule() })
+      .step('finish', { action: 'finish_wait(&done_wait)', source: at(3, 'work'), op: wq.finishWait() })
+      .step('wake', { action: 'wake_up(&done_wait)', source: at(4, 'work'), op: wq.wakeUp() }));
+    const cm = compileModel(b.build());
+    const r = buildReport(cm, check(cm).run());
+    expect(r.result.verdict).toBe('deadlock');
+    expect(detector(r, 'lockdep').note).toMatch(/worker sleeps in schedule\(&done_wait\) for a wake-up that only its own code gives/);
+    expect(detector(r, 'lockdep').note).not.toMatch(/lost wake-up/);
+    expect(detector(r, 'DEPT').note).toMatch(/open-coded prepare_to_wait\(\)\/schedule\(\) loop is not staged/);
+    expect(detector(r, 'hung-task').reports).toBe(true);
+  });
+
+  it('says lockdep cannot see cancel_work_sync, which skips the work item\'s lockdep map', () => {
+    const b = new ModelBuilder('test/cancel-under-mutex');
+    const m = b.mutex('dev_lock');
+    const wq = b.workqueue('events', { workers: 1 });
+    const w = wq.work('reset_work', (p) => p
+      .step('lock', { action: 'mutex_lock(&dev->lock)', source: at(10, 'reset_fn'), op: m.lock() })
+      .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(12, 'reset_fn'), op: m.unlock() }));
+    b.process('remove', {}, (p) => p
+      .step('queue', { action: 'queue_work(events, &dev->reset_work)', source: at(20, 'dev_remove'), op: w.queue() })
+      .step('take', { action: 'mutex_lock(&dev->lock)', source: at(21, 'dev_remove'), op: m.lock() })
+      .step('cancel', { action: 'cancel_work_sync(&dev->reset_work)', source: at(22, 'dev_remove'), op: w.cancelSync() })
+      .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(23, 'dev_remove'), op: m.unlock() }));
+    const cm = compileModel(b.build());
+    const r = buildReport(cm, check(cm).run());
+    expect(r.result.verdict).toBe('deadlock');
+    expect(detector(r, 'lockdep')).toMatchObject({ reports: false });
+    expect(detector(r, 'lockdep').note).toMatch(/__flush_work\(work, true\).*skips lock_map_acquire\(&work->lockdep_map\)/);
+    expect(detector(r, 'DEPT').reports).toBe(true);
+  });
 });
