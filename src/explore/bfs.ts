@@ -4,9 +4,10 @@
  * allocate) and a BFS level is a contiguous id range.
  *
  * A parent log keeps, per state id, the id of the state that first
- * discovered it (4 bytes a state); a trace is rebuilt by walking it back and
- * finding, from each parent, the first step in id order that gives the
- * child: time proportional to the trace, not to the space.
+ * discovered it (about 2 bits a state, see parent-log.ts); a trace is
+ * rebuilt by walking it back and finding, from each parent, the first step
+ * in id order that gives the child: time proportional to the trace, not to
+ * the space.
  *
  * This is the one search core. `SearchCore` owns a seen-set (the exact
  * store, or bitstate's bit table: see seen-set.ts), the parent log and the
@@ -20,7 +21,8 @@ import { ModelError } from '../model/model-error.js';
 import type { CompiledModel } from './compile.js';
 import { createExpander, type Expander } from './expand.js';
 import { classifyArrival, describeViolation, okClassification, StateKind, type Classification } from './classify.js';
-import { ParentLog, type SeenSet } from './seen-set.js';
+import { createParentLog, type ParentLog } from './parent-log.js';
+import type { SeenSet } from './seen-set.js';
 import { buildPor, expandsAlone } from './por.js';
 import type { Completion, Discovery, ProgressEvent, SearchStats } from './result.js';
 import { StateStore, StoreFullError } from './state-store.js';
@@ -107,7 +109,7 @@ export class SearchCore {
     seen?: SeenSet,
   ) {
     this.store = seen ?? new StateStore(cm.packer.words);
-    this.parents = new ParentLog(!this.store.exact);
+    this.parents = createParentLog(!this.store.exact);
     this.covered = new Uint8Array(cm.steps.length);
     this.varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
     this.maxima = Int32Array.from(cm.model.vars.map((v) => v.init));

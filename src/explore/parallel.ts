@@ -147,12 +147,12 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       const start = core.current;
       const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
       const end = Math.min(start + roundSources, levelEnd);
-      const old = store.startGrowth(store.count + (end - start) * perSource + options.workers);
-      if (old && !attached) store.moveFrom(old, 0, old.length >> 1);
-      else if (old) {
-        // The workers move the old table's entries into the new one, each a part at a time.
+      const grown = store.startGrowth(store.count + (end - start) * perSource + options.workers);
+      if (grown && !attached) store.rehashIds(0, store.count);
+      else if (grown) {
+        // The workers put the stored states into the new table, each a part at a time.
         work[0] = 0;
-        await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), moveSlots: old.length >> 1 });
+        await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), rehash: store.count });
       }
       attached = true;
       counter[0] = 0;

@@ -5,12 +5,14 @@
  * insertion order, which is what lets BFS use id ranges as its frontier and
  * its levels.
  *
- * A table entry is two ints: the state's full 32-bit hash and its id + 1.
- * A probe that meets another state is rejected on the hash alone (so a state
- * is read only when it is almost surely the one looked for), and growing
- * never reads or re-hashes a stored state. The slot is taken from the hash's
- * top bits, so doubling the table sends slot i to 2i or 2i+1: growth walks
- * the old table in order and writes the new one almost sequentially.
+ * A table slot is one int: the state's id + 1 in its low k bits (the table
+ * has 2^k slots, so every id fits) and, above them, the low 32 - k bits of
+ * the state's hash as a fingerprint. The slot is taken from the hash's top
+ * k bits, so the fingerprint is independent of it: a probe that meets
+ * another state is rejected on the fingerprint almost always (one in 2^(32-k)
+ * reads the state), at 4 bytes a slot. Growing rebuilds the table from the
+ * segments in id order (hashing each state again, sequentially), so the old
+ * table is not needed and not kept alongside.
  *
  * A store made `shared` keeps its segments and table in SharedArrayBuffers,
  * so worker threads can attach to it and insert concurrently (see
@@ -23,7 +25,7 @@ const SEGMENT_BITS = 16;
 const SEGMENT_STATES = 1 << SEGMENT_BITS;
 const MIN_LOG2 = 4;
 
-/** Most states one store can hold (ids + 1 are positive 31-bit ints; tables up to 2^30 slots). */
+/** Most states one store can hold (ids + 1 fit the low bits of a slot; tables up to 2^30 slots). */
 export const MAX_STORED_STATES = 3 * 2 ** 28;
 
 export class StoreFullError extends Error {
@@ -40,10 +42,8 @@ export function tableLog2For(states: number): number {
   return log2;
 }
 
-/** Entry of a slot being written by another thread (only while workers insert). */
-const BUSY = -1;
-/** Entry of a slot whose state was given up (a search that stopped mid-round); probes pass over it. */
-const GONE = -2;
+/** Slot of a state given up (a search that stopped mid-round): probes pass over it. It never equals a live slot, whose id + 1 stays below 2^k - 1. */
+const GONE = -1;
 
 /** What a thread needs to attach to a shared store (all SharedArrayBuffers). */
 export interface StoreShare {
@@ -58,12 +58,12 @@ export class StateStore implements SeenSet {
   readonly exact = true;
   /** @internal (ConcurrentInserter) */
   readonly segments: Int32Array[] = [];
-  /** @internal Pairs [hash, id + 1]; id + 1 = 0 marks an empty slot. */
+  /** @internal One int a slot: fingerprint above, id + 1 in the low `32 - shift` bits; 0 = empty. */
   table: Int32Array;
-  /** @internal */
-  shift: number;
-  /** @internal */
-  mask: number;
+  /** @internal 32 - log2(slots): the slot is `hash >>> shift`. */
+  shift = 32;
+  /** @internal slots - 1, also the mask of the id bits. */
+  mask = 0;
   private size = 0;
   /** Segments and table already handed to attached threads. */
   private sharedSegments = 0;
@@ -78,10 +78,7 @@ export class StateStore implements SeenSet {
    * `shared`: keep everything in SharedArrayBuffers so threads can attach.
    */
   constructor(readonly words: number, initialTable = 1 << 12, private readonly shared = false) {
-    const log2 = Math.max(MIN_LOG2, Math.ceil(Math.log2(Math.max(1, initialTable))));
-    this.table = this.ints(2 << log2);
-    this.shift = 32 - log2;
-    this.mask = (1 << log2) - 1;
+    this.table = this.swapTable(Math.max(MIN_LOG2, Math.ceil(Math.log2(Math.max(1, initialTable)))));
   }
 
   /** A view of a shared store in another thread (its count is not kept there). */
@@ -94,9 +91,8 @@ export class StateStore implements SeenSet {
   /** Takes the shared table and new segments the owning thread handed out. */
   adopt(share: StoreShare): void {
     this.table = new Int32Array(share.table);
-    const log2 = Math.log2(this.table.length / 2);
-    this.shift = 32 - log2;
-    this.mask = (1 << log2) - 1;
+    this.mask = this.table.length - 1;
+    this.shift = 32 - Math.log2(this.table.length);
     share.segments.forEach((buf, i) => { this.segments[share.firstSegment + i] = new Int32Array(buf); });
   }
 
@@ -144,18 +140,18 @@ export class StateStore implements SeenSet {
     this.lastHash = h;
     const table = this.table;
     const mask = this.mask;
+    const fp = h << (32 - this.shift);
     let slot = h >>> this.shift;
     for (;;) {
-      const at = slot << 1;
-      const entry = table[at + 1];
+      const entry = table[slot];
       if (entry === 0) break;
-      if (table[at] === h && entry > 0) {
-        const id = entry - 1;
+      if ((entry & ~mask) === fp && entry !== GONE) {
+        const id = (entry & mask) - 1;
         const seg = this.segments[id >>> SEGMENT_BITS];
         const base = (id & (SEGMENT_STATES - 1)) * words;
         let k = 0;
         while (k < words && seg[base + k] === p[k]) k++;
-        if (k === words) return -entry;
+        if (k === words) return -(id + 1);
       }
       slot = (slot + 1) & mask;
     }
@@ -166,8 +162,7 @@ export class StateStore implements SeenSet {
     const seg = this.segments[segIndex];
     const base = (id & (SEGMENT_STATES - 1)) * words;
     for (let k = 0; k < words; k++) seg[base + k] = p[k];
-    table[slot << 1] = h;
-    table[(slot << 1) + 1] = id + 1;
+    table[slot] = fp | (id + 1);
     this.size = id + 1;
     if (this.size * 4 > (mask + 1) * 3) this.grow();
     return id;
@@ -178,10 +173,12 @@ export class StateStore implements SeenSet {
     const h = hashInts(p, 0, this.words);
     this.lastHash = h;
     const table = this.table;
-    for (let slot = h >>> this.shift; ; slot = (slot + 1) & this.mask) {
-      const entry = table[(slot << 1) + 1];
+    const mask = this.mask;
+    const fp = h << (32 - this.shift);
+    for (let slot = h >>> this.shift; ; slot = (slot + 1) & mask) {
+      const entry = table[slot];
       if (entry === 0) return -1;
-      if (table[slot << 1] === h && entry > 0 && this.equals(entry - 1, p)) return entry - 1;
+      if ((entry & ~mask) === fp && entry !== GONE && this.equals((entry & mask) - 1, p)) return (entry & mask) - 1;
     }
   }
 
@@ -214,36 +211,35 @@ export class StateStore implements SeenSet {
    * threads can neither grow the table nor add segments.
    */
   ensureCapacity(states: number): void {
-    const old = this.startGrowth(states);
-    if (old) this.moveFrom(old, 0, old.length >> 1);
+    if (this.startGrowth(states)) this.rehashIds(0, this.size);
   }
 
   /**
    * `ensureCapacity` in two halves, so that other threads can share the
-   * moving: makes the segments and, if the table lacks room, a bigger empty
-   * table that the store uses from now on, returning the old one. Its
-   * entries must then be moved in with `moveFrom` (in parts, on any threads)
+   * work: makes the segments and, if the table lacks room, a bigger empty
+   * table that the store uses from now on, and returns true. Every stored
+   * id must then be put into it with `rehashIds` (in parts, on any threads)
    * before the store is used again.
    */
-  startGrowth(states: number): Int32Array | undefined {
+  startGrowth(states: number): boolean {
     if (states > MAX_STORED_STATES) throw new StoreFullError();
     while (this.segments.length * SEGMENT_STATES < states) this.segments.push(this.ints(SEGMENT_STATES * this.words));
     const log2 = tableLog2For(states);
-    if (log2 <= 32 - this.shift) return undefined;
+    if (log2 <= 32 - this.shift) return false;
     if (log2 > 30) throw new StoreFullError();
-    return this.swapTable(log2);
+    this.swapTable(log2);
+    return true;
   }
 
-  /** Moves the entries of slots `from .. to - 1` of an old table into the table; threads may move other parts at the same time. */
-  moveFrom(old: Int32Array, from: number, to: number): void {
-    const { table, shift, mask } = this;
-    for (let n = from; n < to; n++) {
-      const entry = old[(n << 1) + 1];
-      if (entry <= 0) continue;
-      const h = old[n << 1];
+  /** Puts stored states `from .. to - 1` into the table; threads may put other ranges at the same time. */
+  rehashIds(from: number, to: number): void {
+    const { table, shift, mask, words } = this;
+    for (let id = from; id < to; id++) {
+      const seg = this.segments[id >>> SEGMENT_BITS];
+      const h = hashInts(seg, (id & (SEGMENT_STATES - 1)) * words, words);
       let slot = h >>> shift;
-      while (Atomics.compareExchange(table, (slot << 1) + 1, 0, entry) !== 0) slot = (slot + 1) & mask;
-      table[slot << 1] = h;
+      const entry = (h << (32 - shift)) | (id + 1);
+      while (Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
     }
   }
 
@@ -267,14 +263,14 @@ export class StateStore implements SeenSet {
     const base = (id & (SEGMENT_STATES - 1)) * words;
     const from = this.settling!;
     for (let k = 0; k < words; k++) seg[base + k] = from[t * words + k];
-    this.table[(slot << 1) + 1] = id + 1;
+    this.table[slot] = (this.table[slot] & ~this.mask) | (id + 1);
     this.size = id + 1;
     return id;
   }
 
   /** Drops a provisional state that was not settled (the search stopped before reaching it). */
   drop(slot: number): void {
-    this.table[(slot << 1) + 1] = GONE;
+    this.table[slot] = GONE;
   }
 
   private grow(): void {
@@ -283,17 +279,17 @@ export class StateStore implements SeenSet {
   }
 
   private rehash(log2: number): void {
-    const old = this.swapTable(log2);
-    this.moveFrom(old, 0, old.length >> 1);
+    this.swapTable(log2);
+    this.rehashIds(0, this.size);
   }
 
-  /** Starts using an empty table of 2^log2 slots; returns the old one. */
+  /** Starts using an empty table of 2^log2 slots (the old one is dropped first, so both are never held at once). */
   private swapTable(log2: number): Int32Array {
-    const old = this.table;
-    this.table = this.ints(2 << log2);
+    this.table = new Int32Array(0);
+    this.table = this.ints(1 << log2);
     this.shift = 32 - log2;
     this.mask = (1 << log2) - 1;
-    return old;
+    return this.table;
   }
 }
 
@@ -321,12 +317,10 @@ export function createRoundShare(provisional: number): RoundShare {
 /**
  * One thread's inserts into a shared store during a round, lock-free in the
  * manner of Laarman, van de Pol and Weber (FMCAD 2010): an empty slot is
- * claimed with a compare-and-swap to BUSY, its hash written and the entry
- * published with an atomic store, so a thread that meets a BUSY slot waits
- * the few instructions until it is readable. The state itself is written
- * before the claim, in the provisional id range above the store's count
- * (the caller made room: `ensureCapacity`), so it is complete when
- * published.
+ * claimed with one compare-and-swap of the whole slot (fingerprint and id).
+ * The state itself is written before the claim, in the provisional id range
+ * above the store's count (the caller made room: `ensureCapacity`), so it
+ * is complete when published, and no thread ever waits for another.
  *
  * Which thread stores a state first is a race; what is not is the least
  * key offered for it (atomic minimum), from which the owning thread gives
@@ -363,9 +357,9 @@ export class ConcurrentInserter {
     const table = store.table;
     const mask = store.mask;
     const h = hashInts(p, 0, words);
+    const fp = h << (32 - store.shift);
     for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
-      const at = slot << 1;
-      let entry = Atomics.load(table, at + 1);
+      let entry = Atomics.load(table, slot);
       if (entry === 0) {
         let t = this.spare;
         if (t < 0) t = this.spare = Atomics.add(this.counter, 0, 1);
@@ -374,18 +368,16 @@ export class ConcurrentInserter {
         const base = (id & (SEGMENT_STATES - 1)) * words;
         for (let k = 0; k < words; k++) seg[base + k] = p[k];
         this.keys[t] = key;
-        entry = Atomics.compareExchange(table, at + 1, 0, BUSY);
+        // The slot holds all a reader needs (fingerprint and id), so one compare-and-swap publishes the state.
+        entry = Atomics.compareExchange(table, slot, 0, fp | (id + 1));
         if (entry === 0) {
-          table[at] = h;
           this.slots[t] = slot;
-          Atomics.store(table, at + 1, id + 1);
           this.spare = -1;
           return t;
         }
       }
-      while (entry === BUSY) entry = Atomics.load(table, at + 1);
-      if (entry > 0 && table[at] === h && store.equals(entry - 1, p)) {
-        const t = entry - 1 - this.base;
+      if ((entry & ~mask) === fp && entry !== GONE && store.equals((entry & mask) - 1, p)) {
+        const t = (entry & mask) - 1 - this.base;
         if (t >= 0) {
           let old = Atomics.load(this.keys, t);
           while (key < old) {

@@ -28,11 +28,11 @@ export interface RoundRequest {
   /** Table and segments the worker lacks, when they changed. */
   readonly share?: StoreShare;
   /**
-   * Instead of expanding: the table grew (`share` has the new one), and
-   * `moveSlots` slots of the old one are to be moved into it (taken a part
+   * Instead of expanding: the table grew (`share` has the new, empty one),
+   * and stored states `0 .. rehash - 1` are to be put into it (taken a part
    * at a time through the work counter).
    */
-  readonly moveSlots?: number;
+  readonly rehash?: number;
 }
 
 export interface RoundResponse {

@@ -56,17 +56,16 @@ const sink = (p: Int32Array, stepId: number) => {
   arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
 };
 
-/** Old-table slots moved at a time when the table grows. */
-const MOVE_PART = 1 << 14;
+/** Stored states put into a grown table at a time. */
+const REHASH_PART = 1 << 14;
 
 function runRound(req: RoundRequest): RoundResponse {
-  if (req.moveSlots !== undefined) {
-    const old = store!.table;
+  if (req.rehash !== undefined) {
     store!.adopt(req.share!);
     for (;;) {
-      const from = Atomics.add(work, 0, MOVE_PART);
-      if (from >= req.moveSlots) break;
-      store!.moveFrom(old, from, Math.min(from + MOVE_PART, req.moveSlots));
+      const from = Atomics.add(work, 0, REHASH_PART);
+      if (from >= req.rehash) break;
+      store!.rehashIds(from, Math.min(from + REHASH_PART, req.rehash));
     }
     return { events: [], maxima };
   }
