@@ -5,7 +5,7 @@
  */
 import { walkEffects, walkExpr } from './expr.js';
 import { PRIMITIVE_OPS } from './primitive-ops.js';
-import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type Step } from './types.js';
+import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type SleepState, type Step } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
 
@@ -118,8 +118,10 @@ export function validateModel(model: Model): string[] {
           if (misuse) problems.push(`${where}: ${misuse}`);
         }
       }
-      if (s.sleep !== undefined && !SLEEP_STATES.includes(s.sleep)) {
-        problems.push(`${where}: sleep '${String(s.sleep)}' is not a task state (${SLEEP_STATES.join(', ')})`);
+      // `running` is how a spinner waits; a step's op that may sleep cannot be told to spin.
+      const sleepStates: readonly SleepState[] = SLEEP_STATES.filter((x) => x !== 'running');
+      if (s.sleep !== undefined && !sleepStates.includes(s.sleep)) {
+        problems.push(`${where}: sleep '${String(s.sleep)}' is not a sleeping task state (${sleepStates.join(', ')})`);
       }
       if (s.kernelWait !== undefined && s.kernelWait !== 'schedule' && s.kernelWait !== 'wait_event') {
         problems.push(`${where}: kernelWait '${String(s.kernelWait)}' must be 'schedule' or 'wait_event'`);

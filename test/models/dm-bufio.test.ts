@@ -29,6 +29,10 @@ describe('dm-bufio/shrinker-loop', () => {
     const steps = cx.trace.filter((t) => t.process === 'loop_worker').map((t) => t.step);
     expect(steps).toContain('worker_taken/yes');
     expect(steps.at(-1)).toBe('worker_wait_sleep');
+    // An event only it can cause, not a lost wake-up.
+    const lockdep = cx.scenario!.detectors.find((x) => x.detector === 'lockdep')!.note;
+    expect(lockdep).toMatch(/loop_worker sleeps in schedule\(&bit_wait_B_WRITING\) for a wake-up that only its own code gives/);
+    expect(lockdep).not.toMatch(/lost wake-up/);
   });
 
   it('noio (d0a255e795ab): no deadlock, the buffer is written back, and the worker does reclaim', () => {

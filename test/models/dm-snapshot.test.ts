@@ -130,6 +130,7 @@ describe('dm-snapshot/in-progress', () => {
     expect(cx.blocked.map((b) => b.process)).toEqual(['kcopyd']);
     expect(cx.blocked[0].wait).toMatchObject({ primitive: 'in_progress_wait', mode: 'wake-up' });
     expect(cx.trace.at(-1)).toMatchObject({ process: 'kcopyd', step: 'retry_sleep', outcome: 'blocked' });
+    expect(cx.scenario!.detectors.map((d) => d.note).join('\n')).toMatch(/kcopyd sleeps in schedule\(&in_progress_wait\) for a wake-up that only its own code gives/);
     // With a threshold of 1 it takes two copies in flight.
     expect(checkModel(FIX, { writers: 1, 'cow-threshold': 1, ctrs: 0, mutant: 'retry-limit' }).result.verdict).toBe('ok');
     expect(checkModel(FIX, { writers: 2, 'cow-threshold': 1, ctrs: 0, mutant: 'retry-limit' }).result.verdict).toBe('deadlock');

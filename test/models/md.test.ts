@@ -23,6 +23,11 @@ describe('md/suspend-write-start', () => {
     // The md thread ran and gave up because the array was suspended.
     expect(cx.trace.at(-1)).toMatchObject({ process: 'md_thread', step: 'check_recovery/suspended' });
     expect(cx.analysis.summary).toMatch(/^cycle: writer -> sb_wait -> suspender -> sb_wait/);
+    // Both sleeps are wait_event()s, which DEPT stages, but the wake-up the writer needs is the idle md thread's (it only trylocks).
+    const note = (d: string) => cx.scenario!.detectors.find((x) => x.detector === d)!;
+    expect(note('DEPT')).toMatchObject({ reports: false });
+    expect(note('DEPT').note).toMatch(/wait_event\(&sb_wait\).*is for md_thread too, which is not asleep/);
+    expect(note('hung-task').reports).toBe(true);
   });
 
   it('the fix never deadlocks, every write completes, and the abort path runs', () => {
