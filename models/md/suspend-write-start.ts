@@ -1,9 +1,10 @@
 /**
  * md: mddev_suspend() against md_write_start() (fixed by cc27b0c78c79, "md:
  * fix deadlock between mddev_suspend() and md_write_start()", NeilBrown,
- * 2017; its Fix: line blames 68866e425be2, "MD: no sync IO while suspended",
- * Jonathan Brassow, 2011, which made md_check_recovery return at once while
- * the array is suspended).
+ * 2017, whose wait condition d47c8ad261f7, "md: fix deadlock error in recent
+ * patch.", NeilBrown, 2017, corrected; cc27b0c78c79's Fix: line blames
+ * 68866e425be2, "MD: no sync IO while suspended", Jonathan Brassow, 2011,
+ * which made md_check_recovery return at once while the array is suspended).
  *
  * - A writer in md_make_request counts itself in active_io, and in
  *   md_write_start marks a clean array dirty (MD_SB_CHANGE_PENDING, wakes the
@@ -17,14 +18,15 @@
  *
  * Designs:
  * - bug (v4.12.3): md_write_start waits for !PENDING unconditionally.
- * - fix (v4.14.5): mddev_suspend wakes sb_wait after setting `suspended`;
- *   md_write_start waits for !PENDING || suspended and, still PENDING,
- *   returns false; md_handle_request then drops active_io, wakes sb_wait and
- *   goes back to wait until the array is resumed.
+ * - fix (v4.14.5, cc27b0c78c79 + d47c8ad261f7): mddev_suspend wakes sb_wait
+ *   after setting `suspended`; md_write_start waits for !PENDING || suspended
+ *   and, still PENDING, returns false; md_handle_request then drops active_io,
+ *   wakes sb_wait and goes back to wait until the array is resumed.
  * Mutants of the fix:
- * - and-suspended: the wait condition `!PENDING && !suspended`, as the
- *   v4.13.y trees that carry the fix read (v4.13.4 and v4.13.9 md.c L8014 /
- *   L8028): the abort path is dead code and the writer still waits.
+ * - and-suspended: the wait condition `!PENDING && !suspended`, as
+ *   cc27b0c78c79 wrote it and trees without d47c8ad261f7 read it (v4.13.4 and
+ *   v4.13.9 md.c L8014 / L8028; v4.14.0-v4.14.2 L8042; 4.14.y changed it in
+ *   v4.14.3): the abort path is dead code and the writer still waits.
  * - no-suspend-wakeup: mddev_suspend without its wake_up(&sb_wait) (v4.14.5
  *   L350): the writer asleep in md_write_start never re-checks.
  * - keep-active-io: the abort path goes back without atomic_dec(&active_io).
