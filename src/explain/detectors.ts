@@ -104,7 +104,7 @@ function linksOf(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitForGra
  * idle or finished rather than asleep (md's thread, which only trylocks
  * reconfig_mutex): why it does not act is no wait a detector records.
  */
-function idleWaker(cm: CompiledModel, graph: WaitForGraph, links: readonly Link[]): { sleeper: Sleeper; waker: string } | undefined {
+function idleWaker(graph: WaitForGraph, links: readonly Link[]): { sleeper: Sleeper; waker: string } | undefined {
   for (const link of links) {
     if (link.kind !== 'wait') continue;
     const b = graph.blocked.find((x) => x.process === link.sleeper.process);
@@ -127,7 +127,7 @@ function judgeCycle(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitFor
   const deptBlind = links.find((l) => !sees(l, 'dept'));
   if (deptBlind) return [lockdep, { detector: 'DEPT', reports: false, note: `DEPT cannot see this cycle: ${blindSpot(cm, deptBlind, 'dept')}` }];
   const waits = links.map((l) => (l.kind === 'wait' ? l.sleeper.call : l.decl.name)).join(', ');
-  const idle = idleWaker(cm, graph, links);
+  const idle = idleWaker(graph, links);
   if (idle) {
     return [lockdep, {
       detector: 'DEPT',
