@@ -38,7 +38,7 @@
  */
 import { walkEffects, walkExpr } from '../model/expr.js';
 import type { Expr, Step } from '../model/types.js';
-import { opsIndependent } from '../primitives/registry.js';
+import { opsCommute } from '../primitives/registry.js';
 import type { CompiledModel } from './compile.js';
 
 export interface Por {
@@ -196,9 +196,11 @@ export function buildPor(cm: CompiledModel): Por {
 
   /**
    * Whether steps with footprint `a` conflict with a future `b` whatever the
-   * state (DEPENDENT), or only through ops on shared primitives, which the
-   * primitive decides in the state (an index into `pairLists`; an empty list
-   * is independence).
+   * state (DEPENDENT), or only through op pairs on shared primitives that
+   * commute in some states, which the primitive decides in the state (an
+   * index into `pairLists`; an empty list is independence). Together the two
+   * halves are `opsIndependent` (registry.ts), split so the static half is
+   * asked once per pair of locations, not once per state.
    */
   const pairLists: OpPair[][] = [];
   const staticConflict = (a: Footprint, b: Footprint): number => {
@@ -211,7 +213,14 @@ export function buildPor(cm: CompiledModel): Por {
       if (!others) continue;
       // Commuting ops leave the same state either way, but not always the same results.
       if (a.results.has(prim) || b.results.has(prim)) return DEPENDENT;
-      for (const x of ops) for (const y of others) pairs.push({ prim, mine: x, theirs: y });
+      const decl = decls[prim];
+      for (const x of ops) {
+        for (const y of others) {
+          if (opsCommute({ decl, op: x }, { decl, op: y })) continue;
+          if (!primitives[prim].commutes) return DEPENDENT;
+          pairs.push({ prim, mine: x, theirs: y });
+        }
+      }
     }
     return pairLists.push(pairs) - 1;
   };
@@ -222,35 +231,43 @@ export function buildPor(cm: CompiledModel): Por {
   const theirsOf = new Int32Array(n);
   const live = new Uint8Array(n);
   const enabled = new Int32Array(n);
-  // The set being built; the ops processes outside it may still run, per primitive (-1: not computed).
-  const inSet = new Uint8Array(n);
-  const outside = new Int32Array(primCount);
-  const opsOutside = (prim: number): ReadonlySet<string> => {
-    if (outside[prim] < 0) {
-      let mask = 0;
-      for (let q = 0; q < n; q++) if (!inSet[q] && live[q]) mask |= futureOps[theirsOf[q] * primCount + prim];
-      outside[prim] = mask;
+  // Per state and process p: the ops every other process may still run, per primitive (-1: not computed).
+  const othersMask = new Int32Array(n * primCount);
+  const opsOfOthers = (p: number, prim: number): ReadonlySet<string> => {
+    let mask = othersMask[p * primCount + prim];
+    if (mask < 0) {
+      mask = 0;
+      for (let q = 0; q < n; q++) if (q !== p && live[q]) mask |= futureOps[theirsOf[q] * primCount + prim];
+      othersMask[p * primCount + prim] = mask;
     }
-    return opsNamed(prim, outside[prim]);
+    return opsNamed(prim, mask);
   };
 
   /**
-   * Whether some step of `p` (in the set) at its location may depend on a
-   * step `q` (outside it) may still take. Along a path that avoids the set's
-   * steps only processes outside it move, so the primitives answer knowing
-   * the ops those may run.
+   * Whether some step of `p` at its location may depend on a step `q` may
+   * still take. Along a path that avoids a set's steps only processes outside
+   * it move; every process but p is a safe stand-in for them whatever the
+   * set, so the answer holds for any set that contains p and can be kept for
+   * the state (`dep`).
    */
+  const dep = new Int8Array(n * n);
   const dependent = (s: Int32Array, p: number, q: number): boolean => {
+    const d = dep[p * n + q];
+    if (d >= 0) return d === 1;
     const k = mineOf[p] * variants + theirsOf[q];
     let c = memo[k];
     if (c === UNKNOWN) c = memo[k] = staticConflict(mine[mineOf[p]], theirs[theirsOf[q]]);
-    if (c === DEPENDENT) return true;
-    for (const pair of pairLists[c]) {
-      if (!opsIndependent(decls[pair.prim], primitives[pair.prim], s, pair.mine, pair.theirs, opsOutside(pair.prim))) return true;
+    let out = c === DEPENDENT;
+    if (!out) {
+      for (const pair of pairLists[c]) {
+        if (!primitives[pair.prim].commutes!(s, pair.mine, pair.theirs, opsOfOthers(p, pair.prim))) { out = true; break; }
+      }
     }
-    return false;
+    dep[p * n + q] = out ? 1 : 0;
+    return out;
   };
 
+  const inSet = new Uint8Array(n);
   const best = new Uint8Array(n);
   const todo = new Int32Array(n);
   return {
@@ -269,11 +286,12 @@ export function buildPor(cm: CompiledModel): Por {
         if (enabled[p] > 0) candidates++;
       }
       if (candidates < 2) return undefined;
+      dep.fill(-1);
+      othersMask.fill(-1);
       let bestSize = count;
       for (let seed = 0; seed < n; seed++) {
         if (enabled[seed] === 0) continue;
         inSet.fill(0);
-        outside.fill(-1);
         inSet[seed] = 1;
         let top = 0;
         todo[top++] = seed;
@@ -287,7 +305,6 @@ export function buildPor(cm: CompiledModel): Por {
           for (let q = 0; q < n; q++) {
             if (inSet[q] || !live[q] || !dependent(s, p, q)) continue;
             inSet[q] = 1;
-            outside.fill(-1);
             todo[top++] = q;
           }
         }
