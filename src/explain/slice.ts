@@ -16,7 +16,8 @@
  *   of a would-be waker that looked at the queue after that decision; a
  *   wake-up on that queue that woke nobody (the lost wake-up) stays whoever
  *   sent it, with its sender's writes to what the decision had read (the
- *   write that made the condition true).
+ *   write that made the condition true); so does a wake-up that went to
+ *   another waiter while the task slept (wake_up wakes one exclusive waiter).
  *
  * Only steps on resources of the cycle (or, without a cycle, the resources
  * stuck tasks wait on) are kept, and only by tasks in the cycle, except the
@@ -186,6 +187,14 @@ export function sliceTrace(
   }
   // Sleeps in force at the end: the decision, and wakers that looked at the queue after it.
   const wakers = new Set<string>();
+  const asleepOn = (s: Int32Array, pid: number, queue: string) =>
+    cm.primitives[cm.layout.primitiveIndex.get(queue)!].queue(s).some((w) => w.pid === pid && w.mode === 'sleeping');
+  const passedOver = (j: number, pid: number, queue: string) => {
+    const op = steps[j].step.op;
+    if (op?.primitive !== queue) return false;
+    const decl = cm.primitives[cm.layout.primitiveIndex.get(queue)!].decl;
+    return moduleOf(decl).wakeOps?.includes(op.op) === true && asleepOn(states[j], pid, queue) && asleepOn(states[j + 1], pid, queue);
+  };
   for (const [pid, sleep] of sleeping) {
     const me = cm.processName(pid);
     if (!core.has(me)) continue;
@@ -203,6 +212,12 @@ export function sliceTrace(
       if (core.has(other) && (steps[j].step.op?.primitive === queue || queriedPrimitives(steps[j]).has(queue))) keep.add(j);
       // The lost wake-up itself, whoever sent it (a finished producer too), and
       // that task's writes, since the decision, to what the decision read.
+      // A wake-up that went to another waiter while this one slept (wake_up
+      // picks one exclusive waiter): the one it did not get, whoever sent it.
+      if (j > prepare && passedOver(j, pid, queue)) {
+        keep.add(j);
+        wakers.add(other);
+      }
       if (steps[j].step.op?.primitive === queue && wokeNobody(cm, path[j], states[j])) {
         keep.add(j);
         wakers.add(other);

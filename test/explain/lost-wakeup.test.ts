@@ -8,6 +8,7 @@ import { ModelBuilder } from '../../src/model/builder.js';
 import { eq, set } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { checkToText } from '../../src/render/text.js';
+import { exclusiveConsumers } from '../support/exclusive-consumers.js';
 
 /** The consumer tests the flag before prepare_to_wait: the classic lost wake-up. */
 function flagBeforePrepare() {
@@ -53,5 +54,32 @@ describe('a lost wake-up (flag tested before prepare_to_wait)', () => {
     expect(text).toMatch(/\/\* WRITE_ONCE\(ready, 1\) \*\//);
     expect(text).toMatch(/wake_up\(&wq\);\s+<- woke nobody/);
     expect(text.indexOf('woke nobody')).toBeLessThan(text.indexOf('prepare_to_wait'));
+  });
+});
+
+/** Two exclusive waiters and two items, but one wake_up: it wakes one waiter, the other sleeps for good. */
+function oneWakeForTwo() {
+  const at = sourceIn('drivers/x/items.c', 'v1');
+  const b = new ModelBuilder('toy/one-wake-for-two');
+  const items = b.var('items', 0, { max: 2 });
+  const wq = b.waitQueue('wq');
+  exclusiveConsumers(b, wq, items, at);
+  b.process('producer', {}, (p) => p
+    .step('add', { action: 'items = 2', source: at(20, 'produce'), effects: [set(items, 2)] })
+    .step('wake', { action: 'wake_up(&wq)', source: at(21, 'produce'), op: wq.wakeUp() }));
+  return b.build();
+}
+
+describe('an exclusive wake-up that went to the other waiter', () => {
+  const cm = compileModel(oneWakeForTwo());
+  const cx = buildReport(cm, check(cm).run()).counterexample!;
+  const kept = cx.slice.indices.map((i) => `${cx.trace[i - 1].process} ${cx.trace[i - 1].step}`);
+
+  it('keeps that wake_up in the slice and the scenario, though it woke somebody', () => {
+    const wake = cx.trace.findIndex((t) => t.process === 'producer' && t.step === 'wake');
+    expect(cx.trace[wake].wokeNobody).toBeUndefined();
+    expect(kept).toContain('producer wake');
+    expect(cx.slice.processes).toEqual(expect.arrayContaining(['producer']));
+    expect(scenarioToText(cx.scenario!)).toMatch(/wake_up\(&wq\);/);
   });
 });

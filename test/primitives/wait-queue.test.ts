@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
-import { dec, eq, gt, inc, set } from '../../src/model/expr.js';
+import { inc, set } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { harness } from './harness.js';
+import { exclusiveConsumers } from '../support/exclusive-consumers.js';
 
 const wq = () => harness({ kind: 'waitqueue', name: 'wq' }, 3);
 const exclusiveWq = (n = 4) => harness({ kind: 'waitqueue', name: 'wq', exclusive: true }, n);
@@ -126,13 +127,7 @@ describe('exclusive waiters in a model: one wake_up per item', () => {
     const b = new ModelBuilder(`toy/exclusive-${wakes}`);
     const items = b.var('items', 0, { max: 2 });
     const wq = b.waitQueue('wq');
-    b.process('consumer', { instances: 2 }, (p) => p
-      .step('prepare', { action: 'prepare_to_wait_exclusive(&wq, &wait, TASK_UNINTERRUPTIBLE)', source: at(10, 'consume'), op: wq.prepareToWaitExclusive() })
-      .choice('test', [
-        { name: 'got', action: 'items > 0: finish_wait; items--', source: at(11, 'consume'), guard: gt(items, 0), op: wq.finishWait(), effects: [dec(items)], goto: 'end' },
-        { name: 'empty', action: 'items == 0', source: at(11, 'consume'), guard: eq(items, 0) },
-      ])
-      .step('sleep', { action: 'schedule()', source: at(12, 'consume'), op: wq.schedule(), goto: 'prepare' }));
+    exclusiveConsumers(b, wq, items, at);
     b.process('producer', {}, (p) => {
       if (wakes === 'per-item') {
         p.step('add1', { action: 'items++', source: at(20, 'produce'), effects: [inc(items)] })

@@ -11,6 +11,7 @@ import { sourceIn } from '../../src/model/source-ref.js';
 import type { Model } from '../../src/model/types.js';
 import { checkCompiled, type InterleaveSide } from './interleave-side.js';
 import { compileModel } from '../../src/explore/compile.js';
+import { exclusiveConsumers } from '../support/exclusive-consumers.js';
 
 const at = sourceIn('toy.c', 'test');
 
@@ -130,13 +131,7 @@ export function wakeAndWorkModel(): Model {
     .step('add', { action: 'items++; wake_up(&wq)', source: at(90, 'produce'), guard: lt(items, 2), op: wq.wakeUp(), effects: [inc(items)] }));
   const count = pool.work('count', (p) => p
     .step('bump', { action: 'ran++', source: at(91, 'count'), effects: [when(lt(ran, 3), [inc(ran)])] }));
-  b.process('consumer', { instances: 2 }, (p) => p
-    .step('prepare', { action: 'prepare_to_wait_exclusive(&wq)', source: at(100, 'consume'), op: wq.prepareToWaitExclusive() })
-    .choice('test', [
-      { name: 'got', action: 'items > 0: finish_wait; items--', source: at(101, 'consume'), guard: gt(items, 0), op: wq.finishWait(), effects: [dec(items)], goto: 'end' },
-      { name: 'empty', action: 'items == 0', source: at(101, 'consume'), guard: eq(items, 0) },
-    ])
-    .step('sleep', { action: 'schedule()', source: at(102, 'consume'), op: wq.schedule(), goto: 'prepare' }));
+  exclusiveConsumers(b, wq, items, at);
   b.process('driver', {}, (p) => p
     .step('queue1', { action: 'queue_work(events, &produce)', source: at(110, 'driver'), op: produce.queue() })
     .step('count1', { action: 'queue_work(pool, &count)', source: at(111, 'driver'), op: count.queue() })
