@@ -29,7 +29,20 @@ export default defineConfig({
     // The JSON copy lets .ci/run end with one plain "N passed, N failed" line.
     reporters: ['default', ['json', { outputFile: 'out/test-results.json' }]],
     projects: [
-      { extends: true, test: { name: 'unit', include: ALL, exclude: ACCEPTANCE } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ALL,
+          exclude: ACCEPTANCE,
+          // Pure modules, no vi.mock, no process-wide state: each worker
+          // imports src once for all its files instead of once per file
+          // (the imports were half the project's CPU: 66 s -> 27 s with
+          // threads, measured on the shared machine, 2026-11-27).
+          pool: 'threads',
+          isolate: false,
+        },
+      },
       {
         extends: true,
         test: {

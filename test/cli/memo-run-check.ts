@@ -14,7 +14,7 @@ export function memoizeRunCheck(actual: typeof RunCheck): typeof RunCheck {
   return {
     ...actual,
     runCheck: (def, params, options = {}) => {
-      const key = JSON.stringify([def.name, params, options.symmetry ?? false, options.workers ?? 1, options.maxStates ?? null, options.maxMemoryBytes ?? null]);
+      const key = JSON.stringify([def.name, params, options.symmetry ?? false, options.workers ?? 1, options.maxStates ?? null, options.maxMemoryBytes ?? null, options.fairness ?? null]);
       if (!memo.has(key)) memo.set(key, actual.runCheck(def, params, options));
       return memo.get(key)!;
     },

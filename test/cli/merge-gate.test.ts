@@ -4,12 +4,17 @@
  * an unsharded run writes (timings aside), with the same exit code; and
  * merge refuses missing, duplicated and foreign parts, naming them.
  *
- * Budget: one unsharded run in this process; N = 3 as three real
- * `node bin/interleave.js gate --shard I/3` processes, which explore
- * everything again (started first, so they run beside the unsharded run);
- * N = 1 and 7 in this process, reusing the unsharded run's explorations
- * (runCheck memoised below: each shard still partitions, judges, writes
- * its cases and its part, and merge still renders from the parts).
+ * Budget: one unsharded run of the whole gate in this process; N = 1 and 7
+ * and the --costs split in this process on the whole gate, reusing the
+ * unsharded run's explorations (runCheck memoised below: each shard still
+ * partitions, judges, writes its cases and its part, and merge still
+ * renders from the parts). N = 3 as three real `node bin/interleave.js gate
+ * --shard I/3` processes, on the gate cut down to a few cheap
+ * configurations of the same checks (shown in `reducedGate`: a
+ * configuration two checks share, symmetry, a deadlock and a liveness
+ * lasso), compared with an unsharded run of that cut-down gate: real
+ * processes explore everything again, and the whole gate would cost them
+ * as much CPU as the rest of this file.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,18 +35,43 @@ function dirWithGate(gate = REPO_GATE): string {
   return dir;
 }
 
+/** The repository's gate, a few of its checks on small configurations (23 in all, about 3 s of CPU). */
+function reducedGate(): string {
+  const gate = JSON.parse(readFileSync(REPO_GATE, 'utf8')) as { $schema?: string; checks: Array<{ name: string; params?: Record<string, unknown> }> };
+  const check = (name: string, params: Record<string, unknown> = {}) => {
+    const c = gate.checks.find((k) => k.name.startsWith(name));
+    if (!c) throw new Error(`the repository's gate has no check ${JSON.stringify(name)}`);
+    return { ...c, params: { ...c.params, ...params } };
+  };
+  const checks = [
+    // These two share their writers=2, cow-threshold=0 configurations: explored once, by one shard.
+    check('in-progress: the fix never deadlocks', { writers: '1..2', 'cow-threshold': '0..1', ctrs: '0..1' }),
+    check('in-progress: the throttle bites', { writers: 2, 'cow-threshold': 0, ctrs: '0..1' }),
+    check('in-progress: the fix never deadlocks with 5 and 6 writers', { writers: 3, 'cow-threshold': 0, ctrs: 1 }),
+    check('semaphore: the dm-snapshot deadlock'),
+    check('semaphore, reader-preferring: snapshot_ctr starves'),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'interleave-reduced-gate-'));
+  const file = join(dir, 'gate.json');
+  writeFileSync(file, JSON.stringify({ ...gate, $schema: undefined, checks }, null, 2));
+  return file;
+}
+
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 
 describe('interleave merge of a sharded gate', () => {
   let unsharded: { dir: string; code: number };
+  let reducedUnsharded: { dir: string; code: number };
   let realShards: { dir: string; codes: number[] };
 
   beforeAll(async () => {
-    const real = dirWithGate();
+    const reduced = reducedGate();
+    const real = dirWithGate(reduced);
     const running = [1, 2, 3].map((i) => spawnCli(real, ['gate', '--shard', `${i}/3`, '--out', join('parts', `shard-${i}`), '--quiet']));
     const dir = dirWithGate();
-    const { code } = await cli(dir, 'gate', '--out', 'out', '--quiet');
-    unsharded = { dir, code };
+    unsharded = { dir, code: (await cli(dir, 'gate', '--out', 'out', '--quiet')).code };
+    const small = dirWithGate(reduced);
+    reducedUnsharded = { dir: small, code: (await cli(small, 'gate', '--out', 'out', '--quiet')).code };
     const ran = await Promise.all(running);
     for (const r of ran) expect(r.stderr).toBe('');
     realShards = { dir: real, codes: ran.map((r) => r.code) };
@@ -53,22 +83,23 @@ describe('interleave merge of a sharded gate', () => {
     return { dir, ...r };
   }
 
-  function expectSameAsUnsharded(merged: { dir: string; code: number }) {
-    expect(merged.code).toBe(unsharded.code);
-    for (const f of FILES) expect(withoutTimings(read(join(merged.dir, 'out'), f)), f).toBe(withoutTimings(read(join(unsharded.dir, 'out'), f)));
+  function expectSameAsUnsharded(merged: { dir: string; code: number }, whole = unsharded) {
+    expect(merged.code).toBe(whole.code);
+    for (const f of FILES) expect(withoutTimings(read(join(merged.dir, 'out'), f)), f).toBe(withoutTimings(read(join(whole.dir, 'out'), f)));
     // The same evidence: one directory per failure and per check's first counterexample.
-    expect(readdirSync(join(merged.dir, 'out', 'cases')).sort()).toEqual(readdirSync(join(unsharded.dir, 'out', 'cases')).sort());
+    expect(readdirSync(join(merged.dir, 'out', 'cases')).sort()).toEqual(readdirSync(join(whole.dir, 'out', 'cases')).sort());
   }
 
   it('with N = 3 shards run as separate processes, writes what the unsharded gate writes', async () => {
     expect(unsharded.code).toBe(0);
+    expect(reducedUnsharded.code).toBe(0);
     expect(realShards.codes).toEqual([0, 0, 0]);
     const sizes = [1, 2, 3].map((i) => (JSON.parse(read(join(realShards.dir, 'parts', `shard-${i}`), 'part.json')) as { body: { cases: unknown[] } }).body.cases.length);
     // Every shard got a share (balanced by the size heuristic), and together every configuration.
     expect(sizes.every((n) => n > 0)).toBe(true);
-    const total = (JSON.parse(read(join(unsharded.dir, 'out'), 'gate.json')) as { totals: { planned: number } }).totals.planned;
+    const total = (JSON.parse(read(join(reducedUnsharded.dir, 'out'), 'gate.json')) as { totals: { planned: number } }).totals.planned;
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(total);
-    expectSameAsUnsharded(await mergeInto(join(realShards.dir, 'parts')));
+    expectSameAsUnsharded(await mergeInto(join(realShards.dir, 'parts')), reducedUnsharded);
   }, 600_000);
 
   it.each([1, 7])('with N = %i shards, writes what the unsharded gate writes', async (n) => {
