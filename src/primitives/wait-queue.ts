@@ -8,7 +8,7 @@
  *    `set_current_state(TASK_UNINTERRUPTIBLE)`; the model's re-check of the
  *    condition belongs under the same lock;
  *    prepareToWaitExclusive: `prepare_to_wait_exclusive` (wait.c L236-247, and
- *    `add_wait_queue_exclusive` L29-36, `wait_event_exclusive` via
+ *    `add_wait_queue_exclusive` L29-37, `wait_event_exclusive` via
  *    `___wait_event(..., exclusive = 1)`, wait.h L259-265): sets
  *    WQ_FLAG_EXCLUSIVE and adds at the TAIL (`__add_wait_queue_entry_tail`,
  *    `list_add_tail`, wait.h L182-184). So non-exclusive entries precede
