@@ -39,6 +39,7 @@ interface Row {
 const fix = 'dm-snapshot/in-progress';
 const reference = { writers: 5, 'cow-threshold': 0, ctrs: 1 };
 const eight = { writers: 8, 'cow-threshold': 2, ctrs: 2 };
+const noCtr = { writers: 4, 'cow-threshold': 2, ctrs: 0 };
 export const runs: Row[] = [
   { name: 'reference: in-progress w5 t0 c1', model: fix, params: reference },
   { name: 'reference + symmetry', model: fix, params: reference, options: { symmetry: true } },
@@ -55,6 +56,11 @@ export const runs: Row[] = [
   { name: 'in-progress w4 t1 c2 reader-preferring', model: fix, params: { writers: 4, 'cow-threshold': 1, ctrs: 2, rwsem: 'reader-preferring' } },
   { name: 'semaphore w4 t2 c0', model: 'dm-snapshot/semaphore', params: { writers: 4, 'cow-threshold': 2, ctrs: 0 } },
   { name: 'semaphore w4 t2 c0 + por', model: 'dm-snapshot/semaphore', params: { writers: 4, 'cow-threshold': 2, ctrs: 0 }, options: { por: true } },
+  // No snapshot_ctr: the writers' down_reads commute, where partial-order reduction pays.
+  { name: 'in-progress w4 t2 c0', model: fix, params: noCtr },
+  { name: 'in-progress w4 t2 c0 + por', model: fix, params: noCtr, options: { por: true } },
+  { name: 'in-progress w4 t2 c0 + symmetry', model: fix, params: noCtr, options: { symmetry: true } },
+  { name: 'in-progress w4 t2 c0 + symmetry + por', model: fix, params: noCtr, options: { symmetry: true, por: true } },
   { name: 'unthrottled w5 c1', model: 'dm-snapshot/unthrottled', params: { writers: 5, ctrs: 1 } },
   { name: 'unthrottled w5 c1 + por', model: 'dm-snapshot/unthrottled', params: { writers: 5, ctrs: 1 }, options: { por: true } },
 ];
@@ -130,6 +136,8 @@ reduce('por on top of symmetry, w8', 'in-progress w8 t2 c2 + symmetry', 'in-prog
 reduce('por, in-progress w4 t2 c2', 'in-progress w4 t2 c2', 'in-progress w4 t2 c2 + por');
 reduce('por, semaphore w4 t2 c0', 'semaphore w4 t2 c0', 'semaphore w4 t2 c0 + por');
 reduce('por, unthrottled w5 c1', 'unthrottled w5 c1', 'unthrottled w5 c1 + por');
+reduce('por, in-progress w4 t2 c0', 'in-progress w4 t2 c0', 'in-progress w4 t2 c0 + por');
+reduce('por on top of symmetry, in-progress w4 t2 c0', 'in-progress w4 t2 c0 + symmetry', 'in-progress w4 t2 c0 + symmetry + por');
 if (reductions.length > 0) {
   process.stdout.write(`\nreductions (states stored; time = search time reduced / unreduced)\n${table(['reduction', 'states', 'fewer states', 'time'], reductions)}\n`);
 }
