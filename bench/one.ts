@@ -20,6 +20,7 @@ const opts = spec.options ?? {};
 if (opts.symmetry) checker.symmetry();
 if (opts.por) checker.por();
 if (typeof opts.workers === 'number') checker.workers(opts.workers);
+if (typeof opts.maxStates === 'number') checker.maxStates(opts.maxStates);
 if (typeof opts.bitstate === 'number') checker.bitstate({ log2Bits: opts.bitstate });
 const started = process.hrtime.bigint();
 const result = await checker.runAsync({});

@@ -4,6 +4,11 @@
  * never in tests. The first row is the run SPIN is compared against:
  * in-progress, 5 writers, threshold 0, one snapshot_ctr.
  *
+ * Bytes per state are given three ways: peak RSS over states; peak RSS less
+ * that of the same run stopped after one state (node, the compiled model and
+ * the start-up heap: what remains is what the search keeps, growth
+ * transients included), over states; and the store's own count.
+ *
  * Then the comparisons, each as alternating pairs (A B A B ...) so that load
  * from other processes on a shared machine falls on both sides; the ratio is
  * the median of the per-pair ratios:
@@ -71,18 +76,18 @@ const pairs = pairsAt >= 0 ? Number(argv.splice(pairsAt, 2)[1]) : 3;
 const only = argv[0];
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
-interface Timed { readonly wall: number; readonly rssMiB?: number; readonly stdout: string }
+interface Timed { readonly wall: number; readonly rssMiB?: number; readonly cpu?: number; readonly stdout: string }
 
-/** Runs a command to its end; wall time and peak RSS of the whole process (GNU time when present). */
+/** Runs a command to its end; wall time, and peak RSS and CPU seconds (user + system, all threads) of the whole process (GNU time when present). */
 function timed(cmd: string, args: readonly string[], cwd = root): Timed {
   const started = process.hrtime.bigint();
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', 'BENCH-TIME %e %M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync(timeBin, ['-f', 'BENCH-TIME %e %M %U %S', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 })
     : spawnSync(cmd, [...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.error) throw r.error;
-  const m = /BENCH-TIME ([\d.]+) (\d+)/.exec(r.stderr ?? '');
-  return { wall, rssMiB: m ? Number(m[2]) / 1024 : undefined, stdout: r.stdout };
+  const m = /BENCH-TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+  return { wall, rssMiB: m ? Number(m[2]) / 1024 : undefined, cpu: m ? Number(m[3]) + Number(m[4]) : undefined, stdout: r.stdout };
 }
 
 const median = (xs: readonly number[]) => {
@@ -110,15 +115,17 @@ const oneRun = (row: Row) => {
 const results = [];
 for (const run of runs.filter((r) => !only || r.name.includes(only))) {
   const { t, r } = oneRun(run);
-  results.push({ ...run, ...r, processWall: t.wall });
+  // The same process stopped after one state: what the search's memory is counted above.
+  const start = oneRun({ ...run, options: { ...run.options, maxStates: 1 } }).r.peakRssMiB;
+  results.push({ ...run, ...r, processWall: t.wall, startRssMiB: start });
   process.stderr.write(`${run.name}: ${r.states} states in ${r.seconds.toFixed(2)} s\n`);
 }
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const x = (n: number) => `${n.toFixed(2)}x`;
 process.stdout.write(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; shared with other work unless stated\n`);
 process.stdout.write(`${table(
-  ['run', 'verdict', 'states', 'transitions', 'search s', 'process s', 'states/s', 'B/state (RSS)', 'B/state (store)', 'peak RSS MiB'],
-  results.map((r) => [r.name, r.completion === 'bitstate' ? 'none found (bitstate)' : r.verdict, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), r.processWall.toFixed(2), fmt(r.statesPerSecond), (r.peakRssMiB * 2 ** 20 / r.states).toFixed(1), r.bytesPerState.toFixed(1), fmt(r.peakRssMiB)]),
+  ['run', 'verdict', 'states', 'transitions', 'search s', 'process s', 'states/s', 'B/state (RSS)', 'B/state (RSS - start)', 'B/state (store)', 'peak RSS MiB'],
+  results.map((r) => [r.name, r.completion === 'bitstate' ? 'none found (bitstate)' : r.verdict, fmt(r.states), fmt(r.transitions), r.seconds.toFixed(2), r.processWall.toFixed(2), fmt(r.statesPerSecond), (r.peakRssMiB * 2 ** 20 / r.states).toFixed(1), ((r.peakRssMiB - r.startRssMiB) * 2 ** 20 / r.states).toFixed(1), r.bytesPerState.toFixed(1), fmt(r.peakRssMiB)]),
 )}\n`);
 
 // Reductions, from the rows above.
@@ -175,7 +182,7 @@ if (!only || refRow.name.includes(only)) {
   }
   const w = alternate(() => oneRun(refRow).t, () => oneRun({ ...refRow, options: { workers: 2 } }).t);
   cmp.push(['worker speed-up, reference (1 worker / 2 workers, wall)', x(w.ratio),
-    `1 worker ${median(w.a.map((t) => t.wall)).toFixed(2)} s, 2 workers ${median(w.b.map((t) => t.wall)).toFixed(2)} s`, w.ratios.map((r) => r.toFixed(2)).join(' ')]);
+    `1 worker ${median(w.a.map((t) => t.wall)).toFixed(2)} s (CPU ${median(w.a.map((t) => t.cpu ?? NaN)).toFixed(2)} s), 2 workers ${median(w.b.map((t) => t.wall)).toFixed(2)} s (CPU ${median(w.b.map((t) => t.cpu ?? NaN)).toFixed(2)} s)`, w.ratios.map((r) => r.toFixed(2)).join(' ')]);
   comparisons.push({ what: 'workers', ...w });
   const ex = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'explain.ts')], { cwd: root, encoding: 'utf8' }).trim().split('\n').at(-1)!);
   cmp.push(['explaining, semaphore sweep (72 configurations; share of search + report time)', `${(ex.explainShare * 100).toFixed(1)}%`,
