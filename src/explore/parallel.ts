@@ -20,12 +20,12 @@ import { SearchCore, symmetryFor, type ExploredLevels, type SearchLimits, type S
 import { createExpander } from './expand.js';
 import { okClassification, StateKind, type Classification, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
-import { createRoundShare, StateStore, StoreFullError } from './state-store.js';
+import { createRoundShare, INSERT_BLOCK, StateStore, StoreFullError } from './state-store.js';
 import type { RoundResponse } from './workers/protocol.js';
 import { WorkerPool } from './workers/pool.js';
 
 /** Most sources one round expands. */
-const ROUND_SOURCES = 4096;
+const ROUND_SOURCES = 1 << 14;
 /** Most provisional states one round can store (room for them is made before the round). */
 const ROUND_PROVISIONAL = 1 << 18;
 
@@ -62,8 +62,9 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const core = new SearchCore(cm, limits, createExpander(cm, sym), sym, Date.now, store);
   const perSource = successorBound(cm);
   const roundSources = Math.max(1, Math.min(ROUND_SOURCES, Math.floor(ROUND_PROVISIONAL / perSource)));
-  // A worker that loses a race for a slot keeps its provisional index for its next new state: one may be left over.
-  const provisional = roundSources * perSource + options.workers;
+  // Each worker may leave part of its last block of provisional indices unused.
+  const spare = options.workers * INSERT_BLOCK;
+  const provisional = roundSources * perSource + spare;
   const round = createRoundShare(provisional);
   const work = new Int32Array(new SharedArrayBuffer(4));
   const emitted = new Int32Array(new SharedArrayBuffer(roundSources * 4));
@@ -147,7 +148,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       const start = core.current;
       const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
       const end = Math.min(start + roundSources, levelEnd);
-      const grown = store.startGrowth(store.count + (end - start) * perSource + options.workers);
+      const grown = store.startGrowth(store.count + (end - start) * perSource + spare);
       if (grown && !attached) store.rehashIds(0, store.count);
       else if (grown) {
         // The workers put the stored states into the new table, each a part at a time.

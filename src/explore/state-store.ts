@@ -239,7 +239,7 @@ export class StateStore implements SeenSet {
       const h = hashInts(seg, (id & (SEGMENT_STATES - 1)) * words, words);
       let slot = h >>> shift;
       const entry = (h << (32 - shift)) | (id + 1);
-      while (Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
+      while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
     }
   }
 
@@ -299,9 +299,17 @@ export interface RoundShare {
   readonly counter: SharedArrayBuffer;
   /** Per provisional state: the least key offered for it. */
   readonly keys: SharedArrayBuffer;
-  /** Per provisional state: its table slot, or -1 if it was never published (a spare left over). */
+  /** Per provisional state: its table slot, or -1 if it was never published (an index a thread took but did not use). */
   readonly slots: SharedArrayBuffer;
 }
+
+/**
+ * Provisional indices a thread takes at a time: its new states then lie
+ * together (in the segments and the round records), not interleaved with
+ * another thread's on the same cache lines, and the shared counter is touched
+ * once per block. A round may leave up to this many unused per thread.
+ */
+export const INSERT_BLOCK = 64;
 
 /** Fresh round records for up to `provisional` states per round. */
 export function createRoundShare(provisional: number): RoundShare {
@@ -331,8 +339,9 @@ export class ConcurrentInserter {
   private readonly keys: Int32Array;
   private readonly slots: Int32Array;
   private base = 0;
-  /** A provisional index taken but not published (a claim lost a race): used for the next new state. */
-  private spare = -1;
+  /** Provisional indices `next .. limit - 1` are this thread's to use (a claim that loses a race keeps `next`). */
+  private next = 0;
+  private limit = 0;
 
   constructor(private readonly store: StateStore, round: RoundShare) {
     this.counter = new Int32Array(round.counter);
@@ -343,7 +352,7 @@ export class ConcurrentInserter {
   /** Starts a round: provisional ids start at `base`, the store's count. */
   begin(base: number): void {
     this.base = base;
-    this.spare = -1;
+    this.next = this.limit = 0;
   }
 
   /**
@@ -359,10 +368,17 @@ export class ConcurrentInserter {
     const h = hashInts(p, 0, words);
     const fp = h << (32 - store.shift);
     for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
-      let entry = Atomics.load(table, slot);
+      // A plain read to probe (an atomic one costs a call): a slot once filled only changes between
+      // rounds, so a stale 0 is caught by the compare-and-swap below, and a fingerprint that
+      // matches is read again atomically, which orders the state's words after its publication.
+      let entry = table[slot];
+      if (entry !== 0 && (entry & ~mask) === fp) entry = Atomics.load(table, slot);
       if (entry === 0) {
-        let t = this.spare;
-        if (t < 0) t = this.spare = Atomics.add(this.counter, 0, 1);
+        if (this.next === this.limit) {
+          this.next = Atomics.add(this.counter, 0, INSERT_BLOCK);
+          this.limit = this.next + INSERT_BLOCK;
+        }
+        const t = this.next;
         const id = this.base + t;
         const seg = store.segments[id >>> SEGMENT_BITS];
         const base = (id & (SEGMENT_STATES - 1)) * words;
@@ -372,7 +388,7 @@ export class ConcurrentInserter {
         entry = Atomics.compareExchange(table, slot, 0, fp | (id + 1));
         if (entry === 0) {
           this.slots[t] = slot;
-          this.spare = -1;
+          this.next++;
           return t;
         }
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { createRoundShare, StateStore } from '../../src/explore/state-store.js';
+import { createRoundShare, INSERT_BLOCK, StateStore } from '../../src/explore/state-store.js';
 
 describe('StateStore', () => {
   it('agrees with a Map on which states are new, across table growth', () => {
@@ -46,8 +46,8 @@ describe('ConcurrentInserter', () => {
     const words = 2;
     const store = new StateStore(words, 1 << 4, true);
     expect(store.insert(Int32Array.of(-1, -1))).toBe(0);
-    store.ensureCapacity(1 + K + 2);
-    const round = createRoundShare(K + 2);
+    store.ensureCapacity(1 + K + 2 * INSERT_BLOCK);
+    const round = createRoundShare(K + 2 * INSERT_BLOCK);
     const go = new Int32Array(new SharedArrayBuffer(4));
     // Both threads insert states 0..K-1 in the same order, so they race for the same slots;
     // thread 0 offers key 2i + 1 and thread 1 key 2i for state i.
@@ -86,7 +86,7 @@ describe('ConcurrentInserter', () => {
     expect(a.length + b.length).toBe(K);
     expect(new Set([...a, ...b]).size).toBe(K);
     const made = new Int32Array(round.counter)[0];
-    expect(made).toBeLessThanOrEqual(K + 2);
+    expect(made).toBeLessThanOrEqual(K + 2 * INSERT_BLOCK);
     const keys = new Int32Array(round.keys);
     const slots = new Int32Array(round.slots);
     const live = [];
