@@ -350,6 +350,7 @@ export class SearchCore {
  */
 const POR_PROBE = 1 << 12;
 const POR_MIN_SAVING = 10;
+const count = (n: number) => n.toLocaleString('en-US');
 
 /** `seen`: the seen-set to search with (default: a new exact store). */
 export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: () => number = Date.now, seen?: (sym: Symmetry | undefined) => SeenSet): Search {
@@ -394,7 +395,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     porKept += kept;
     if (++porStates === POR_PROBE && (porAll - porKept) * POR_MIN_SAVING < porAll) {
       por = undefined;
-      core.notes.push(`partial-order reduction left out only ${porAll - porKept} of the ${porAll} transitions of the first ${POR_PROBE} states, so from there on the search expanded every state, as without --por`);
+      core.notes.push(`partial-order reduction left out only ${count(porAll - porKept)} of the ${count(porAll)} transitions of the first ${count(POR_PROBE)} states, so from there on the search expanded every state, as without --por`);
     }
     return c;
   };

@@ -6,7 +6,7 @@ import { check } from '../../src/explore/check.js';
 import { checkDetails } from '../../src/render/text.js';
 import { ModelBuilder, type ProcessBuilder } from '../../src/model/builder.js';
 import { instantiate } from '../../src/model/definition.js';
-import { add, inc, le, set } from '../../src/model/expr.js';
+import { add, eq, inc, le, set, sub } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 
 const at = sourceIn('t.c', 'x');
@@ -91,6 +91,22 @@ describe('check().por()', () => {
       // e.g. in-progress w3 t0 c2: 2,022 states with symmetry, fewer with both.
       if (plain.verdict === 'ok') expect(both.stats.states, `${name} ${JSON.stringify(params)}: por on top of symmetry`).toBeLessThan(check(m).symmetry().run().stats.states);
     }
+  });
+
+  it('does not postpone a visible step forever behind a cycle of invisible ones (C3)', () => {
+    // The spinner's private loop is independent of everything, so it alone would be
+    // ample in every state; only the cycle proviso lets `bad` run and break the invariant.
+    const b = new ModelBuilder('test/ignoring');
+    const v = b.var('v', 0, { max: 1 });
+    b.process('spinner', {}, (p) => {
+      const x = p.local('x', 0, { max: 1 });
+      p.step('flip', { action: 'x = 1 - x', source: at(1, 'spin'), effects: [set(x, sub(1, x))], goto: 'flip', validEnd: true });
+    });
+    b.process('bad', {}, (p) => p.step('set', { action: 'v = 1', source: at(2, 'bad'), effects: [set(v, 1)] }));
+    b.always('v == 0', eq(v, 0));
+    const m = b.build();
+    expect(check(m).run().verdict).toBe('invariant');
+    expect(check(m).por().run().verdict).toBe('invariant');
   });
 
   it('refuses workers and bitstate', async () => {
