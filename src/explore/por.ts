@@ -33,8 +33,9 @@
  *   an ample set is used only if none of its successors is a state already
  *   expanded or the state itself.
  *
- * An ample step that fails at run time makes the state expand fully, so the
- * error is reported as without reduction.
+ * Every state's successors are computed in full first and the ample set is
+ * chosen among them, so a step that fails at run time in an expanded state
+ * is reported there, as without reduction.
  */
 import { walkEffects, walkExpr } from '../model/expr.js';
 import type { Expr, Step } from '../model/types.js';
