@@ -149,7 +149,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
       const end = Math.min(start + roundSources, levelEnd);
       const grown = store.startGrowth(store.count + (end - start) * perSource + spare);
-      if (grown && !attached) store.rehashIds(0, store.count);
+      if (grown && !attached) store.rehashIds(0, store.count, false);
       else if (grown) {
         // The workers put the stored states into the new table, each a part at a time.
         work[0] = 0;
