@@ -24,6 +24,10 @@ import type { SeenSet } from './seen-set.js';
 const SEGMENT_BITS = 16;
 const SEGMENT_STATES = 1 << SEGMENT_BITS;
 const MIN_LOG2 = 4;
+/** States `rehashIds` hashes before placing them, and the buckets (top hash bits) it sorts them into. */
+const REHASH_CHUNK = 1 << 14;
+const REHASH_BUCKET_BITS = 10;
+const REHASH_BUCKETS = 1 << REHASH_BUCKET_BITS;
 
 /** Most states one store can hold (ids + 1 fit the low bits of a slot; tables up to 2^30 slots). */
 export const MAX_STORED_STATES = 3 * 2 ** 28;
@@ -70,6 +74,10 @@ export class StateStore implements SeenSet {
   private sharedTable: Int32Array | undefined;
   /** Copies of the provisional states being given final ids (`beginSettle`). */
   private settling: Int32Array | undefined;
+  /** Scratch of `rehashIds`. */
+  private rehashHashes: Int32Array | undefined;
+  private rehashOrder: Int32Array | undefined;
+  private rehashStarts: Int32Array | undefined;
   /** Hash of the last state passed to `insert` or `find`. */
   lastHash = 0;
 
@@ -238,19 +246,41 @@ export class StateStore implements SeenSet {
    * instruction also keeps the processor from overlapping the next states'
    * cache misses with this one's, which made growth about a quarter of a
    * search).
+   *
+   * States are hashed a chunk at a time and placed in the order of their
+   * slots (a counting sort on the slot's top bits), so the writes into the
+   * table sweep it once a chunk instead of jumping across it at random:
+   * fewer TLB and cache misses (a growth took about 0.7x the time in a
+   * micro-benchmark). Only where a state lands within a run of taken slots
+   * depends on the order, never whether it is found.
    */
   rehashIds(from: number, to: number, concurrent = true): void {
     const { table, shift, mask, words } = this;
-    for (let id = from; id < to; id++) {
-      const seg = this.segments[id >>> SEGMENT_BITS];
-      const h = hashInts(seg, (id & (SEGMENT_STATES - 1)) * words, words);
-      let slot = h >>> shift;
-      const entry = (h << (32 - shift)) | (id + 1);
-      if (concurrent) {
-        while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
-      } else {
-        while (table[slot] !== 0) slot = (slot + 1) & mask;
-        table[slot] = entry;
+    const hashes = (this.rehashHashes ??= new Int32Array(REHASH_CHUNK));
+    const order = (this.rehashOrder ??= new Int32Array(REHASH_CHUNK));
+    const starts = (this.rehashStarts ??= new Int32Array(REHASH_BUCKETS + 1));
+    for (let first = from; first < to; first += REHASH_CHUNK) {
+      const n = Math.min(REHASH_CHUNK, to - first);
+      starts.fill(0);
+      for (let i = 0; i < n; i++) {
+        const id = first + i;
+        const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
+        hashes[i] = h;
+        starts[(h >>> (32 - REHASH_BUCKET_BITS)) + 1]++;
+      }
+      for (let b = 0; b < REHASH_BUCKETS; b++) starts[b + 1] += starts[b];
+      for (let i = 0; i < n; i++) order[starts[hashes[i] >>> (32 - REHASH_BUCKET_BITS)]++] = i;
+      for (let j = 0; j < n; j++) {
+        const i = order[j];
+        const h = hashes[i];
+        let slot = h >>> shift;
+        const entry = (h << (32 - shift)) | (first + i + 1);
+        if (concurrent) {
+          while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
+        } else {
+          while (table[slot] !== 0) slot = (slot + 1) & mask;
+          table[slot] = entry;
+        }
       }
     }
   }
