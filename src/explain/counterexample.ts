@@ -8,7 +8,7 @@ import { analyzeWaitFor, type WaitForAnalysis } from './cycle.js';
 import { findHandOffs, type HandOff } from './hand-offs.js';
 import { replayPath } from './path.js';
 import { processStatuses, type ProcessStatus } from './process-status.js';
-import { buildTrace, describePrimitives, type TraceRow } from './trace.js';
+import { buildTrace, describePrimitives, variableValues, type TraceRow } from './trace.js';
 import { buildWaitForGraph, type WaitForGraph } from './wait-for.js';
 import { sliceTrace, type TraceSlice } from './slice.js';
 import { buildScenario, type LockingScenario } from './scenario.js';
@@ -22,6 +22,8 @@ export interface Counterexample {
   readonly processes: readonly ProcessStatus[];
   /** The processes stuck in the final state (for a deadlock: those not at a valid end). */
   readonly blocked: readonly ProcessStatus[];
+  /** The global variables' values at the end (for a lasso: where the cycle begins). */
+  readonly vars: Readonly<Record<string, number>>;
   /** Each primitive's state at the end, one line each. */
   readonly primitives: readonly string[];
   /** For an assertion: the step that failed from the final state. */
@@ -59,6 +61,7 @@ export function explainDiscovery(cm: CompiledModel, d: Discovery): Counterexampl
     trace,
     processes,
     blocked: processes.filter((p) => p.state === 'blocked'),
+    vars: variableValues(cm, d.state),
     primitives: describePrimitives(cm, d.state),
     ...(failing ? { failingStep: { process: cm.processName(failing.pid), action: failing.step.action } } : {}),
     waitFor,

@@ -14,6 +14,8 @@ export interface CheckReport {
   readonly result: CheckResult;
   /** The properties that were checked, deadlock freedom first. */
   readonly properties: readonly string[];
+  /** Declared properties the run did not check, each with why (a liveness property after a deadlock, say). */
+  readonly notChecked: ReadonlyArray<{ readonly property: string; readonly reason: string }>;
   readonly counterexample?: Counterexample;
   readonly unreached: readonly UnreachedStep[];
   readonly statesPerSecond: number;
@@ -41,6 +43,7 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
       'no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`),
       ...(found.liveness?.properties.map((p) => `liveness (${found.liveness!.fairness} fairness): ${p}`) ?? []),
     ],
+    notChecked: livenessNotChecked(cm, found),
     ...(result.discovery
       ? { counterexample: { ...explainDiscovery(cm, result.discovery), ...(better ? { switches: better.switches, bfsSwitches: better.bfsSwitches } : {}) } }
       : {}),
@@ -48,4 +51,19 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
     model: cm.model,
     statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,
   };
+}
+
+/**
+ * The model's liveness properties, when the liveness pass did not run: it
+ * runs only over a complete search that found no safety violation.
+ */
+function livenessNotChecked(cm: CompiledModel, found: CheckResult): CheckReport['notChecked'] {
+  if (found.liveness) return [];
+  const d = found.discovery;
+  const reason = d?.kind === 'deadlock' ? 'the search found a deadlock first'
+    : d ? `the search found a violation of "${d.property}" first`
+    : found.completion !== 'complete' ? `the search did not complete (${found.completion})`
+    : 'no liveness pass ran';
+  const why = `${reason}; liveness is checked only after a complete search finds no deadlock or violation`;
+  return (cm.model.liveness ?? []).map((p) => ({ property: `liveness: ${p.name}`, reason: why }));
 }

@@ -66,6 +66,11 @@ export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow
   });
 }
 
+/** The model's global variables at `s`, by name in declaration order. */
+export function variableValues(cm: CompiledModel, s: Int32Array): Record<string, number> {
+  return Object.fromEntries(cm.model.vars.map((v) => [v.name, s[cm.layout.varSlots.get(v.name)!]]));
+}
+
 /** The primitive states at `s`, e.g. `_origins_lock: readers {writer#2}, queue [...]`. */
 export function describePrimitives(cm: CompiledModel, s: Int32Array): string[] {
   return cm.primitives.map((p) => `${p.decl.name}: ${p.describe(s, cm.processName)}`);

@@ -41,6 +41,8 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     ...(r.bitstate ? { bitstate: r.bitstate } : {}),
     ...(r.liveness ? { fairness: r.liveness.fairness, liveness: r.liveness } : {}),
     properties: report.properties,
+    /** Declared properties this run did not check, with why. */
+    notChecked: report.notChecked ?? [],
     maxima: r.maxima,
     /** Names along the wait-for cycle of the final state (a resource may repeat); empty when there is none. */
     cycle: cx?.analysis.cycle?.names ?? [],
@@ -66,7 +68,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
           })),
           cycleText: cx.analysis.cycle?.text ?? null,
           findings: cx.analysis.findings.map((f) => ({ kind: f.kind, process: f.process, resource: f.resource ?? null, text: f.text })),
-          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), primitives: cx.primitives },
+          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), vars: cx.vars, primitives: cx.primitives },
           ...(cx.failingStep ? { failingStep: cx.failingStep } : {}),
         }
       : {}),

@@ -6,14 +6,15 @@
 import type { CompiledModel } from '../explore/compile.js';
 import { processStatuses } from '../explain/process-status.js';
 import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
-import { describePrimitives, type TraceRow } from '../explain/trace.js';
+import { describePrimitives, variableValues, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { configTitle } from './text.js';
 
 /** One state as indented lines: variables, processes (with locals), primitives. */
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
   const lines: string[] = [];
-  if (cm.model.vars.length > 0) lines.push(`vars: ${cm.model.vars.map((v) => `${v.name}=${s[cm.layout.varSlots.get(v.name)!]}`).join(' ')}`);
+  const vars = Object.entries(variableValues(cm, s));
+  if (vars.length > 0) lines.push(`vars: ${vars.map(([name, value]) => `${name}=${value}`).join(' ')}`);
   for (const p of processStatuses(cm, s)) {
     const proc = cm.layout.processes[p.pid];
     const locals = proc.template.locals.map((l) => `${l.name}=${s[proc.localSlots.get(l.name)!]}`);

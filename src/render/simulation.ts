@@ -78,7 +78,7 @@ export function simulationToJson(report: SimulationReport): Record<string, unkno
           message: cx.message,
           trace: cx.trace.map((t) => ({ process: t.process, step: t.step, action: t.action, source: t.source, outcome: t.outcome, changes: t.changes })),
           blocked: cx.blocked.map((b) => ({ process: b.process, waitsFor: b.wait?.summary ?? '' })),
-          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), primitives: cx.primitives },
+          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), vars: cx.vars, primitives: cx.primitives },
           ...(cx.failingStep ? { failingStep: cx.failingStep } : {}),
         }
       : {}),

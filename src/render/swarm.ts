@@ -90,7 +90,7 @@ export function swarmToJson(s: SwarmReport): Record<string, unknown> {
           trace: cx.trace.map((t) => ({ process: t.process, step: t.step, action: t.action, source: t.source, outcome: t.outcome, changes: t.changes })),
           blocked: cx.blocked.map((b) => ({ process: b.process, waitsFor: b.wait?.summary ?? '' })),
           cycleText: cx.analysis.cycle?.text ?? null,
-          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), primitives: cx.primitives },
+          finalState: { processes: cx.processes.map((p) => ({ process: p.process, state: p.state, at: p.at })), vars: cx.vars, primitives: cx.primitives },
           ...(cx.failingStep ? { failingStep: cx.failingStep } : {}),
         }
       : {}),

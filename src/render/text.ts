@@ -185,7 +185,8 @@ export function checkDetailBlocks(report: CheckReport): Array<string | TableData
 function checkDetailLines(report: CheckReport): Array<string | TableData> {
   const r = report.result;
   const lines: Array<string | TableData> = [];
-  lines.push(`checked: ${report.properties.join('; ')}`);
+  lines.push(`properties checked: ${report.properties.join('; ')}`);
+  for (const n of report.notChecked ?? []) lines.push(`not checked: ${n.property} (${n.reason})`);
   const maxima = Object.entries(r.maxima).map(([k, v]) => `${k} <= ${v}`).join(', ');
   if (maxima) lines.push(`largest values reached: ${maxima}`);
   const cx = report.counterexample;
@@ -211,7 +212,7 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
     }
     lines.push('', 'Final state:');
     for (const p of cx.processes) lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}`);
-    for (const p of cx.primitives) lines.push(`  ${p}`);
+    lines.push(...finalValues(cx));
   }
   for (const note of r.notes ?? []) lines.push('', `note: ${note}`);
   if (r.bitstate) {
@@ -238,6 +239,11 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
   return lines;
 }
 
+/** The variables and primitives of a counterexample's last state, one indented line each. */
+function finalValues(cx: NonNullable<CheckReport['counterexample']>): string[] {
+  return [...Object.entries(cx.vars).map(([name, value]) => `  ${name} = ${value}`), ...cx.primitives.map((p) => `  ${p}`)];
+}
+
 /** A liveness counterexample: the prefix, the cycle that repeats forever, who never steps in it. */
 function lassoText(report: CheckReport, loopStart: number): string[] {
   const cx = report.counterexample!;
@@ -261,8 +267,7 @@ function lassoText(report: CheckReport, loopStart: number): string[] {
       lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}${why ? `: ${why}` : ''}`);
     }
   }
-  lines.push('', 'State where the cycle begins:');
-  for (const p of cx.primitives) lines.push(`  ${p}`);
+  lines.push('', 'State where the cycle begins:', ...finalValues(cx));
   return lines;
 }
 
