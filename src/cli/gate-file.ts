@@ -1,7 +1,8 @@
 /**
  * The gate file (`gate.json`, schema `gate.schema.json`): which checks a CI
- * gate runs and what each must find. Validated field by field; every problem
- * is reported with its path (`checks[3].expect: must be one of ok, deadlock,
+ * gate runs and what each must find. Its shape is checked against the schema
+ * (`gate-schema.ts`), then what needs the models here; every problem is
+ * reported with its path (`checks[3].expect: must be one of ok, deadlock,
  * invariant`), all of them at once, before anything is explored.
  *
  *   {
@@ -29,12 +30,9 @@ import { formatParams } from '../render/text.js';
 import { UsageError } from './io.js';
 import { loadModel, modelFileOf, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
+import { GATE_SCHEMA_FILE, schemaIssues, typeName } from './gate-schema.js';
 
-/** Where the schema lives, relative to the repository root. */
-export const GATE_SCHEMA_FILE = 'gate.schema.json';
-
-/** Upper bound for `workers`, as for `check --workers`. */
-const MAX_WORKERS = 64;
+export { GATE_SCHEMA_FILE };
 
 /** The path of an issue with the file as a whole (unreadable, not JSON, not an object). */
 const FILE = '(file)';
@@ -71,11 +69,7 @@ export class GateFileError extends UsageError {
   }
 }
 
-export const TOP_FIELDS = ['$schema', 'description', 'checks'] as const;
-export const CHECK_FIELDS = ['name', 'description', 'model', 'params', 'expect', 'property', 'requireSteps', 'symmetry', 'workers', 'fairness'] as const;
-
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const typeName = (x: unknown) => (x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? 'an object' : `${typeof x} ${JSON.stringify(x)}`);
 
 /** Parses JSON, turning a syntax error into an issue with line and column. */
 export function parseGateJson(text: string, source: string): unknown {
@@ -99,104 +93,57 @@ export interface ValidateOptions {
   readonly resolveModel: (name: string) => Promise<ModelDefinition>;
 }
 
-/** Turns one parameter's JSON value into the sweep's value text, or says why it cannot. */
-function valueText(raw: unknown): string | { error: string } {
-  const item = (v: unknown): string | undefined => {
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : undefined;
-    if (typeof v === 'string') return v;
-    return undefined;
-  };
-  if (Array.isArray(raw)) {
-    if (raw.length === 0) return { error: 'must not be an empty array' };
-    const items = raw.map(item);
-    const bad = items.findIndex((t) => t === undefined);
-    if (bad >= 0) return { error: `item ${bad} must be an integer or a string, got ${typeName(raw[bad])}` };
-    return items.join(',');
-  }
-  const t = item(raw);
-  if (t === undefined) {
-    return { error: `must be an integer, a string like "1..4" or "a,b", or an array of them; got ${typeName(raw)}` };
-  }
-  return t;
+/** One parameter's JSON value as the sweep's value text; undefined when the schema already refused it. */
+function valueText(raw: unknown): string | undefined {
+  const item = (v: unknown): string | undefined => (typeof v === 'number' && Number.isInteger(v) ? String(v) : typeof v === 'string' && v !== '' ? v : undefined);
+  if (!Array.isArray(raw)) return item(raw);
+  const items = raw.map(item);
+  return items.length === 0 || items.includes(undefined) ? undefined : items.join(',');
 }
+
+/** The check an issue is about (-1 for the file's own fields), to list issues check by check. */
+const checkIndex = (path: string) => Number(/^checks\[(\d+)\]/.exec(path)?.[1] ?? -1);
 
 /**
  * Validates a parsed gate file and expands its checks. Returns every issue
- * found; `checks` only when there are none.
+ * found; `checks` only when there are none. The shape (fields, types,
+ * expectations, which field goes with which expectation) is the schema's;
+ * what needs the models (they exist, parameters and ranges, property names,
+ * required steps, symmetry) is checked here.
  */
 export async function validateGate(json: unknown, options: ValidateOptions): Promise<{ readonly gate?: Omit<GateFile, 'source' | 'modelFiles'>; readonly issues: GateIssue[] }> {
-  const issues: GateIssue[] = [];
-  const issue = (path: string, message: string) => issues.push({ path, message });
-  if (!isObject(json)) {
-    issue(FILE, `must be a JSON object with a "checks" array, got ${typeName(json)}`);
-    return { issues };
-  }
-  for (const key of Object.keys(json)) {
-    if (!(TOP_FIELDS as readonly string[]).includes(key)) issue(key, `unknown field (known: ${TOP_FIELDS.join(', ')})`);
-  }
-  if (json.description !== undefined && typeof json.description !== 'string') issue('description', `must be a string, got ${typeName(json.description)}`);
-  if (json.$schema !== undefined && typeof json.$schema !== 'string') issue('$schema', `must be a string, got ${typeName(json.$schema)}`);
-  const raw = json.checks;
-  if (raw === undefined) {
-    issue('checks', 'is required: an array of checks');
-    return { issues };
-  }
-  if (!Array.isArray(raw)) {
-    issue('checks', `must be an array of checks, got ${typeName(raw)}`);
-    return { issues };
-  }
-  if (raw.length === 0) issue('checks', 'must hold at least one check');
+  const shape = schemaIssues(json).map((i) => ({ path: i.path === '' ? FILE : i.path, message: i.message }));
+  const found: GateIssue[] = [];
+  const issue = (path: string, message: string) => found.push({ path, message });
+  // At one path, say one thing: a check made here knows more than the schema
+  // (a blank name, a fairness naming no process kind).
+  const all = () => [...shape.filter((s) => !found.some((f) => f.path === s.path)), ...found].sort((a, b) => checkIndex(a.path) - checkIndex(b.path));
+  const shapeBroken = (at: string) => shape.some((s) => s.path === at || s.path.startsWith(`${at}.`));
+  if (!isObject(json) || !Array.isArray(json.checks)) return { issues: all() };
+  const raw: unknown[] = json.checks;
 
   const checks: GateCheck[] = [];
   const models = new Map<string, ModelDefinition>();
   const names = new Map<string, number>();
   for (const [i, entry] of raw.entries()) {
     const at = `checks[${i}]`;
-    const before = issues.length;
-    if (!isObject(entry)) {
-      issue(at, `must be an object with name, model and expect, got ${typeName(entry)}`);
-      continue;
-    }
-    for (const key of Object.keys(entry)) {
-      if (!(CHECK_FIELDS as readonly string[]).includes(key)) issue(`${at}.${key}`, `unknown field (known: ${CHECK_FIELDS.join(', ')})`);
-    }
+    if (!isObject(entry)) continue;
+    const before = found.length;
 
     const name = entry.name;
-    if (name === undefined) issue(`${at}.name`, 'is required: a name for the check (the JUnit classname)');
-    else if (typeof name !== 'string' || name.trim() === '') issue(`${at}.name`, `must be a non-empty string, got ${typeName(name)}`);
-    else if (names.has(name)) issue(`${at}.name`, `${JSON.stringify(name)} is already the name of checks[${names.get(name)}]; names must be unique`);
-    else names.set(name, i);
-
-    if (entry.description !== undefined && typeof entry.description !== 'string') issue(`${at}.description`, `must be a string, got ${typeName(entry.description)}`);
-
+    if (typeof name === 'string') {
+      if (name.trim() === '') issue(`${at}.name`, 'must not be blank');
+      else if (names.has(name)) issue(`${at}.name`, `${JSON.stringify(name)} is already the name of checks[${names.get(name)}]; names must be unique`);
+      else names.set(name, i);
+    }
     const expect = entry.expect;
-    if (expect === undefined) issue(`${at}.expect`, `is required: one of ${EXPECTATIONS.join(', ')}`);
-    else if (!(EXPECTATIONS as readonly unknown[]).includes(expect)) issue(`${at}.expect`, `must be one of ${EXPECTATIONS.join(', ')}, got ${typeName(expect)}`);
-
-    if (entry.property !== undefined) {
-      if (typeof entry.property !== 'string' || entry.property === '') issue(`${at}.property`, `must be a non-empty string, got ${typeName(entry.property)}`);
-      else if (expect !== 'invariant' && expect !== 'liveness') issue(`${at}.property`, 'only applies to expect "invariant" or "liveness" (the property that must be violated)');
+    if (typeof entry.fairness === 'string') {
+      try { parseFairness(entry.fairness); } catch (e) { issue(`${at}.fairness`, (e as Error).message); }
     }
-    if (entry.requireSteps !== undefined) {
-      if (typeof entry.requireSteps !== 'boolean') issue(`${at}.requireSteps`, `must be true or false, got ${typeName(entry.requireSteps)}`);
-      else if (entry.requireSteps && expect !== 'ok') issue(`${at}.requireSteps`, 'only applies to expect "ok" (a search that stops at a violation leaves steps unrun)');
-    }
-    if (entry.fairness !== undefined) {
-      if (typeof entry.fairness !== 'string') issue(`${at}.fairness`, `must be a string like "weak" or "strong,writer=weak", got ${typeName(entry.fairness)}`);
-      else {
-        try { parseFairness(entry.fairness); } catch (e) { issue(`${at}.fairness`, (e as Error).message); }
-      }
-    }
-    if (entry.symmetry !== undefined && typeof entry.symmetry !== 'boolean') issue(`${at}.symmetry`, `must be true or false, got ${typeName(entry.symmetry)}`);
     const workers = entry.workers;
-    if (workers !== undefined && !(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS)) {
-      issue(`${at}.workers`, `must be an integer in 1..${MAX_WORKERS}, got ${typeName(workers)}`);
-    }
 
     let def: ModelDefinition | undefined;
-    if (entry.model === undefined) issue(`${at}.model`, 'is required: a registered model name (see interleave list) or a model file');
-    else if (typeof entry.model !== 'string' || entry.model === '') issue(`${at}.model`, `must be a non-empty string, got ${typeName(entry.model)}`);
-    else {
+    if (typeof entry.model === 'string' && entry.model !== '') {
       try {
         def = await options.resolveModel(entry.model);
       } catch (e) {
@@ -208,8 +155,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
 
     const params = entry.params ?? {};
     const axes: GateAxis[] = [];
-    if (!isObject(params)) issue(`${at}.params`, `must be an object of parameter values, got ${typeName(params)}`);
-    else if (def) {
+    if (isObject(params) && def) {
       for (const [pname, pvalue] of Object.entries(params)) {
         const path = `${at}.params.${pname}`;
         const spec = def.params[pname];
@@ -219,10 +165,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
           continue;
         }
         const text = valueText(pvalue);
-        if (typeof text !== 'string') {
-          issue(path, text.error);
-          continue;
-        }
+        if (text === undefined) continue;
         try {
           axes.push({ name: pname, values: parseParamValues(pname, text, spec, def.name) });
         } catch (e) {
@@ -233,7 +176,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       }
     }
 
-    if (issues.length > before || !def) continue;
+    if (found.length > before || shapeBroken(at) || !def) continue;
     const configurations: GateParams[] = [];
     for (const combo of expandGrid({ model: def.name, axes })) {
       try {
@@ -244,7 +187,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
         break;
       }
     }
-    if (issues.length > before) continue;
+    if (found.length > before) continue;
     // Build every configuration now: a model that cannot be built, a property
     // it does not have, or required steps it does not mark are gate-file
     // errors, found before anything is explored.
@@ -258,7 +201,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
         break;
       }
     }
-    if (issues.length > before) continue;
+    if (found.length > before) continue;
     if (typeof entry.property === 'string') {
       // Safety properties and liveness ones (a liveness check names the latter).
       const names = (m: Model) => [...m.properties, ...(m.liveness ?? [])].map((p) => p.name);
@@ -274,7 +217,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
         issue(`${at}.requireSteps`, `${def.name} marks no step required${configurations.length > 1 ? ` with ${formatParams(configurations[none])}` : ''}, so nothing could show the proof is not vacuous (mark the steps that must run with \`required: true\`, or drop requireSteps)`);
       }
     }
-    if (issues.length > before) continue;
+    if (found.length > before) continue;
     if (entry.symmetry === true) {
       // Unsound symmetry is refused by the explorer; say so now, naming the field.
       for (const model of built) {
@@ -290,7 +233,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
           break;
         }
       }
-      if (issues.length > before) continue;
+      if (found.length > before) continue;
     }
     const same = models.get(def.name);
     if (same !== undefined && same !== def) {
@@ -313,6 +256,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       workers: typeof workers === 'number' ? workers : 1,
     });
   }
+  const issues = all();
   if (issues.length > 0) return { issues };
   return { gate: { ...(typeof json.description === 'string' ? { description: json.description } : {}), checks, models }, issues };
 }

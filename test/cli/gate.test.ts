@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../models/index.js';
-import { CHECK_FIELDS, TOP_FIELDS } from '../../src/cli/gate-file.js';
 import { main } from '../../src/cli/main.js';
 import { EXPECTATIONS } from '../../src/explain/gate.js';
 import { findAll, parseXml } from '../render/parse-xml.js';
@@ -170,15 +169,17 @@ describe('interleave gate with a malformed gate file', () => {
     ['an unknown parameter', { checks: [{ ...ok, params: { writer: 2 } }] }, 'checks[0].params.writer: dm-snapshot/semaphore has no parameter "writer" (known: writers 1..8, bios 1..8'],
     ['a value out of range', { checks: [{ ...ok, params: { writers: '1..9' } }] }, 'checks[0].params.writers: range 1..9 is outside 1..8 (dm-snapshot/semaphore accepts 1..8)'],
     ['an unknown enum value', { checks: [{ ...ok, params: { rwsem: ['writer-fair', 'fair'] } }] }, 'checks[0].params.rwsem: has no value "fair" (dm-snapshot/semaphore accepts writer-fair|reader-preferring)'],
-    ['a fractional value', { checks: [{ ...ok, params: { ctrs: 1.5 } }] }, 'checks[0].params.ctrs: must be an integer, a string like "1..4" or "a,b", or an array of them; got number 1.5'],
-    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, symmetry, workers, fairness)'],
+    ['a fractional value', { checks: [{ ...ok, params: { ctrs: 1.5 } }] }, 'checks[0].params.ctrs: must be one value (3, "writer-fair"), an inclusive integer range ("1..4"), a list ("a,b", "0,2..4"), or an array of values and ranges; got number 1.5'],
+    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, fairness, symmetry, workers)'],
     ['a duplicate name', { checks: [ok, ok] }, 'checks[1].name: "a" is already the name of checks[0]; names must be unique'],
     ['requireSteps on a deadlock check', { checks: [{ ...ok, expect: 'deadlock', requireSteps: true }] }, 'checks[0].requireSteps: only applies to expect "ok"'],
     ['property on an ok check', { checks: [{ ...ok, property: 'x' }] }, 'checks[0].property: only applies to expect "invariant" or "liveness"'],
     ['bad workers', { checks: [{ ...ok, workers: 0 }] }, 'checks[0].workers: must be an integer in 1..64, got number 0'],
-    ['no checks', { checks: [] }, 'checks: must hold at least one check'],
-    ['checks not an array', { checks: { a: ok } }, 'checks: must be an array of checks, got an object'],
-    ['not an object', [ok], 'must be a JSON object with a "checks" array, got an array'],
+    ['no checks', { checks: [] }, 'checks: must hold at least 1 item'],
+    ['checks not an array', { checks: { a: ok } }, 'checks: must be an array, got an object'],
+    ['not an object', [ok], 'gate.json: must be an object, got an array'],
+    ['a blank name', { checks: [{ ...ok, name: ' ' }] }, 'gate.json: checks[0].name: must not be blank'],
+    ['a fairness typo', { checks: [{ ...ok, fairness: 'wek' }] }, 'checks[0].fairness: '],
     ['broken JSON', '{\n  "checks": [\n    { "name": "a", }\n  ]\n}', 'not valid JSON at line 3, column'],
   ])('exits 2 for %s, naming the field', async (_what, gate, message) => {
     const dir = gateDir(gate);
@@ -215,8 +216,6 @@ describe('the default gate file', () => {
   it('validates against the published schema\'s fields and expectations', () => {
     expect(SCHEMA.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(DEFAULT_GATE.$schema).toBe('./gate.schema.json');
-    expect(Object.keys(SCHEMA.properties).sort()).toEqual([...TOP_FIELDS].sort());
-    expect(Object.keys(SCHEMA.$defs.check.properties).sort()).toEqual([...CHECK_FIELDS].sort());
     expect(SCHEMA.$defs.check.properties.expect.enum).toEqual([...EXPECTATIONS]);
     expect(SCHEMA.$defs.check.required.sort()).toEqual(['expect', 'model', 'name']);
   });
