@@ -10,7 +10,7 @@ import type { WaitForAnalysis } from './cycle.js';
 import { jobName } from './hand-offs.js';
 import { judgeDetectors, type DetectorVerdict } from './detectors.js';
 import type { TraceSlice } from './slice.js';
-import type { TraceRow } from './trace.js';
+import { wokeMark, type TraceRow } from './trace.js';
 import type { WaitForGraph } from './wait-for.js';
 
 export interface ScenarioRow {
@@ -22,6 +22,8 @@ export interface ScenarioRow {
   readonly blocks: boolean;
   /** A wake-up that found nobody asleep on its queue. */
   readonly wokeNobody?: boolean;
+  /** A wake-up that reached a task not yet asleep: `woke consumer#1, not yet asleep`. */
+  readonly woke?: string;
   /** 1-based index of the trace step. */
   readonly step: number;
 }
@@ -64,7 +66,7 @@ export function buildScenario(
         : `${kernelCallOf(decl, cs.step)}(&${op.primitive});`;
     } else text = `/* ${row.action} */`;
     if (!columns.includes(row.process)) columns.push(row.process);
-    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), step: index });
+    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), ...(wokeMark(row) ? { woke: wokeMark(row) } : {}), step: index });
   }
 
   const detectors = judgeDetectors(cm, analysis, graph, states[states.length - 1], path, trace);
@@ -74,7 +76,7 @@ export function buildScenario(
 
 /** The scenario as lockdep would print it. */
 export function scenarioToText(s: LockingScenario): string {
-  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : r.wokeNobody ? '  <- woke nobody' : ''}`;
+  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : r.wokeNobody ? '  <- woke nobody' : r.woke ? `  <- ${r.woke}` : ''}`;
   // Each column as wide as its widest cell, as lockdep's CPU0/CPU1 columns.
   const widths = s.columns.map((c, k) => Math.max(c.length, ...s.rows.filter((r) => r.column === k).map((r) => cell(r).length)) + 4);
   const offset = (k: number) => widths.slice(0, k).reduce((a, b) => a + b, 0);

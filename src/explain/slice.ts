@@ -17,7 +17,9 @@
  *   wake-up on that queue that woke nobody (the lost wake-up) stays whoever
  *   sent it, with its sender's writes to what the decision had read (the
  *   write that made the condition true); so does a wake-up that went to
- *   another waiter while the task slept (wake_up wakes one exclusive waiter).
+ *   another waiter while the task slept (wake_up wakes one exclusive waiter),
+ *   with that waiter's prepare_to_wait* (it may not have slept yet) and its
+ *   later writes to what the stuck task's sleep tested (the item it took).
  *
  * Only steps on resources of the cycle (or, without a cycle, the resources
  * stuck tasks wait on) are kept, and only by tasks in the cycle, except the
@@ -32,7 +34,7 @@ import type { SliceRole } from '../primitives/primitive.js';
 import { moduleOf } from '../primitives/registry.js';
 import type { WaitForAnalysis } from './cycle.js';
 import type { ProcessStatus } from './process-status.js';
-import { wokeNobody } from './trace.js';
+import { wakeRecipients, wokeNobody } from './trace.js';
 import type { WaitForGraph } from './wait-for.js';
 
 export interface TraceSlice {
@@ -217,6 +219,20 @@ export function sliceTrace(
       if (j > prepare && passedOver(j, pid, queue)) {
         keep.add(j);
         wakers.add(other);
+        // Whom it went to instead: that task's joining the queue (before it
+        // slept, or without ever sleeping) and its later writes to what this
+        // task's sleep decided on (the item it took).
+        const read = new Set(sleep.flatMap((k) => [...readVars(steps[k])]));
+        for (let k = decision; k <= sleep[sleep.length - 1]; k++) if (steps[k].pid === pid) for (const v of readVars(steps[k])) read.add(v);
+        for (const r of wakeRecipients(cm, path[j], states[j], states[j + 1])) {
+          for (let k = j - 1; k >= 0; k--) {
+            if (steps[k].pid === r.pid && steps[k].step.op && sliceRole(steps[k].step.op!.primitive, steps[k].step.op!.op) === 'sleep-prepare') { keep.add(k); break; }
+          }
+          for (let k = j + 1; k < steps.length; k++) {
+            if (steps[k].pid === r.pid && [...writtenVars(steps[k])].some((v) => read.has(v))) keep.add(k);
+          }
+          wakers.add(cm.processName(r.pid));
+        }
       }
       if (steps[j].step.op?.primitive === queue && wokeNobody(cm, path[j], states[j])) {
         keep.add(j);

@@ -5,7 +5,7 @@
  */
 import type { CompiledModel } from '../explore/compile.js';
 import type { SourceRef } from '../model/types.js';
-import { wokeNobody as primitiveWokeNobody } from '../primitives/registry.js';
+import { moduleOf, wokeNobody as primitiveWokeNobody } from '../primitives/registry.js';
 import { replayPath } from './path.js';
 
 export type StepOutcome = 'ran' | 'blocked' | 'woke';
@@ -23,6 +23,43 @@ export interface TraceRow {
   readonly changes: readonly string[];
   /** A wake-up that found nobody asleep on its wait queue (the one a lost wake-up loses). */
   readonly wokeNobody?: true;
+  /**
+   * Whom a wake-up woke: `asleep` false for a task that had queued itself
+   * (prepare_to_wait*) but not yet reached schedule(); the wake-up only set it
+   * TASK_RUNNING, so its schedule() will return at once.
+   */
+  readonly woke?: readonly { readonly process: string; readonly asleep: boolean }[];
+}
+
+export interface WakeRecipient {
+  readonly pid: number;
+  /** Asleep in schedule() on the queue, rather than queued and still running. */
+  readonly asleep: boolean;
+}
+
+/**
+ * Whom step `stepId`, run from `before` to `after`, woke, if it is a wake-up:
+ * the entries its queue showed as waiting before and not after, each asleep
+ * or not by its process's wait slot (blocked on this primitive, or running).
+ */
+export function wakeRecipients(cm: CompiledModel, stepId: number, before: Int32Array, after: Int32Array): WakeRecipient[] {
+  const op = cm.steps[stepId].step.op;
+  if (!op) return [];
+  const index = cm.layout.primitiveIndex.get(op.primitive)!;
+  const prim = cm.primitives[index];
+  if (moduleOf(prim.decl).wakeOps?.includes(op.op) !== true) return [];
+  const waiting = (s: Int32Array) => prim.queue(s).filter((w) => w.mode === 'sleeping').map((w) => w.pid);
+  const still = new Set(waiting(after));
+  return waiting(before)
+    .filter((pid) => !still.has(pid))
+    .map((pid) => ({ pid, asleep: before[cm.layout.processes[pid].waitSlot] === index + 1 }));
+}
+
+/** `woke consumer#1, not yet asleep`: the trace's mark for a wake-up that reached a task before it slept. */
+export function wokeMark(row: Pick<TraceRow, 'woke'>): string | undefined {
+  const early = row.woke?.filter((w) => !w.asleep) ?? [];
+  if (early.length === 0) return undefined;
+  return `woke ${row.woke!.map((w) => `${w.process}${w.asleep ? '' : ', not yet asleep'}`).join('; ')}`;
 }
 
 /**
@@ -53,6 +90,7 @@ export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow
       const slot = cm.layout.varSlots.get(v.name)!;
       if (before[slot] !== after[slot]) changes.push(`${v.name} ${before[slot]} -> ${after[slot]}`);
     }
+    const woke = wakeRecipients(cm, stepId, before, after).map((w) => ({ process: cm.processName(w.pid), asleep: w.asleep }));
     return {
       index: i + 1,
       process: proc.name,
@@ -62,6 +100,7 @@ export function buildTrace(cm: CompiledModel, path: readonly number[]): TraceRow
       outcome,
       changes,
       ...(wokeNobody(cm, stepId, before) ? { wokeNobody: true as const } : {}),
+      ...(woke.length > 0 ? { woke } : {}),
     };
   });
 }

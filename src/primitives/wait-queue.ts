@@ -41,7 +41,8 @@
  * function `init_wait_entry` gives every wait_event_exclusive entry), which
  * matters: the next wake_up picks the next exclusive sleeper, and a woken
  * task that has to wait again re-queues at the tail. So every exclusive
- * entry on the queue is asleep.
+ * entry on the queue is waiting: asleep in schedule(), or queued with its
+ * task state set and still running towards it.
  *
  * Not modelled: a task switching one queued entry between exclusive and
  * non-exclusive (prepare_to_wait after prepare_to_wait_exclusive without a
@@ -69,7 +70,7 @@ export function createWaitQueue(decl: WaitQueueDecl, ctx: PrimitiveContext): Pri
   const SLEEPING = ctx.base + 1;
   const blockedHere = ctx.id + 1;
   const mask: [number, number] = [0, 2 ** ctx.processCount - 1];
-  // The exclusive entries in queue order (all asleep: a wake-up removes them).
+  // The exclusive entries in queue order (all still waiting: a wake-up removes them).
   const excl = decl.exclusive ? new WaiterQueue(ctx.base + 2, ctx.processCount) : undefined;
   const exclusiveMask = (s: Int32Array) => {
     let m = 0;
@@ -176,7 +177,9 @@ export function createWaitQueue(decl: WaitQueueDecl, ctx: PrimitiveContext): Pri
       const ex = exclusiveMask(s);
       const entries = [...bitsOf(s[MEMBERS] & ~ex), ...(excl ? excl.entries(s).map((e) => e.pid) : [])];
       if (entries.length === 0) return 'empty';
-      const mark = (p: number) => ((ex >> p) & 1 ? ' (asleep, exclusive)' : (s[SLEEPING] >> p) & 1 ? ' (asleep)' : ' (woken)');
+      // Queued with the task state set is not asleep: only a task blocked in schedule() here is.
+      const state = (p: number) => (!((s[SLEEPING] >> p) & 1) ? 'woken' : s[ctx.waitSlot[p]] === blockedHere ? 'asleep' : 'queued, not yet asleep');
+      const mark = (p: number) => ` (${state(p)}${(ex >> p) & 1 ? ', exclusive' : ''})`;
       return `[${entries.map((p) => `${name(p)}${mark(p)}`).join(', ')}]`;
     },
   };

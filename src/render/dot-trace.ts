@@ -18,6 +18,7 @@
  */
 import { Digraph, Edge, Node, Subgraph, toDot } from 'ts-graphviz';
 import type { Counterexample } from '../explain/counterexample.js';
+import { wokeMark } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { COLORS, FONT, html, legend, paddedLabel, wrap } from './dot-style.js';
 
@@ -102,6 +103,8 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
     ];
     if (t.outcome === 'blocked') lines.push(`<font color="${COLORS.blockedLine}">${stuckHere ? 'sleeps, never wakes' : 'sleeps'}</font>`);
     if (t.outcome === 'woke') lines.push('wakes up');
+    const woke = wokeMark(t);
+    if (woke) lines.push(`<font color="${HANDOFF.wake.color}">${html(woke)}</font>`);
     if (t.changes.length > 0) lines.push(`<font point-size="8">${html(t.changes.join(', '))}</font>`);
     const node = new Node(`step:${t.index}`, {
       label: `<${lines.join('<br/>')}>`,
@@ -168,7 +171,8 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   // Causal hand-offs between lanes.
   for (const h of cx.handOffs) {
     const from = steps.find((s) => s.row.index === h.from)?.node;
-    const to = steps.find((s) => s.row.index === h.to)?.node;
+    const lane = laneOf.get(cx.trace[h.to - 1]?.process);
+    const to = (steps.find((s) => s.row.index === h.to) ?? (h.beforeSleep ? steps.find((s) => s.lane === lane && s.row.index > h.to) : undefined))?.node;
     if (!from || !to) continue;
     const look = HANDOFF[h.kind];
     g.addEdge(new Edge([from, to], {

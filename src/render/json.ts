@@ -17,6 +17,7 @@ const traceRow = (t: TraceRow) => ({
   outcome: t.outcome,
   changes: t.changes,
   ...(t.wokeNobody ? { wokeNobody: true } : {}),
+  ...(t.woke ? { woke: t.woke } : {}),
 });
 
 export function checkToJson(report: CheckReport, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -8,7 +8,7 @@ import { processStatuses } from '../explain/process-status.js';
 import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
 import { describePrimitives, variableValues, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { configTitle } from './text.js';
+import { configTitle, outcomeMark } from './text.js';
 
 /** One state as indented lines: variables, processes (with locals), primitives. */
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
@@ -27,7 +27,7 @@ export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
 }
 
 const stepLine = (t: TraceRow) =>
-  `step ${t.index}: ${t.process} '${t.step}': ${t.action}${t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : t.wokeNobody ? '  [woke nobody]' : ''}  (${formatSourceShort(t.source)})`;
+  `step ${t.index}: ${t.process} '${t.step}': ${t.action}${outcomeMark(t)}  (${formatSourceShort(t.source)})`;
 
 /** The headline: whether the trace replays as saved. */
 export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay): string {

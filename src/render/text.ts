@@ -2,7 +2,7 @@
 import { lassoSize } from '../explain/gate.js';
 import { scenarioToText } from '../explain/scenario.js';
 import type { CheckReport } from '../explain/report.js';
-import type { TraceRow } from '../explain/trace.js';
+import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
 import type { Params } from '../model/types.js';
 import { formatSourceShort } from '../model/source-ref.js';
@@ -129,7 +129,14 @@ export function table(header: readonly string[], allRows: ReadonlyArray<readonly
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-const outcomeMark = (t: TraceRow) => (t.outcome === 'blocked' ? '  [sleeps]' : t.outcome === 'woke' ? '  [wakes]' : t.wokeNobody ? '  [woke nobody]' : '');
+/** A step's mark in trace tables: it slept, it woke, or its wake-up woke nobody or a task not yet asleep. */
+export const outcomeMark = (t: TraceRow): string => {
+  if (t.outcome === 'blocked') return '  [sleeps]';
+  if (t.outcome === 'woke') return '  [wakes]';
+  if (t.wokeNobody) return '  [woke nobody]';
+  const woke = wokeMark(t);
+  return woke ? `  [${woke}]` : '';
+};
 
 /** Header and rows of a trace table: step, process, action, kernel function and line. */
 export function traceTableData(trace: readonly TraceRow[]): { header: string[]; rows: string[][] } {

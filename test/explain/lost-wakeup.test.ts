@@ -2,10 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, type CheckReport } from '../../src/explain/report.js';
 import { scenarioToText } from '../../src/explain/scenario.js';
+import { replayPath } from '../../src/explain/path.js';
+import { describePrimitives } from '../../src/explain/trace.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
-import { eq, set } from '../../src/model/expr.js';
+import { dec, eq, gt, inc, set } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { checkToText } from '../../src/render/text.js';
 import { exclusiveConsumers } from '../support/exclusive-consumers.js';
@@ -81,5 +83,74 @@ describe('an exclusive wake-up that went to the other waiter', () => {
     expect(kept).toContain('producer wake');
     expect(cx.slice.processes).toEqual(expect.arrayContaining(['producer']));
     expect(scenarioToText(cx.scenario!)).toMatch(/wake_up\(&wq\);/);
+  });
+});
+
+/**
+ * The new user's pc.ts: the consumers take q_lock between prepare_to_wait_exclusive
+ * and the test, so one can be queued but still running when the single
+ * wake_up comes; it goes to that one, which takes an item and leaves.
+ */
+function wokenBeforeItSlept() {
+  const at = sourceIn('drivers/x/pc.c', 'v1');
+  const b = new ModelBuilder('toy/woken-before-it-slept');
+  const items = b.var('items', 0, { max: 2 });
+  const lock = b.spinlock('q_lock');
+  const wq = b.waitQueue('wq');
+  b.process('consumer', { instances: 2 }, (p) => p
+    .step('prepare', { action: 'prepare_to_wait_exclusive(&wq, &wait, TASK_UNINTERRUPTIBLE)', source: at(30, 'consume'), op: wq.prepareToWaitExclusive() })
+    .step('lock', { action: 'spin_lock(&q_lock)', source: at(31, 'consume'), op: lock.lock() })
+    .choice('test', [
+      { name: 'have', action: 'q->items--', source: at(32, 'consume'), guard: gt(items, 0), effects: [dec(items)], goto: 'unlock_got' },
+      { name: 'empty', action: 'if (!q->items)', source: at(32, 'consume'), guard: eq(items, 0) },
+    ])
+    .step('unlock_wait', { action: 'spin_unlock(&q_lock)', source: at(33, 'consume'), op: lock.unlock() })
+    .step('sleep', { action: 'schedule()', source: at(34, 'consume'), op: wq.schedule() })
+    .step('finish', { action: 'finish_wait(&wq, &wait)', source: at(35, 'consume'), op: wq.finishWait(), goto: 'prepare' })
+    .step('unlock_got', { action: 'spin_unlock(&q_lock)', source: at(36, 'consume'), op: lock.unlock() })
+    .step('done', { action: 'finish_wait(&wq, &wait)', source: at(37, 'consume'), op: wq.finishWait() }));
+  b.process('producer', {}, (p) => p
+    .step('lock', { action: 'spin_lock(&q_lock)', source: at(50, 'produce'), op: lock.lock() })
+    .step('add2', { action: 'q->items += 2', source: at(51, 'produce'), effects: [inc(items, 2)] })
+    .step('unlock', { action: 'spin_unlock(&q_lock)', source: at(52, 'produce'), op: lock.unlock() })
+    .step('wake', { action: 'wake_up(&wq)', source: at(53, 'produce'), op: wq.wakeUp() }));
+  return b.build();
+}
+
+describe('an exclusive wake-up that went to a waiter not yet asleep', () => {
+  const cm = compileModel(wokenBeforeItSlept());
+  const report = buildReport(cm, check(cm).run());
+  const cx = report.counterexample!;
+  const wake = cx.trace.findIndex((t) => t.process === 'producer' && t.step === 'wake');
+  const woken = cx.trace[wake].woke?.[0]?.process ?? '';
+  const row = (i: number) => `${cx.trace[i - 1].process} ${cx.trace[i - 1].step}`;
+
+  it('names whom the wake_up woke and that it was not yet asleep', () => {
+    expect(report.result.verdict).toBe('deadlock');
+    expect(cx.trace[wake].woke).toEqual([{ process: woken, asleep: false }]);
+    expect(woken).toMatch(/^consumer#/);
+    expect(checkToText(report)).toContain(`wake_up(&wq)  [woke ${woken}, not yet asleep]`);
+    expect(scenarioToText(cx.scenario!)).toContain(`wake_up(&wq);  <- woke ${woken}, not yet asleep`);
+  });
+
+  it("keeps that task's prepare_to_wait_exclusive and the item it then took in the slice", () => {
+    const kept = cx.slice.indices.map(row);
+    expect(kept).toEqual(expect.arrayContaining([`${woken} prepare`, `${woken} test/have`, 'producer wake']));
+    expect(cx.slice.indices.map((i) => cx.trace[i - 1].changes.join())).toContain('items 2 -> 1');
+  });
+
+  it('shows a task queued before schedule() as not yet asleep, and one in schedule() as asleep', () => {
+    const path = cx.trace.map((t) => cm.steps.findIndex((cs) => cm.processName(cs.pid) === t.process && cs.step.name === t.step));
+    const states = replayPath(cm, path);
+    const wq = describePrimitives(cm, states[wake]).find((l) => l.startsWith('wq:'))!;
+    const sleeper = woken === 'consumer#1' ? 'consumer#2' : 'consumer#1';
+    expect(wq).toContain(`${woken} (queued, not yet asleep, exclusive)`);
+    expect(wq).toContain(`${sleeper} (asleep, exclusive)`);
+  });
+
+  it('draws the hand-off from the wake_up to the task it woke', () => {
+    const h = cx.handOffs.find((x) => x.from === wake + 1);
+    expect(h).toMatchObject({ kind: 'wake', beforeSleep: true });
+    expect(cx.trace[h!.to - 1].process).toBe(woken);
   });
 });
