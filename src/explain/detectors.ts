@@ -135,7 +135,7 @@ function judgeCycle(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitFor
       note: `DEPT stages every wait in this cycle (${waits}), but ${idle.sleeper.process}'s wait on ${idle.sleeper.decl.name} is for ${idle.waker} too, which is not asleep: what keeps ${idle.waker} from acting (a flag it polls, a trylock it gives up on) is no wait to DEPT (a trylock stages none), so the dependency that decides this deadlock is not one DEPT records.`,
     }];
   }
-  return [lockdep, { detector: 'DEPT', reports: true, note: `DEPT could report this cycle once it has seen these waits and their wake-ups: every wait in it is one DEPT stages (${waits}).` }];
+  return [lockdep, { detector: 'DEPT', reports: true, note: `DEPT could report this cycle once it has seen these waits and their wake-ups: it stages every wait in it (${waits}).` }];
 }
 
 function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], path: readonly number[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {

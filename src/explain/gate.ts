@@ -9,7 +9,7 @@
  * about writers = 5.
  */
 import type { ParamSpecs } from '../model/definition.js';
-import type { CheckReport } from './report.js';
+import { fairnessPhrase, type CheckReport } from './report.js';
 
 /** What a gate check expects the explorer to find. */
 export const EXPECTATIONS = ['ok', 'deadlock', 'invariant', 'liveness'] as const;
@@ -100,7 +100,7 @@ function found(report: CheckReport): string {
     case 'invariant':
       return `"${cx?.property ?? '?'}" violated after ${steps(report)} steps`;
     case 'liveness':
-      return `"${cx?.property ?? '?'}" fails: ${lassoSize(report)} (${r.liveness?.fairness ?? '?'} fairness)`;
+      return `"${cx?.property ?? '?'}" fails: ${lassoSize(report)} (${fairnessPhrase(r.liveness?.fairness)})`;
     case 'unknown':
       return `no verdict: the search stopped (${r.completion}) after ${r.stats.states} states`;
   }

@@ -25,6 +25,16 @@ export interface CheckReport {
   readonly limits?: { readonly maxStates?: number; readonly maxMemoryBytes?: number };
 }
 
+/** `weak fairness`, `strong,writer=weak fairness`; `no fairness` for `none` (not "none fairness"). */
+export function fairnessPhrase(fairness: string | undefined): string {
+  return fairness === 'none' ? 'no fairness' : `${fairness ?? '?'} fairness`;
+}
+
+/** `under weak fairness`, or `without fairness`. */
+export function underFairness(fairness: string | undefined): string {
+  return fairness === 'none' ? 'without fairness' : `under ${fairnessPhrase(fairness)}`;
+}
+
 /**
  * The counterexample shown is a shortest one with the fewest context switches
  * (see fewest-switches.ts); the report's result carries that schedule too, so
@@ -41,7 +51,7 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
     result,
     properties: [
       'no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`),
-      ...(found.liveness?.properties.map((p) => `liveness (${found.liveness!.fairness} fairness): ${p}`) ?? []),
+      ...(found.liveness?.properties.map((p) => `liveness (${fairnessPhrase(found.liveness!.fairness)}): ${p}`) ?? []),
     ],
     notChecked: livenessNotChecked(cm, found),
     ...(result.discovery

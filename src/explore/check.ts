@@ -11,7 +11,7 @@ import { compileModel, type CompiledModel } from './compile.js';
 import { runParallel } from './parallel.js';
 import { BitstateSet, type BitstateOptions } from './bitstate.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
-import { checkLiveness, describeFairness, type Fairness } from './liveness.js';
+import { checkLiveness, describeFairness, fairnessProblem, type Fairness } from './liveness.js';
 import type { LivenessStats } from './result.js';
 import { symmetryProblems } from './symmetry.js';
 
@@ -99,9 +99,12 @@ export class Checker {
     return (this.compiled.model.liveness?.length ?? 0) > 0 || this.fairnessGiven !== undefined;
   }
 
-  /** Why the chosen reductions cannot run with liveness, or undefined. */
+  /** Why the liveness pass asked for cannot run (a fairness naming no process of the model, a reduction that loses cycles), or undefined. */
   private livenessConflict(): string | undefined {
     if (!this.checksLiveness) return undefined;
+    // Checked before the search, so a misspelt name is not let through by a search that ends in a deadlock.
+    const misfit = this.fairnessGiven && fairnessProblem(this.compiled, this.fairnessGiven);
+    if (misfit) return misfit;
     const used = [
       ...(this.limits.symmetry ? ['--symmetry'] : []),
       ...(this.limits.por ? ['--por'] : []),

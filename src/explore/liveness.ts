@@ -69,13 +69,18 @@ export interface LivenessOutcome {
 /** Built-in when fairness is asked for and the model declares no liveness property. */
 export const STARVATION_PROPERTY = 'no process starves';
 
+/** Why `fairness` does not fit the model (it names a process the model does not have), or undefined. */
+export function fairnessProblem(cm: CompiledModel, fairness: Fairness): string | undefined {
+  const known = new Set(cm.layout.processes.flatMap((p) => [p.name, p.template.name]));
+  const unknown = Object.keys(fairness.processes ?? {}).find((name) => !known.has(name));
+  return unknown === undefined ? undefined : `fairness names process ${JSON.stringify(unknown)}, which the model does not have (known: ${[...known].join(', ')})`;
+}
+
 /** Fairness per process id: 0 none, 1 weak, 2 strong. */
 export function fairnessByPid(cm: CompiledModel, fairness: Fairness): Uint8Array {
   const code = (k: FairnessKind) => FAIRNESS_KINDS.indexOf(k);
-  const known = new Set(cm.layout.processes.flatMap((p) => [p.name, p.template.name]));
-  for (const name of Object.keys(fairness.processes ?? {})) {
-    if (!known.has(name)) throw new ModelError(`fairness names process ${JSON.stringify(name)}, which the model does not have (known: ${[...known].join(', ')})`);
-  }
+  const problem = fairnessProblem(cm, fairness);
+  if (problem) throw new ModelError(problem);
   return Uint8Array.from(cm.layout.processes, (p) =>
     code(fairness.processes?.[p.name] ?? fairness.processes?.[p.template.name] ?? fairness.all));
 }

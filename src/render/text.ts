@@ -1,7 +1,7 @@
 /** Plain-text reports: what a terminal without a TTY, a log or a mail reply gets. */
 import { lassoSize } from '../explain/gate.js';
 import { scenarioToText } from '../explain/scenario.js';
-import type { CheckReport } from '../explain/report.js';
+import { underFairness, type CheckReport } from '../explain/report.js';
 import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
 import type { Params } from '../model/types.js';
@@ -53,7 +53,7 @@ export function verdictLine(report: CheckReport): string {
     r.verdict === 'ok' ? 'OK: no deadlock, every property holds'
     : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
-    : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" under ${r.liveness?.fairness ?? '?'} fairness: ${lassoSize(report)}`
+    : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" ${underFairness(r.liveness?.fairness)}: ${lassoSize(report)}`
     : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
     : `UNKNOWN: search stopped ${stopText(report)}, no violation in the states explored`;
   return `${configTitle(r.model, r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
@@ -256,7 +256,7 @@ function lassoText(report: CheckReport, loopStart: number): string[] {
   const cx = report.counterexample!;
   const prefix = cx.trace.slice(0, loopStart);
   const loop = cx.trace.slice(loopStart);
-  const lines = [`"${cx.property}" fails under ${report.result.liveness?.fairness ?? '?'} fairness: ${cx.message}.`, ''];
+  const lines = [`"${cx.property}" fails ${underFairness(report.result.liveness?.fairness)}: ${cx.message}.`, ''];
   lines.push(prefix.length === 0 ? 'From the initial state (no prefix):' : `Shortest prefix to the cycle (${prefix.length} steps):`, '');
   if (prefix.length > 0) lines.push(traceTable(prefix), '');
   if (loop.length === 0) {

@@ -6,6 +6,7 @@ import { compileModel } from '../../src/explore/compile.js';
 import { checkLiveness, parseFairness, type FairnessKind } from '../../src/explore/liveness.js';
 import type { CheckResult } from '../../src/explore/result.js';
 import type { Model } from '../../src/model/types.js';
+import { abba } from '../explain/small-models.js';
 import { announcedWrite, mutexHandoff, readerPreferringStarvation, spinLoop, spinUntilSet, tryLockPair } from './liveness-models.js';
 
 const run = (m: Model, all: FairnessKind) => check(m).fairness({ all }).run();
@@ -99,6 +100,11 @@ describe('checkLiveness', () => {
   it('refuses reductions that do not keep cycles, saying why', () => {
     expect(() => check(tryLockPair()).symmetry().run()).toThrow(/--symmetry cannot be used with it/);
     expect(() => check(tryLockPair()).por().run()).toThrow(/--por cannot be used/);
+  });
+
+  it('refuses a fairness naming a process the model lacks before searching, even where the search would end in a deadlock', () => {
+    expect(() => check(abba()).fairness({ all: 'weak', processes: { nobody: 'strong' } }).run())
+      .toThrow('fairness names process "nobody", which the model does not have (known: p, q)');
   });
 });
 

@@ -64,3 +64,12 @@ describe('the properties line', () => {
     expect(checkToJson(report).notChecked).toEqual([{ property: 'liveness: flag set', reason: expect.stringContaining('deadlock first') }]);
   });
 });
+
+describe('the fairness a liveness violation was found under', () => {
+  it('reads "without fairness" for none, not "under none fairness"', () => {
+    const cm = compileModel(spinLoop());
+    const report = buildReport(cm, check(cm).fairness({ all: 'none' }).run());
+    expect(verdictLine(report)).toContain('LIVENESS VIOLATION of "no non-progress cycle" without fairness:');
+    expect(checkToText(report)).toContain('properties checked: no deadlock; liveness (no fairness): ');
+  });
+});
