@@ -129,8 +129,8 @@ export class SearchCore {
     return this.current >= this.store.count;
   }
 
-  /** Stores one successor (or the initial state, with step -1). */
-  readonly admit = (packed: Int32Array, stepId: number): void => {
+  /** Stores one successor (or the initial state, with step -1); `unpacked`, if given, is `packed` unpacked. */
+  readonly admit = (packed: Int32Array, stepId: number, unpacked?: Int32Array): void => {
     if (stepId >= 0) {
       this.transitions++;
       this.covered[stepId] = 1;
@@ -138,8 +138,8 @@ export class SearchCore {
     const id = this.store.insert(packed);
     if (id < 0) return;
     this.parents.push(stepId >= 0 ? this.current : -1, stepId);
-    const s = this.scratch;
-    this.cm.packer.unpack(packed, 0, s);
+    let s = unpacked;
+    if (s === undefined) this.cm.packer.unpack(packed, 0, (s = this.scratch));
     this.raiseMaxima(s);
     if (this.pending === undefined && classifyArrival(this.cm, s, this.arrival)) this.pending = { c: { ...this.arrival }, id };
   };

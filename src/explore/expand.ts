@@ -12,7 +12,12 @@ import { classifyExpanded, okClassification, type Classification } from './class
 /** What expanding a state found about the state itself (see classify.ts). */
 export type ExpandResult = Classification;
 
-export type SuccessorSink = (packed: Int32Array, stepId: number) => void;
+/**
+ * `unpacked`: the successor as stored, unpacked (a scratch array, valid only
+ * during the call), so a sink that classifies a new state need not unpack it
+ * again.
+ */
+export type SuccessorSink = (packed: Int32Array, stepId: number, unpacked: Int32Array) => void;
 
 export interface Expander {
   /** Expands the packed state at `from[at..]`, calling `sink` once per successor. */
@@ -31,10 +36,12 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
   const packKey = sym
     ? (s: Int32Array, into: Int32Array) => { canon.set(s); sym.canonicalize(canon); pack(canon, into, 0); }
     : (s: Int32Array, into: Int32Array) => pack(s, into, 0);
+  // What packKey packed: unpacking it gives the same (steps keep every slot in its range, so packing loses nothing).
+  const stored = sym ? canon : out;
   let sink: SuccessorSink = () => {};
   const emit = (stepId: number) => {
     packKey(out, packed);
-    sink(packed, stepId);
+    sink(packed, stepId, stored);
   };
   return {
     packKey,

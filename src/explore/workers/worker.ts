@@ -29,7 +29,6 @@ const arrival = new Int32Array(init.arrival);
 const covered = new Uint8Array(cm.steps.length);
 const varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
 const maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
-const unpacked = new Int32Array(cm.slotCount);
 const arrived = okClassification();
 const packed = new Int32Array(words);
 let store: StateStore | undefined;
@@ -38,7 +37,7 @@ let inserter: ConcurrentInserter | undefined;
 let source = 0;
 let keyBase = 0;
 let emits = 0;
-const sink = (p: Int32Array, stepId: number) => {
+const sink = (p: Int32Array, stepId: number, unpacked: Int32Array) => {
   if (covered[stepId] === 0) {
     // This worker takes sources in increasing order, so its first is its least.
     covered[stepId] = 1;
@@ -51,7 +50,6 @@ const sink = (p: Int32Array, stepId: number) => {
   }
   const t = inserter!.insert(p, keyBase + emits++);
   if (t < 0) return;
-  cm.packer.unpack(p, 0, unpacked);
   for (let i = 0; i < varSlots.length; i++) if (unpacked[varSlots[i]] > maxima[i]) maxima[i] = unpacked[varSlots[i]];
   arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
 };
