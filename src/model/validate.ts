@@ -126,8 +126,10 @@ export function validateModel(model: Model): string[] {
       if (s.kernelWait !== undefined && s.kernelWait !== 'schedule' && s.kernelWait !== 'wait_event') {
         problems.push(`${where}: kernelWait '${String(s.kernelWait)}' must be 'schedule' or 'wait_event'`);
       }
-      if ((s.sleep !== undefined || s.kernelWait !== undefined) && !sleeps(model, s)) {
-        problems.push(`${where}: ${s.sleep !== undefined ? 'sleep' : 'kernelWait'} is given, but ${s.op ? `${s.op.op} on ${s.op.primitive}` : 'a step without an op'} never sleeps`);
+      // Each of the two is named, so one fix does not reveal the other.
+      const given = [...(s.sleep !== undefined ? ['sleep'] : []), ...(s.kernelWait !== undefined ? ['kernelWait'] : [])];
+      if (given.length > 0 && !sleeps(model, s)) {
+        problems.push(`${where}: ${given.join(' and ')} ${given.length > 1 ? 'are' : 'is'} given, but ${s.op ? `${s.op.op} on ${s.op.primitive}` : 'a step without an op'} never sleeps`);
       }
     }
     problems.push(...checkReachability(p).map((label) => `${at(p)}, step '${label}': unreachable from the first step`));

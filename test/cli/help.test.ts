@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CHECK_USAGE } from '../../src/cli/commands/check.js';
+import { DIAGRAM_FILES } from '../../src/cli/diagrams.js';
 import { main } from '../../src/cli/main.js';
+import { EXPLORER_FILE } from '../../src/cli/run-check.js';
 import { fakeIO } from './fake-io.js';
 
 describe('--help', () => {
@@ -8,6 +11,13 @@ describe('--help', () => {
     expect(await main([command, '--help'], io)).toBe(0);
     expect(io.out.join('\n')).toMatch(new RegExp(`^usage: interleave ${command}\\b`));
     expect(io.err).toEqual([]);
+  });
+
+  it('check --help names every file --out writes', () => {
+    // `DIR/trace.{dot,svg}` names two files.
+    const named = [...CHECK_USAGE.matchAll(/DIR\/([\w-]+)\.(?:\{([\w,]+)\}|(\w+))/g)]
+      .flatMap(([, base, braced, ext]) => (braced ? braced.split(',') : [ext]).map((e) => `${base}.${e}`));
+    expect(new Set(named)).toEqual(new Set(['result.json', 'report.txt', EXPLORER_FILE, ...Object.values(DIAGRAM_FILES)]));
   });
 
   it('lists the sweep command in the top-level usage', async () => {

@@ -140,6 +140,13 @@ describe('detectors of a deadlock', () => {
     expect(() => b.build()).toThrow(/sleep is given, but unlock on m never sleeps/);
   });
 
+  it('names both sleep and kernelWait when a step that never sleeps gives both', () => {
+    const b = new ModelBuilder('test/bad-sleep-wait');
+    const m = b.mutex('m');
+    b.process('p', {}, (p) => p.step('u', { action: 'mutex_unlock', source: at(1, 'f'), op: m.unlock(), sleep: 'killable', kernelWait: 'schedule' }));
+    expect(() => b.build()).toThrow(/sleep and kernelWait are given, but unlock on m never sleeps/);
+  });
+
   it('calls a task waiting for a wake-up only its own later code gives a self-wait, not a lost wake-up', () => {
     const b = new ModelBuilder('test/self-wait');
     const wq = b.waitQueue('done_wait');

@@ -21,9 +21,12 @@ reports a shortest counterexample if a deadlock or violated property exists.
 --<param> <value>    a model parameter, e.g. --writers 2 --cow-threshold 1
 --json               print one JSON object (schema interleave/check@1) and nothing else
 --quiet              print only the verdict line
---out DIR            also write DIR/result.json, DIR/report.txt and, for a
-                     counterexample, its diagrams: DIR/waitfor.{dot,svg},
-                     DIR/trace.{dot,svg} and DIR/states.{dot,svg}
+--out DIR            also write DIR/result.json and DIR/report.txt; for a
+                     counterexample also DIR/explorer.html (a page to step
+                     through it) and its diagrams: DIR/waitfor.{dot,svg},
+                     DIR/trace.{dot,svg}, DIR/trace-slice.{dot,svg} (the steps
+                     that matter) and DIR/states.{dot,svg}, or DIR/states.txt
+                     saying why the state graph was too large to draw
 --max-nodes N        draw the state graph only up to N states (default 2000)
 --max-states N       stop after N states (partial result, exit 3)
 --max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3);
