@@ -12,7 +12,7 @@
 import type { CompiledModel, CompiledStep } from '../explore/compile.js';
 import type { PrimitiveDecl, SleepState } from '../model/types.js';
 import type { Visibility } from '../primitives/primitive.js';
-import { kernelCallOf, moduleOf, sleepStateOf, visibilityOf } from '../primitives/registry.js';
+import { kernelCallExpr, moduleOf, sleepStateOf, visibilityOf } from '../primitives/registry.js';
 import { HUNG_TASK_TEST, hungTaskReports, hungTaskSkips, TASK_STATE } from '../primitives/sleep-state.js';
 import type { WaitForAnalysis } from './cycle.js';
 import { releasersOf } from './process-status.js';
@@ -59,7 +59,7 @@ function sleepersAt(cm: CompiledModel, graph: WaitForGraph, s: Int32Array): Slee
       decl,
       step,
       state: sleepStateOf(decl, step.step),
-      call: `${kernelCallOf(decl, step.step)}(&${primitive})`,
+      call: kernelCallExpr(decl, step.step),
       visibility: visibilityOf(decl, step.step),
     });
   }

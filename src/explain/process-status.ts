@@ -7,7 +7,7 @@
 import type { CompiledModel } from '../explore/compile.js';
 import { formatExpr } from '../model/expr.js';
 import type { WaitInfo } from '../primitives/primitive.js';
-import { kernelCallOf } from '../primitives/registry.js';
+import { kernelCallExpr } from '../primitives/registry.js';
 
 export type ProcessState = 'done' | 'idle' | 'blocked' | 'runnable';
 
@@ -111,7 +111,7 @@ function blockedOn(
   // Finished processes will never release anything; idle ones only if given work.
   const candidates = info.needsRelease ? releasersOf(cm, info.primitive).filter((r) => r !== pid && stateOf(r) !== 'done') : [];
   const releasers = candidates.map(name);
-  const call = `${kernelCallOf(prim.decl, opStep)}(&${info.primitive})`;
+  const call = kernelCallExpr(prim.decl, opStep);
   const parts: string[] = [];
   if (holders.length > 0) parts.push(`held by ${holders.map((h) => `${h.process} (${h.mode})`).join(', ')}`);
   if (queuedBehind.length > 0) parts.push(`queued behind ${queuedBehind.map((q) => `${q.process} (${q.mode})`).join(', ')}`);

@@ -5,7 +5,7 @@
  * (`detectors.ts`).
  */
 import type { CompiledModel } from '../explore/compile.js';
-import { kernelCallOf, moduleOf } from '../primitives/registry.js';
+import { kernelCallExpr, moduleOf } from '../primitives/registry.js';
 import type { WaitForAnalysis } from './cycle.js';
 import { jobName } from './hand-offs.js';
 import { judgeDetectors, type DetectorVerdict } from './detectors.js';
@@ -63,7 +63,7 @@ export function buildScenario(
       const mod = moduleOf(decl);
       text = mod.scenarioText
         ? mod.scenarioText(decl, op.op, cm.layout.primitives[id].base, states[index - 1], states[index], (payload) => jobName(cm, decl.name, payload), op.arg?.kind === 'lit' ? op.arg.value : undefined)
-        : `${kernelCallOf(decl, cs.step)}(&${op.primitive});`;
+        : `${kernelCallExpr(decl, cs.step)};`;
     } else text = `/* ${row.action} */`;
     if (!columns.includes(row.process)) columns.push(row.process);
     rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), ...(wokeMark(row) ? { woke: wokeMark(row) } : {}), step: index });

@@ -21,7 +21,7 @@
  */
 import type { CompiledModel, CompiledStep } from '../explore/compile.js';
 import type { PrimitiveKind, SourceRef } from '../model/types.js';
-import { kernelCallOf, moduleOf, sliceRoleOf } from '../primitives/registry.js';
+import { kernelCallExpr, moduleOf, sliceRoleOf } from '../primitives/registry.js';
 import { jobName } from './hand-offs.js';
 import { processStatuses, releasersOf, type ProcessState, type ProcessStatus } from './process-status.js';
 
@@ -208,7 +208,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
       at: st.at,
       ...(st.action !== undefined ? { action: st.action } : {}),
       ...(here[0] ? { source: (opStep ?? here[0]).step.source } : {}),
-      ...(op ? { call: `${kernelCallOf(cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].decl, opStep.step)}(&${op.primitive})` } : {}),
+      ...(op ? { call: kernelCallExpr(cm.primitives[cm.layout.primitiveIndex.get(op.primitive)!].decl, opStep.step) } : {}),
     });
   }
 

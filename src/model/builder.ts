@@ -14,8 +14,12 @@ import {
 } from './types.js';
 import { validateModel } from './validate.js';
 
-/** Where the generated worker steps point: the workqueue core, function-level (no line is claimed). */
-const WORKQUEUE_SOURCE: SourceRef = Object.freeze({ file: 'kernel/workqueue.c', line: 0, func: 'process_one_work', commit: '009bb421b6ce' });
+/**
+ * Where the generated worker steps point: process_one_work's call of the work
+ * function, `worker->current_func(work);`, kernel/workqueue.c L2275 in the
+ * v5.11 tree src/primitives/workqueue.ts reads (CompressionDuck/linux-5.11 @2dbae366306d).
+ */
+const WORKQUEUE_SOURCE: SourceRef = Object.freeze({ file: 'kernel/workqueue.c', line: 2275, func: 'process_one_work', commit: 'v5.11' });
 
 export type VarRef = Expr & { readonly kind: 'var'; readonly name: string };
 export type LocalRef = Expr & { readonly kind: 'local'; readonly name: string };

@@ -220,6 +220,12 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
   /** How a job (a payload in `jobs()`) is named: `copy(chunk 3)`, `my_work`. */
   jobLabel?(decl: D, payload: number): string;
   /**
+   * What a call of `op` names, where it is not the primitive itself:
+   * `flush_work(&dev_work)` names the work item, not its workqueue. `arg` is
+   * the op's argument when it is a constant.
+   */
+  callObject?(decl: D, op: string, arg: number | undefined): string | undefined;
+  /**
    * A sharper account of why lockdep cannot see a wait on this primitive,
    * naming the tasks whose code releases it, e.g. a semaphore's up() by kcopyd.
    */

@@ -86,6 +86,13 @@ export function kernelCallOf(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'sleep
   return variant && moduleOf(decl).sleepVariants?.includes(op) && step.sleep !== moduleOf(decl).sleepStates[op] ? `${name}_${step.sleep}` : name;
 }
 
+/** A step's kernel call with what it names: `mutex_lock_killable(&dev_lock)`, `flush_work(&dev_work)`. */
+export function kernelCallExpr(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'sleep' | 'kernelWait'>): string {
+  const arg = step.op?.arg?.kind === 'lit' ? step.op.arg.value : undefined;
+  const object = step.op ? moduleOf(decl).callObject?.(decl, step.op.op, arg) : undefined;
+  return `${kernelCallOf(decl, step)}(&${object ?? decl.name})`;
+}
+
 /** What lockdep and DEPT see of a step's wait: the op's view, or the kernel's own way of sleeping there (`kernelWait`). */
 export function visibilityOf(decl: PrimitiveDecl, step: Pick<Step, 'op' | 'kernelWait'>): Visibility {
   if (step.kernelWait) return KERNEL_WAIT_VISIBILITY[step.kernelWait];

@@ -1,10 +1,11 @@
 /**
  * A workqueue and its work items (struct work_struct), as in Linux
  * kernel/workqueue.c, read in the v5.11 tree (CompressionDuck/linux-5.11,
- * the copy models/exec cites). Steps cite 009bb421b6ce: that is upstream
- * "workqueue, lockdep: Fix an alloc_workqueue() error path" (Bart Van
- * Assche, 2019-03-03, as syzbot's bisection names it), not a v4.20 tree as
- * this header used to say; the semantics below hold in v5.11:
+ * the copy models/exec cites, @2dbae366306d). The generated worker steps
+ * cite process_one_work's call of the work function there,
+ * `worker->current_func(work);` (L2275); they used to cite 009bb421b6ce
+ * (upstream "workqueue, lockdep: Fix an alloc_workqueue() error path") with
+ * no line. The semantics below hold in v5.11:
  * - queue_work (queue_work_on): a no-op returning false while the work is
  *   pending (test_and_set_bit(WORK_STRUCT_PENDING_BIT)); otherwise the work
  *   goes to the tail of the worklist. A work that is running but not pending
@@ -218,6 +219,7 @@ export const workqueueModule: PrimitiveModule<WorkqueueDecl> = {
     }
   },
   jobLabel: (decl, payload) => decl.works[payload] ?? `work(${payload})`,
+  callObject: (decl, op, arg) => (op === 'flush' || op === 'cancelSync') && arg !== undefined ? decl.works[arg] : undefined,
   handOffLabel: (decl) => `flush of ${decl.name} done`,
   promelaSuffixes: ['_len', '_q', '_run', '_cur', '_pend', '_remove', '_take'],
   promela: workqueueCode,

@@ -97,6 +97,16 @@ describe('detectors of a deadlock', () => {
     expect(detector(flush, 'hung-task').reports).toBe(true);
   });
 
+  it('names flush_work after the work item, not its workqueue, and cites a real line of process_one_work', () => {
+    const cx = flush.counterexample!;
+    for (const d of ['lockdep', 'DEPT', 'hung-task']) expect(detector(flush, d).note).toContain('flush_work(&reset_work)');
+    expect(cx.blocked.find((b) => b.process === 'remove')?.wait?.summary).toMatch(/^flush_work\(&reset_work\)/);
+    const remove = cx.waitFor.nodes.find((n) => n.kind === 'process' && n.call?.startsWith('flush_work'));
+    expect(remove).toMatchObject({ call: 'flush_work(&reset_work)' });
+    const worker = cx.trace.find((t) => t.process === 'events_worker')!;
+    expect(worker.source).toMatchObject({ file: 'kernel/workqueue.c', func: 'process_one_work', line: 2275 });
+  });
+
   it('says the same bug through a completion is invisible to lockdep but reported by DEPT', () => {
     expect(completion.result.verdict).toBe('deadlock');
     const s = completion.counterexample!.scenario!;
