@@ -34,6 +34,11 @@ describe('StateStore', () => {
     const store = new StateStore(1);
     for (let i = 0; i < 70_000; i++) expect(store.insert(Int32Array.of(i * 7))).toBe(i);
     expect(store.insert(Int32Array.of(69_999 * 7))).toBe(-70_000);
+    // Growths past 16384 states place them a chunk at a time, in slot order: each is still found as itself.
+    let lost = 0;
+    for (let i = 0; i < 70_000; i++) if (store.find(Int32Array.of(i * 7)) !== i) lost++;
+    expect(lost).toBe(0);
+    expect(store.find(Int32Array.of(3))).toBe(-1);
     const into = new Int32Array(1);
     store.read(66_000, into);
     expect(into[0]).toBe(66_000 * 7);
