@@ -17,6 +17,6 @@ export function packageRoot(): string {
   }
 }
 
-export function packageJson(): { readonly name: string; readonly version: string } {
-  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string };
+export function packageJson(): { readonly name: string; readonly version: string; readonly devDependencies?: Readonly<Record<string, string>> } {
+  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { name: string; version: string; devDependencies?: Record<string, string> };
 }

@@ -16,7 +16,9 @@ import { packageJson, packageRoot } from '../package-info.js';
 export const INIT_USAGE = `usage: interleave init DIR [--dependency SPEC]
 
 Starts a model project in DIR (a new or empty folder):
-  package.json   depends on this package; scripts: npm run check, npm run gate
+  package.json   depends on this package (allowing its install script, which
+                 builds it) and on typescript; scripts: npm run check,
+                 npm run gate, npm run typecheck (tsc)
   tsconfig.json  for your editor and tsc (the checker itself needs no build)
   model.ts       an example: two tasks, two mutexes, in opposite orders or one
   gate.json      the proof gate: the ABBA order deadlocks, one order does not
@@ -111,13 +113,18 @@ export async function initCommand(argv: readonly string[], io: CliIO): Promise<E
     throw new UsageError(`${args.positionals[0]} is not empty`, 'give a new or empty folder');
   }
   checkOutputDir(dir, args.positionals[0]);
-  const { name: pkg } = packageJson();
+  const { name: pkg, devDependencies } = packageJson();
   const spec = dependency ?? `file:${packageRoot()}`;
   const files: Array<[string, string]> = [
     ['package.json', `${JSON.stringify({
       name: projectName(dir), private: true, type: 'module',
-      scripts: { check: 'interleave check model.ts', gate: 'interleave gate' },
+      scripts: { check: 'interleave check model.ts', gate: 'interleave gate', typecheck: 'tsc' },
       dependencies: { [pkg]: spec },
+      // The TypeScript this package is checked with, so `npx tsc` finds it rather than an unrelated "tsc" package.
+      devDependencies: { typescript: devDependencies?.typescript ?? 'latest' },
+      // Outside the registry this package builds itself on install (its `prepare`); npm 11 warns about
+      // install scripts not in allowScripts and npm 12 skips them. npm names a file: dependency by its spec.
+      allowScripts: { [spec.startsWith('file:') ? spec : pkg]: true },
     }, null, 2)}\n`],
     ['tsconfig.json', `${JSON.stringify(TSCONFIG, null, 2)}\n`],
     ['model.ts', MODEL(pkg)],
