@@ -23,7 +23,7 @@ export interface ScenarioRow {
   /** A wake-up that found nobody asleep on its queue. */
   readonly wokeNobody?: boolean;
   /** A wake-up that reached a task not yet asleep: `woke consumer#1, not yet asleep`. */
-  readonly woke?: string;
+  readonly wokeMark?: string;
   /** 1-based index of the trace step. */
   readonly step: number;
 }
@@ -66,7 +66,7 @@ export function buildScenario(
         : `${kernelCallExpr(decl, cs.step)};`;
     } else text = `/* ${row.action} */`;
     if (!columns.includes(row.process)) columns.push(row.process);
-    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), ...(wokeMark(row) ? { woke: wokeMark(row) } : {}), step: index });
+    rows.push({ column: columns.indexOf(row.process), text, blocks: row.outcome === 'blocked', ...(row.wokeNobody ? { wokeNobody: true } : {}), ...(wokeMark(row) ? { wokeMark: wokeMark(row) } : {}), step: index });
   }
 
   const detectors = judgeDetectors(cm, analysis, graph, states[states.length - 1], path, trace);
@@ -76,7 +76,7 @@ export function buildScenario(
 
 /** The scenario as lockdep would print it. */
 export function scenarioToText(s: LockingScenario): string {
-  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : r.wokeNobody ? '  <- woke nobody' : r.woke ? `  <- ${r.woke}` : ''}`;
+  const cell = (r: ScenarioRow) => `${r.text}${r.blocks ? '  <- sleeps' : r.wokeNobody ? '  <- woke nobody' : r.wokeMark ? `  <- ${r.wokeMark}` : ''}`;
   // Each column as wide as its widest cell, as lockdep's CPU0/CPU1 columns.
   const widths = s.columns.map((c, k) => Math.max(c.length, ...s.rows.filter((r) => r.column === k).map((r) => cell(r).length)) + 4);
   const offset = (k: number) => widths.slice(0, k).reduce((a, b) => a + b, 0);
