@@ -36,7 +36,12 @@ export async function loadModel(nameOrPath: string, from: ModelSource): Promise<
   const known = registry.find((d) => d.name === nameOrPath);
   if (known) return known;
   const path = resolve(from.cwd, nameOrPath);
-  if (!/\.(m?[jt]s)$/.test(nameOrPath) || !existsSync(path)) {
+  const isFileName = /\.(m?[jt]s)$/.test(nameOrPath);
+  // A registered name has a slash too (dm-snapshot/semaphore), so only an extension or a leading ./ ../ / says "a file".
+  if ((isFileName || /^\.{0,2}\//.test(nameOrPath)) && !existsSync(path)) {
+    throw new UsageError(`model file not found: ${nameOrPath} (no file at ${path})`, `give the path of a .ts/.js model file, or a registered model (see interleave list)`);
+  }
+  if (!isFileName) {
     throw new UsageError(
       `unknown model ${JSON.stringify(nameOrPath)}`,
       `known models: ${registry.map((d) => d.name).join(', ')}; or give the path of a .ts/.js model file`,

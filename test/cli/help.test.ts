@@ -36,4 +36,23 @@ describe('usage errors', () => {
     expect(await main(['run', '--frob'], run)).toBe(2);
     expect(run.err).toEqual(['interleave: --frob needs a value\nhint: see interleave run --help']);
   });
+
+  it('name only the flags that were given', async () => {
+    const io = fakeIO();
+    expect(await main(['check', 'example/abba', '--por', '--symmetry', '--bitstate'], io)).toBe(2);
+    expect(io.err).toEqual(['interleave: --por works with the exhaustive search on one thread, not with --bitstate\nhint: drop --bitstate, or --por']);
+  });
+
+  it.each(['nonexist.ts', './models/nope', 'sub/dir/model.js'])('say a model path %s that names no file is a file not found', async (path) => {
+    const io = fakeIO();
+    expect(await main(['check', path], io)).toBe(2);
+    expect(io.err[0]).toMatch(new RegExp(`^interleave: model file not found: ${path.replace(/\./g, '\\.')} \\(no file at /`));
+    expect(io.err[0]).not.toMatch(/known models/);
+  });
+
+  it('still answers a misspelt registered name with the known models', async () => {
+    const io = fakeIO();
+    expect(await main(['check', 'dm-snapshot/nope'], io)).toBe(2);
+    expect(io.err[0]).toMatch(/^interleave: unknown model "dm-snapshot\/nope"\nhint: known models: /);
+  });
 });

@@ -68,7 +68,8 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (bitsGiven !== undefined && !args.switches.has('bitstate')) throw new UsageError('--bitstate-bits needs --bitstate');
   const bitstateBits = args.switches.has('bitstate') ? bitsGiven ?? 30 : undefined;
   if (bitstateBits !== undefined && workers !== undefined && workers > 1) throw new UsageError('--bitstate runs on one thread', 'drop --workers');
-  if (args.switches.has('por') && (bitstateBits !== undefined || (workers ?? 1) > 1)) throw new UsageError('--por works with the exhaustive search on one thread', 'drop --workers and --bitstate');
+  const porClash = [...((workers ?? 1) > 1 ? [`--workers ${workers}`] : []), ...(bitstateBits !== undefined ? ['--bitstate'] : [])];
+  if (args.switches.has('por') && porClash.length > 0) throw new UsageError(`--por works with the exhaustive search on one thread, not with ${porClash.join(' or ')}`, `drop ${porClash.map((f) => f.split(' ')[0]).join(' and ')}, or --por`);
   if (workers !== undefined && workers > 64) throw new UsageError(`--workers ${workers} is too many`, 'use at most 64 (this machine has few cores; 2 is plenty)');
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const maxMemoryBytes = takeMaxMemory(args);
