@@ -28,6 +28,8 @@ export interface RunCheckOptions {
   readonly bitstateBits?: number;
   /** Fairness for the liveness pass (and ask for the pass even if the model declares no liveness property). */
   readonly fairness?: Fairness;
+  /** Deadlocks and invariants only: the model's liveness properties are left out. */
+  readonly safetyOnly?: boolean;
 }
 
 export async function runCheck(
@@ -44,6 +46,7 @@ export async function runCheck(
   if (options.workers !== undefined) checker.workers(options.workers);
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
   if (options.fairness !== undefined) checker.fairness(options.fairness);
+  if (options.safetyOnly) checker.safetyOnly();
   let explored: ExploredLevels | undefined;
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress, onExplored: (levels) => { explored = levels; } });
   const limits = { maxMemoryBytes: options.maxMemoryBytes ?? defaultMemoryCap(), ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}) };

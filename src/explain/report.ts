@@ -70,10 +70,11 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
 function livenessNotChecked(cm: CompiledModel, found: CheckResult): CheckReport['notChecked'] {
   if (found.liveness) return [];
   const d = found.discovery;
-  const reason = d?.kind === 'deadlock' ? 'the search found a deadlock first'
+  const reason = found.safetyOnly ? 'left out by --safety-only'
+    : d?.kind === 'deadlock' ? 'the search found a deadlock first'
     : d ? `the search found a violation of "${d.property}" first`
     : found.completion !== 'complete' ? `the search did not complete (${found.completion})`
     : 'no liveness pass ran';
-  const why = `${reason}; liveness is checked only after a complete search finds no deadlock or violation`;
+  const why = found.safetyOnly ? reason : `${reason}; liveness is checked only after a complete search finds no deadlock or violation`;
   return (cm.model.liveness ?? []).map((p) => ({ property: `liveness: ${p.name}`, reason: why }));
 }

@@ -37,6 +37,7 @@ export class Checker {
   private workerCount = 1;
   private bitstateOptions: BitstateOptions | undefined;
   private fairnessGiven: Fairness | undefined;
+  private safety = false;
   readonly compiled: CompiledModel;
 
   constructor(model: Model | CompiledModel) {
@@ -94,13 +95,23 @@ export class Checker {
     return this;
   }
 
+  /**
+   * Checks deadlocks and invariants only, leaving out the liveness properties
+   * the model declares (SPIN's -DSAFETY), so reductions that lose cycles can run.
+   */
+  safetyOnly(on = true): this {
+    this.safety = on;
+    return this;
+  }
+
   /** Whether a liveness pass follows the search: the model declares liveness properties, or fairness was set. */
   get checksLiveness(): boolean {
-    return (this.compiled.model.liveness?.length ?? 0) > 0 || this.fairnessGiven !== undefined;
+    return !this.safety && ((this.compiled.model.liveness?.length ?? 0) > 0 || this.fairnessGiven !== undefined);
   }
 
   /** Why the liveness pass asked for cannot run (a fairness naming no process of the model, a reduction that loses cycles), or undefined. */
   private livenessConflict(): string | undefined {
+    if (this.safety && this.fairnessGiven !== undefined) return '--safety-only leaves liveness out, and --fairness asks for it: give one of them';
     if (!this.checksLiveness) return undefined;
     // Checked before the search, so a misspelt name is not let through by a search that ends in a deadlock.
     const misfit = this.fairnessGiven && fairnessProblem(this.compiled, this.fairnessGiven);
@@ -111,8 +122,12 @@ export class Checker {
       ...(this.bitstateOptions ? ['--bitstate'] : []),
     ];
     if (used.length === 0) return undefined;
-    return `liveness is checked on the exact, unreduced state graph: ${used.join(', ')} cannot be used with it ` +
-      '(a reduced graph keeps deadlocks and invariant violations but may lose or invent cycles, and a bit table keeps no graph)';
+    // Say what turned liveness on: a model's own properties do so without any flag.
+    const names = (this.compiled.model.liveness ?? []).map((p) => JSON.stringify(p.name)).join(', ');
+    const cause = this.fairnessGiven !== undefined ? '--fairness turns the liveness check on' : `the model declares liveness properties (${names}), which turn the liveness check on`;
+    return `${cause}; it runs on the exact, unreduced state graph, so ${used.join(', ')} cannot be used with it ` +
+      '(a reduced graph keeps deadlocks and invariant violations but may lose or invent cycles, and a bit table keeps no graph); ' +
+      (this.fairnessGiven !== undefined ? `drop --fairness or ${used.join(', ')}` : `give --safety-only to check deadlocks and invariants only, or drop ${used.join(', ')}`);
   }
 
   /** Explores to completion (or a limit) synchronously, on this thread. */
@@ -203,6 +218,7 @@ export class Checker {
       reductions: [...(this.limits.symmetry ? ['symmetry'] : []), ...(this.limits.por ? ['por'] : [])],
       workers: this.workerCount,
       ...(outcome.notes.length > 0 ? { notes: outcome.notes } : {}),
+      ...(this.safety ? { safetyOnly: true as const } : {}),
     };
   }
 }

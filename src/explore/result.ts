@@ -94,4 +94,6 @@ export interface CheckResult {
   readonly bitstate?: BitstateStats;
   /** When liveness was checked (after a complete search without a safety violation). */
   readonly liveness?: LivenessStats;
+  /** Set when the run was asked to leave the model's liveness properties out. */
+  readonly safetyOnly?: true;
 }

@@ -50,7 +50,7 @@ function stopAdvice(report: CheckReport): string {
 export function verdictLine(report: CheckReport): string {
   const r = report.result;
   const what =
-    r.verdict === 'ok' ? 'OK: no deadlock, every property holds'
+    r.verdict === 'ok' ? `OK: no deadlock, every property ${(report.notChecked ?? []).length > 0 ? 'checked ' : ''}holds`
     : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
     : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" ${underFairness(r.liveness?.fairness)}: ${lassoSize(report)}`

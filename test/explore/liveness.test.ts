@@ -102,6 +102,18 @@ describe('checkLiveness', () => {
     expect(() => check(tryLockPair()).por().run()).toThrow(/--por cannot be used/);
   });
 
+  it('says a model\'s own liveness properties turned the check on, and --safety-only leaves them out so reductions run', () => {
+    expect(() => check(announcedWrite()).por().run())
+      .toThrow(/^the model declares liveness properties \("pending ~> done", "written", "the announced write is done"\), which turn the liveness check on; .*--por cannot be used with it .*give --safety-only to check deadlocks and invariants only, or drop --por$/);
+    const exact = check(announcedWrite()).safetyOnly().run();
+    expect(exact.liveness).toBeUndefined();
+    expect(exact.safetyOnly).toBe(true);
+    const reduced = check(announcedWrite()).safetyOnly().por().run();
+    expect(reduced.liveness).toBeUndefined();
+    expect(reduced.verdict).toBe(exact.verdict);
+    expect(() => check(announcedWrite()).safetyOnly().fairness({ all: 'weak' }).run()).toThrow(/--safety-only leaves liveness out, and --fairness asks for it/);
+  });
+
   it('refuses a fairness naming a process the model lacks before searching, even where the search would end in a deadlock', () => {
     expect(() => check(abba()).fairness({ all: 'weak', processes: { nobody: 'strong' } }).run())
       .toThrow('fairness names process "nobody", which the model does not have (known: p, q)');

@@ -5,7 +5,7 @@ import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { checkToText, configTitle, verdictLine } from '../../src/render/text.js';
 import { abba, guardedLock } from '../explain/small-models.js';
-import { spinLoop } from '../explore/liveness-models.js';
+import { announcedWrite, spinLoop } from '../explore/liveness-models.js';
 import { ModelBuilder } from '../../src/model/builder.js';
 import { eq } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
@@ -62,6 +62,14 @@ describe('the properties line', () => {
     expect(text).toContain('\nproperties checked: no deadlock\n');
     expect(text).toContain('\nnot checked: liveness: flag set (the search found a deadlock first;');
     expect(checkToJson(report).notChecked).toEqual([{ property: 'liveness: flag set', reason: expect.stringContaining('deadlock first') }]);
+  });
+
+  it('names the properties --safety-only left out, and an OK verdict claims only the properties checked', () => {
+    const cm = compileModel(announcedWrite());
+    const report = buildReport(cm, check(cm).safetyOnly().run());
+    expect(report.result.verdict).toBe('ok');
+    expect(verdictLine(report)).toContain(': OK: no deadlock, every property checked holds (');
+    expect(checkToText(report)).toContain('\nnot checked: liveness: written (left out by --safety-only)\n');
   });
 });
 

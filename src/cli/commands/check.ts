@@ -49,6 +49,9 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      liveness properties; given for a model without any, it
                      checks that no process starves. Exact search only (no
                      --symmetry, --por or --bitstate); a violation is a lasso
+--safety-only        check deadlocks and invariants only, leaving out the
+                     model's liveness properties (like SPIN's -DSAFETY), so
+                     --symmetry, --por and --bitstate can be used
 
 exit codes: 0 no violation, 1 violation found, 2 bad usage, model or output
             location, 3 stopped at a limit (no verdict), 130 interrupted;
@@ -57,7 +60,7 @@ exit codes: 0 no violation, 1 violation found, 2 bad usage, model or output
 export { paramHelp };
 
 export async function checkCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate', 'por']));
+  const args = parseArgs(argv, new Set(['json', 'quiet', 'help', 'symmetry', 'bitstate', 'por', 'safety-only']));
   const modelArg = await takeModelArgument(args, io, { command: 'check', usage: CHECK_USAGE, example: 'interleave check dm-snapshot/semaphore --writers 2' });
   if (modelArg === undefined) return ExitCode.Ok;
   const out = takeString(args, 'out');
@@ -74,6 +77,8 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const maxNodes = takeInt(args, 'max-nodes', 1);
   const maxMemoryBytes = takeMaxMemory(args);
   const fairness = takeFairness(args);
+  const safetyOnly = args.switches.has('safety-only');
+  if (safetyOnly && fairness !== undefined) throw new UsageError('--safety-only leaves liveness out, and --fairness asks for it', 'give one of them');
 
   const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(args.values);
@@ -85,7 +90,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   const reporter = await createReporter(io, { mode, multiRun: false });
   try {
     reporter.onStart(run);
-    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits, fairness });
+    const report = await runCheck(def, given, { maxStates, maxMemoryBytes, signal: io.signal, onProgress: reporter.onProgress, symmetry: args.switches.has('symmetry'), por: args.switches.has('por'), workers, bitstateBits, fairness, safetyOnly });
     const modelFile = modelFileOf(modelArg, io);
     const files = outDir !== undefined ? await writer.attempt(outDir, () => writeCheckOutputs(outDir, report, { maxNodes, modelFile })) : undefined;
     const shown = files ? displayFiles(io.cwd, files) : undefined;
