@@ -64,13 +64,18 @@ export function columnWidths(header: readonly string[], rows: ReadonlyArray<read
   return header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 }
 
-/** Splits `text` into lines of at most `width` characters, at spaces where it can. */
-function wrapCell(text: string, width: number): string[] {
+/**
+ * Splits `text` into lines of at most `width` characters: at spaces where it
+ * can, else after a `/`, `-`, `=` or `,` (`example/` `pc-exclusive`,
+ * `sleep=` `killable`), and mid-word only when neither is there.
+ */
+export function wrapCell(text: string, width: number): string[] {
   const lines: string[] = [];
   let rest = text;
   while (rest.length > width) {
     const space = rest.lastIndexOf(' ', width);
-    const cut = space > 0 ? space : width;
+    const joint = Math.max(...['/', '-', '=', ','].map((c) => rest.lastIndexOf(c, width - 1)));
+    const cut = space > 0 ? space : joint > 0 ? joint + 1 : width;
     lines.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

@@ -1,7 +1,7 @@
 /** Issue 17: tables fit the terminal instead of soft-wrapping every row. */
 import { describe, expect, it } from 'vitest';
 import { finalReportSections, sectionsToText, type FinalReport } from '../../src/render/final-report.js';
-import { fitTable, table } from '../../src/render/text.js';
+import { fitTable, table, wrapCell } from '../../src/render/text.js';
 import { checkModel } from '../models/helpers.js';
 
 describe('fitTable', () => {
@@ -38,5 +38,14 @@ describe('the npm start summary on a 100-column terminal', () => {
     expect(sections.length).toBeGreaterThan(0);
     expect(Math.max(...sectionsToText(sections).split('\n').map((l) => l.length))).toBeGreaterThan(100);
     for (const line of sectionsToText(sections, 100).split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('wrapCell', () => {
+  it('breaks a cell at a space, else after / - = or , and mid-word only where there is none', () => {
+    expect(wrapCell('wake=once sleep=killable', 10)).toEqual(['wake=once', 'sleep=', 'killable']);
+    expect(wrapCell('example/pc-exclusive', 10)).toEqual(['example/', 'pc-', 'exclusive']);
+    expect(wrapCell('dm-snapshot/in-progress', 10)).toEqual(['dm-', 'snapshot/', 'in-', 'progress']);
+    expect(wrapCell('abcdefghijklmn', 10)).toEqual(['abcdefghij', 'klmn']);
   });
 });
