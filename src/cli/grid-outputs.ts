@@ -68,20 +68,28 @@ export async function finishDiff(d: DiffResult, o: FinishOptions): Promise<ExitC
     elapsedMs: d.elapsedMs,
     differences: differing.map((r) => ({ params: r.params, a: r.a, b: r.b })),
   };
-  const file = join(o.outDir, `${runSlug(`${d.a}-vs-${d.b}`, {})}.json`);
+  return writeGridDoc(o, join(o.outDir, `${runSlug(`${d.a}-vs-${d.b}`, {})}.json`), doc, d.complete, () => {
+    const head = `${d.a} vs ${d.b}: verdicts differ in ${differing.length} of ${d.rows.length} configurations` +
+      ` (${(d.elapsedMs / 1000).toFixed(1)} s)${d.complete ? '' : ' INTERRUPTED: partial'}`;
+    return differing.length > 0 ? [head, '', table(['configuration', d.a, d.b], differing.map((r) => [formatParams(r.params), verdictOf(r.a), verdictOf(r.b)]))] : [head];
+  });
+}
+
+/**
+ * The end every grid command shares: its JSON file written, then the JSON or
+ * the text summary on stdout, then the exit code (interrupted or not, and a
+ * failed write).
+ */
+async function writeGridDoc(o: FinishOptions, file: string, doc: object, complete: boolean, summary: () => string[]): Promise<ExitCode> {
   const wrote = await o.writer.write(file, `${JSON.stringify(doc, null, 2)}\n`);
   if (o.json) {
     o.io.stdout(JSON.stringify(doc, null, 2));
   } else {
-    const lines = [
-      `${d.a} vs ${d.b}: verdicts differ in ${differing.length} of ${d.rows.length} configurations` +
-        ` (${(d.elapsedMs / 1000).toFixed(1)} s)${d.complete ? '' : ' INTERRUPTED: partial'}`,
-    ];
-    if (differing.length > 0) lines.push('', table(['configuration', d.a, d.b], differing.map((r) => [formatParams(r.params), verdictOf(r.a), verdictOf(r.b)])));
+    const lines = summary();
     if (wrote) lines.push('', `wrote ${displayPath(o.io.cwd, file)}`);
     o.io.stdout(lines.join('\n'));
   }
-  return o.writer.finish(d.complete ? ExitCode.Ok : ExitCode.Interrupted, o.io);
+  return o.writer.finish(complete ? ExitCode.Ok : ExitCode.Interrupted, o.io);
 }
 
 /** A failing configuration as minimize shows it. */
@@ -147,20 +155,11 @@ export async function finishMinimize(m: MinimizeResult, o: FinishOptions): Promi
     elapsedMs: m.elapsedMs,
     minimal: minimal.map((f) => ({ configuration: f.params, ...f.check })),
   };
-  const file = join(o.outDir, 'minimize.json');
-  const wrote = await o.writer.write(file, `${JSON.stringify(doc, null, 2)}\n`);
-  if (o.json) {
-    o.io.stdout(JSON.stringify(doc, null, 2));
-  } else {
-    const lines = [
-      `${m.model}: ${minimal.length === 0 ? 'no failing configuration' : `${minimal.length} smallest failing configuration${minimal.length > 1 ? 's' : ''}`} ` +
-        `in ${m.axes.map((a) => `--${a.name} ${a.values.join(',')}`).join(' ')} (${m.checked} checked, ${m.skipped} skipped as larger than a failure, ${(m.elapsedMs / 1000).toFixed(1)} s)${m.complete ? '' : ' INTERRUPTED: partial'}`,
-    ];
-    if (minimal.length > 0) lines.push('', table(['configuration', 'verdict', 'steps', 'why'], minimal.map((f) => [formatParams(f.params), ...f.row])));
-    if (wrote) lines.push('', `wrote ${displayPath(o.io.cwd, file)}`);
-    o.io.stdout(lines.join('\n'));
-  }
-  return o.writer.finish(m.complete ? ExitCode.Ok : ExitCode.Interrupted, o.io);
+  return writeGridDoc(o, join(o.outDir, 'minimize.json'), doc, m.complete, () => {
+    const head = `${m.model}: ${minimal.length === 0 ? 'no failing configuration' : `${minimal.length} smallest failing configuration${minimal.length > 1 ? 's' : ''}`} ` +
+      `in ${m.axes.map((a) => `--${a.name} ${a.values.join(',')}`).join(' ')} (${m.checked} checked, ${m.skipped} skipped as larger than a failure, ${(m.elapsedMs / 1000).toFixed(1)} s)${m.complete ? '' : ' INTERRUPTED: partial'}`;
+    return minimal.length > 0 ? [head, '', table(['configuration', 'verdict', 'steps', 'why'], minimal.map((f) => [formatParams(f.params), ...f.row]))] : [head];
+  });
 }
 
 /** A diff or minimize shard's part body. */

@@ -17,8 +17,9 @@ import type { SleepState } from '../../src/model/types.js';
 
 const at = sourceIn('drivers/x/y.c', 'test');
 
-function flushUnderMutex(): CheckReport {
-  const b = new ModelBuilder('test/flush-under-mutex');
+/** remove() takes dev_lock, then waits for reset_work, which takes dev_lock: flush_work, or cancel_work_sync. */
+function flushUnderMutex(wait: 'flush' | 'cancel' = 'flush'): CheckReport {
+  const b = new ModelBuilder(wait === 'flush' ? 'test/flush-under-mutex' : 'test/cancel-under-mutex');
   const m = b.mutex('dev_lock');
   const wq = b.workqueue('events', { workers: 1 });
   const w = wq.work('reset_work', (p) => p
@@ -26,8 +27,10 @@ function flushUnderMutex(): CheckReport {
     .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(12, 'reset_fn'), op: m.unlock() }));
   b.process('remove', {}, (p) => p
     .step('queue', { action: 'queue_work(events, &dev->reset_work)', source: at(20, 'dev_remove'), op: w.queue() })
-    .step('lock', { action: 'mutex_lock(&dev->lock)', source: at(21, 'dev_remove'), op: m.lock() })
-    .step('flush', { action: 'flush_work(&dev->reset_work)', source: at(22, 'dev_remove'), op: w.flush() })
+    .step(wait === 'flush' ? 'lock' : 'take', { action: 'mutex_lock(&dev->lock)', source: at(21, 'dev_remove'), op: m.lock() })
+    .step(wait, wait === 'flush'
+      ? { action: 'flush_work(&dev->reset_work)', source: at(22, 'dev_remove'), op: w.flush() }
+      : { action: 'cancel_work_sync(&dev->reset_work)', source: at(22, 'dev_remove'), op: w.cancelSync() })
     .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(23, 'dev_remove'), op: m.unlock() }));
   const cm = compileModel(b.build());
   return buildReport(cm, check(cm).run());
@@ -175,19 +178,7 @@ describe('detectors of a deadlock', () => {
   });
 
   it('says lockdep cannot see cancel_work_sync, which skips the work item\'s lockdep map', () => {
-    const b = new ModelBuilder('test/cancel-under-mutex');
-    const m = b.mutex('dev_lock');
-    const wq = b.workqueue('events', { workers: 1 });
-    const w = wq.work('reset_work', (p) => p
-      .step('lock', { action: 'mutex_lock(&dev->lock)', source: at(10, 'reset_fn'), op: m.lock() })
-      .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(12, 'reset_fn'), op: m.unlock() }));
-    b.process('remove', {}, (p) => p
-      .step('queue', { action: 'queue_work(events, &dev->reset_work)', source: at(20, 'dev_remove'), op: w.queue() })
-      .step('take', { action: 'mutex_lock(&dev->lock)', source: at(21, 'dev_remove'), op: m.lock() })
-      .step('cancel', { action: 'cancel_work_sync(&dev->reset_work)', source: at(22, 'dev_remove'), op: w.cancelSync() })
-      .step('unlock', { action: 'mutex_unlock(&dev->lock)', source: at(23, 'dev_remove'), op: m.unlock() }));
-    const cm = compileModel(b.build());
-    const r = buildReport(cm, check(cm).run());
+    const r = flushUnderMutex('cancel');
     expect(r.result.verdict).toBe('deadlock');
     expect(detector(r, 'lockdep')).toMatchObject({ reports: false });
     expect(detector(r, 'lockdep').note).toMatch(/__flush_work\(work, true\).*skips lock_map_acquire\(&work->lockdep_map\)/);
