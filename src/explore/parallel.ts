@@ -7,9 +7,10 @@
  * The search goes in rounds over consecutive sources of one BFS level.
  * Within a round, which thread stores a new state first is a race, but
  * each new state keeps the least key (source, successor index) that reached
- * it. Between rounds the main thread sorts the round's new states by that
- * key, which is the order a single thread would have stored them in, and
- * gives them their final ids: so ids, counts, coverage and the first
+ * it. At the end of a round the workers number the round's new states by
+ * that key, which is the order a single thread would have stored them in,
+ * and move them to those final ids (see worker.ts); the main thread then
+ * only books them, source by source: so ids, counts, coverage and the first
  * counterexample are the same for every worker count (unlike TLC's
  * multi-worker BFS), and levels stay contiguous id ranges. A search that
  * stops inside a round (a violation, a state limit) keeps exactly the states
@@ -21,7 +22,7 @@ import { createExpander } from './expand.js';
 import { okClassification, StateKind, type Classification, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
 import { createRoundShare, INSERT_BLOCK, StateStore, StoreFullError } from './state-store.js';
-import type { RoundResponse } from './workers/protocol.js';
+import { CHUNK_SOURCES, type RoundResponse } from './workers/protocol.js';
 import { WorkerPool } from './workers/pool.js';
 
 /** Most sources one round expands. */
@@ -65,18 +66,22 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   // Each worker may leave part of its last block of provisional indices unused.
   const spare = options.workers * INSERT_BLOCK;
   const provisional = roundSources * perSource + spare;
-  const round = createRoundShare(provisional);
-  const work = new Int32Array(new SharedArrayBuffer(4));
-  const emitted = new Int32Array(new SharedArrayBuffer(roundSources * 4));
-  const firstSource = new Int32Array(new SharedArrayBuffer(Math.max(1, cm.steps.length) * 4)).fill(0x7fffffff);
-  const arrival = new Int32Array(new SharedArrayBuffer(provisional * 4));
+  const round = createRoundShare(provisional, roundSources * perSource, cm.packer.words);
+  const ints = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
   const counter = new Int32Array(round.counter);
-  const keys = new Int32Array(round.keys);
-  const slots = new Int32Array(round.slots);
+  const work = ints(3);
+  const emitted = ints(roundSources);
+  const fresh = ints(roundSources);
+  const firstSource = ints(cm.steps.length).fill(0x7fffffff);
+  const arrival = ints(provisional);
+  const placedArrival = ints(provisional);
   const pool = new WorkerPool(options.workers, {
-    model: cm.model, symmetry: sym !== undefined, perSource, round,
-    work: work.buffer as SharedArrayBuffer, emitted: emitted.buffer as SharedArrayBuffer,
+    model: cm.model, workers: options.workers, symmetry: sym !== undefined, perSource, round,
+    work: work.buffer as SharedArrayBuffer, sync: ints(2).buffer as SharedArrayBuffer,
+    emitted: emitted.buffer as SharedArrayBuffer, fresh: fresh.buffer as SharedArrayBuffer,
+    chunkFresh: ints(Math.ceil(roundSources / CHUNK_SOURCES)).buffer as SharedArrayBuffer,
     firstSource: firstSource.buffer as SharedArrayBuffer, arrival: arrival.buffer as SharedArrayBuffer,
+    placedArrival: placedArrival.buffer as SharedArrayBuffer,
   });
   const fine = okClassification();
   const found: Classification = okClassification();
@@ -85,40 +90,21 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   /** Whether the workers hold views of the store (after the first round). */
   let attached = false;
 
-  const bucketStart = new Int32Array(roundSources + 1);
-  const bucketFill = new Int32Array(roundSources);
-  const ranked = new Int32Array(provisional);
-
-  /** Numbers the round's new states as one thread would, source by source, stopping where it would stop. */
+  /** Books the round's new states (already at their ids) source by source, as one thread would, stopping where it would stop. */
   const settle = (start: number, end: number, replies: readonly RoundResponse[]) => {
-    const made = counter[0];
-    // The new states by key: counted into buckets by source, then in successor order within one.
-    bucketStart.fill(0, 0, end - start + 1);
-    for (let t = 0; t < made; t++) if (slots[t] >= 0) bucketStart[Math.floor(keys[t] / perSource) + 1]++;
-    for (let i = 0; i < end - start; i++) bucketStart[i + 1] += bucketStart[i];
-    bucketFill.set(bucketStart.subarray(0, end - start));
-    for (let t = 0; t < made; t++) {
-      if (slots[t] < 0) continue;
-      const b = Math.floor(keys[t] / perSource);
-      let at = bucketFill[b]++;
-      for (; at > bucketStart[b] && keys[ranked[at - 1]] > keys[t]; at--) ranked[at] = ranked[at - 1];
-      ranked[at] = t;
-    }
-    const n = bucketStart[end - start];
+    const base = store.count;
     const events = new Map<number, RoundResponse['events'][number]>();
     for (const r of replies) for (const e of r.events) events.set(e.source, e);
-    store.beginSettle(made);
-    let i = 0;
     let last = start - 1;
     for (let s = start; s < end && !core.stopped; s++) {
       core.beginSource();
-      for (const upTo = bucketStart[s - start + 1]; i < upTo; i++) {
-        const t = ranked[i];
-        const id = store.settle(t, slots[t]);
-        slots[t] = -1;
-        if (arrival[t] === 0) core.recordArrival(id, undefined);
+      const first = store.count;
+      store.claim(fresh[s - start]);
+      for (let id = first; id < store.count; id++) {
+        const broke = placedArrival[id - base];
+        if (broke === 0) core.recordArrival(id, undefined);
         else {
-          broken.index = arrival[t] - 1;
+          broken.index = broke - 1;
           core.recordArrival(id, broken);
         }
       }
@@ -132,13 +118,11 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       core.endSource(e ? found : fine);
       last = s;
     }
-    const dropped = i < n;
-    for (; i < n; i++) {
-      store.drop(slots[ranked[i]]);
-      slots[ranked[i]] = -1;
-    }
+    let placed = base;
+    for (let i = 0; i < end - start; i++) placed += fresh[i];
+    for (let id = store.count; id < placed; id++) store.forget(id);
     for (let step = 0; step < firstSource.length; step++) if (firstSource[step] <= last) core.covered[step] = 1;
-    if (dropped) core.recomputeMaxima();
+    if (placed > store.count) core.recomputeMaxima();
     else for (const r of replies) core.mergeMaxima(r.maxima);
   };
 
@@ -152,12 +136,12 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       if (grown && !attached) store.rehashIds(0, store.count, false);
       else if (grown) {
         // The workers put the stored states into the new table, each a part at a time.
-        work[0] = 0;
+        work.fill(0);
         await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), rehash: store.count });
       }
       attached = true;
       counter[0] = 0;
-      work[0] = 0;
+      work.fill(0);
       const replies = await pool.round({ start, end, base: store.count, ...(store.shareChanged ? { share: store.share() } : {}) });
       settle(start, end, replies);
       const now = Date.now();

@@ -72,8 +72,6 @@ export class StateStore implements SeenSet {
   /** Segments and table already handed to attached threads. */
   private sharedSegments = 0;
   private sharedTable: Int32Array | undefined;
-  /** Copies of the provisional states being given final ids (`beginSettle`). */
-  private settling: Int32Array | undefined;
   /** Scratch of `rehashIds`. */
   private rehashHashes: Int32Array | undefined;
   private rehashOrder: Int32Array | undefined;
@@ -286,33 +284,21 @@ export class StateStore implements SeenSet {
   }
 
   /**
-   * After a round of concurrent inserts: provisional states `count ..
-   * count + provisional - 1` (written by `ConcurrentInserter`) are about to
-   * be given final ids, in an order the caller decides, by `settle`.
+   * After a round of concurrent inserts: the next `n` ids, whose states
+   * other threads already wrote and indexed (`ConcurrentInserter.place`),
+   * now count as stored.
    */
-  beginSettle(provisional: number): void {
-    const words = this.words;
-    const copy = this.settling && this.settling.length >= provisional * words ? this.settling : new Int32Array(provisional * words * 2);
-    for (let t = 0; t < provisional; t++) this.read(this.size + t, copy, t * words);
-    this.settling = copy;
+  claim(n: number): void {
+    this.size += n;
   }
 
-  /** Gives provisional state `t`, stored in table slot `slot`, the next id; returns it. */
-  settle(t: number, slot: number): number {
-    const id = this.size;
-    const words = this.words;
-    const seg = this.segments[id >>> SEGMENT_BITS];
-    const base = (id & (SEGMENT_STATES - 1)) * words;
-    const from = this.settling!;
-    for (let k = 0; k < words; k++) seg[base + k] = from[t * words + k];
-    this.table[slot] = (this.table[slot] & ~this.mask) | (id + 1);
-    this.size = id + 1;
-    return id;
-  }
-
-  /** Drops a provisional state that was not settled (the search stopped before reaching it). */
-  drop(slot: number): void {
-    this.table[slot] = GONE;
+  /** Takes out of the table state `id`, placed by a round but not claimed (the search stopped before reaching it): probes pass over its slot. */
+  forget(id: number): void {
+    const { table, mask, shift, words } = this;
+    const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
+    let slot = h >>> shift;
+    while ((table[slot] & mask) !== id + 1 || table[slot] === GONE) slot = (slot + 1) & mask;
+    table[slot] = GONE;
   }
 
   private grow(): void {
@@ -341,45 +327,58 @@ export interface RoundShare {
   readonly counter: SharedArrayBuffer;
   /** Per provisional state: the least key offered for it. */
   readonly keys: SharedArrayBuffer;
-  /** Per provisional state: its table slot, or -1 if it was never published (an index a thread took but did not use). */
+  /** Per provisional state: its table slot (meaningful for the states that own a key). */
   readonly slots: SharedArrayBuffer;
+  /** Per provisional state: the packed state, until it is placed at its final id. */
+  readonly states: SharedArrayBuffer;
+  /**
+   * Per key: 1 + the provisional state that was last given it, or 0. Stale
+   * when that state was offered a lower key since, which its `keys` entry
+   * tells; cleared by `place`.
+   */
+  readonly owners: SharedArrayBuffer;
 }
 
 /**
  * Provisional indices a thread takes at a time: its new states then lie
- * together (in the segments and the round records), not interleaved with
- * another thread's on the same cache lines, and the shared counter is touched
- * once per block. A round may leave up to this many unused per thread.
+ * together (in the round records), not interleaved with another thread's on
+ * the same cache lines, and the shared counter is touched once per block. A
+ * round may leave up to this many unused per thread.
  */
 export const INSERT_BLOCK = 64;
 
-/** Fresh round records for up to `provisional` states per round. */
-export function createRoundShare(provisional: number): RoundShare {
-  const share = {
+/** Fresh round records for up to `provisional` states of `words` ints per round, with keys below `keys`. */
+export function createRoundShare(provisional: number, keys: number, words: number): RoundShare {
+  return {
     counter: new SharedArrayBuffer(4),
     keys: new SharedArrayBuffer(provisional * 4),
     slots: new SharedArrayBuffer(provisional * 4),
+    states: new SharedArrayBuffer(provisional * words * 4),
+    owners: new SharedArrayBuffer(keys * 4),
   };
-  new Int32Array(share.slots).fill(-1);
-  return share;
 }
 
 /**
  * One thread's inserts into a shared store during a round, lock-free in the
  * manner of Laarman, van de Pol and Weber (FMCAD 2010): an empty slot is
- * claimed with one compare-and-swap of the whole slot (fingerprint and id).
- * The state itself is written before the claim, in the provisional id range
- * above the store's count (the caller made room: `ensureCapacity`), so it
- * is complete when published, and no thread ever waits for another.
+ * claimed with one compare-and-swap of the whole slot (fingerprint and
+ * provisional id). The state itself is written before the claim, into the
+ * round's records, so it is complete when published, and no thread ever
+ * waits for another. (The caller made room in the table: `ensureCapacity`.)
  *
- * Which thread stores a state first is a race; what is not is the least
- * key offered for it (atomic minimum), from which the owning thread gives
- * the round's new states their final ids (`beginSettle`, `settle`, `drop`).
+ * Which thread stores a state first is a race; what is not is the least key
+ * offered for it (atomic minimum). After the round, the threads give the new
+ * states their final ids in key order, a range of keys each: `owned` counts
+ * a range's states, and `place`, given the ids before the range, moves them
+ * into the store and rewrites their slots; the owning thread then `claim`s
+ * them source by source.
  */
 export class ConcurrentInserter {
   private readonly counter: Int32Array;
   private readonly keys: Int32Array;
   private readonly slots: Int32Array;
+  private readonly states: Int32Array;
+  private readonly owners: Int32Array;
   private base = 0;
   /** Provisional indices `next .. limit - 1` are this thread's to use (a claim that loses a race keeps `next`). */
   private next = 0;
@@ -389,6 +388,8 @@ export class ConcurrentInserter {
     this.counter = new Int32Array(round.counter);
     this.keys = new Int32Array(round.keys);
     this.slots = new Int32Array(round.slots);
+    this.states = new Int32Array(round.states);
+    this.owners = new Int32Array(round.owners);
   }
 
   /** Starts a round: provisional ids start at `base`, the store's count. */
@@ -407,6 +408,7 @@ export class ConcurrentInserter {
     const words = store.words;
     const table = store.table;
     const mask = store.mask;
+    const states = this.states;
     const h = hashInts(p, 0, words);
     const fp = h << (32 - store.shift);
     for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
@@ -421,31 +423,73 @@ export class ConcurrentInserter {
           this.limit = this.next + INSERT_BLOCK;
         }
         const t = this.next;
-        const id = this.base + t;
-        const seg = store.segments[id >>> SEGMENT_BITS];
-        const base = (id & (SEGMENT_STATES - 1)) * words;
-        for (let k = 0; k < words; k++) seg[base + k] = p[k];
+        for (let k = 0, at = t * words; k < words; k++) states[at + k] = p[k];
         this.keys[t] = key;
         // The slot holds all a reader needs (fingerprint and id), so one compare-and-swap publishes the state.
-        entry = Atomics.compareExchange(table, slot, 0, fp | (id + 1));
+        entry = Atomics.compareExchange(table, slot, 0, fp | (this.base + t + 1));
         if (entry === 0) {
           this.slots[t] = slot;
+          this.owners[key] = t + 1;
           this.next++;
           return t;
         }
       }
-      if ((entry & ~mask) === fp && entry !== GONE && store.equals((entry & mask) - 1, p)) {
-        const t = (entry & mask) - 1 - this.base;
-        if (t >= 0) {
-          let old = Atomics.load(this.keys, t);
-          while (key < old) {
-            const seen = Atomics.compareExchange(this.keys, t, old, key);
-            if (seen === old) break;
-            old = seen;
-          }
-        }
-        return -1;
+      if ((entry & ~mask) !== fp || entry === GONE) continue;
+      const t = (entry & mask) - 1 - this.base;
+      if (t < 0) {
+        if (store.equals(t + this.base, p)) return -1;
+        continue;
       }
+      let k = 0;
+      for (const at = t * words; k < words && states[at + k] === p[k];) k++;
+      if (k < words) continue;
+      let old = Atomics.load(this.keys, t);
+      while (key < old) {
+        const seen = Atomics.compareExchange(this.keys, t, old, key);
+        if (seen === old) {
+          this.owners[key] = t + 1;
+          break;
+        }
+        old = seen;
+      }
+      return -1;
+    }
+  }
+
+  /** After the round: how many of its new states have their least key in `from .. to - 1`. */
+  owned(from: number, to: number): number {
+    const { owners, keys } = this;
+    let n = 0;
+    for (let key = from; key < to; key++) {
+      const o = owners[key];
+      if (o !== 0 && keys[o - 1] === key) n++;
+    }
+    return n;
+  }
+
+  /**
+   * After the round (and `owned` over all keys): gives the new states with
+   * their least key in `from .. to - 1`, in key order, the ids from `first`
+   * on, writing them into the store and their ids into their slots (so no
+   * other thread may use the table meanwhile); `placed(t, id)` is told each.
+   */
+  place(from: number, to: number, first: number, placed: (t: number, id: number) => void): void {
+    const { owners, keys, slots, states, store } = this;
+    const { words, table, mask, segments } = store;
+    let id = first;
+    for (let key = from; key < to; key++) {
+      const o = owners[key];
+      if (o === 0) continue;
+      owners[key] = 0;
+      const t = o - 1;
+      if (keys[t] !== key) continue;
+      const seg = segments[id >>> SEGMENT_BITS];
+      const base = (id & (SEGMENT_STATES - 1)) * words;
+      for (let k = 0, at = t * words; k < words; k++) seg[base + k] = states[at + k];
+      const slot = slots[t];
+      table[slot] = (table[slot] & ~mask) | (id + 1);
+      placed(t, id);
+      id++;
     }
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { createRoundShare, INSERT_BLOCK, StateStore } from '../../src/explore/state-store.js';
+import { ConcurrentInserter, createRoundShare, INSERT_BLOCK, StateStore } from '../../src/explore/state-store.js';
 
 describe('StateStore', () => {
   it('agrees with a Map on which states are new, across table growth', () => {
@@ -52,7 +52,7 @@ describe('ConcurrentInserter', () => {
     const store = new StateStore(words, 1 << 4, true);
     expect(store.insert(Int32Array.of(-1, -1))).toBe(0);
     store.ensureCapacity(1 + K + 2 * INSERT_BLOCK);
-    const round = createRoundShare(K + 2 * INSERT_BLOCK);
+    const round = createRoundShare(K + 2 * INSERT_BLOCK, 2 * K, words);
     const go = new Int32Array(new SharedArrayBuffer(4));
     // Both threads insert states 0..K-1 in the same order, so they race for the same slots;
     // thread 0 offers key 2i + 1 and thread 1 key 2i for state i.
@@ -92,16 +92,17 @@ describe('ConcurrentInserter', () => {
     expect(new Set([...a, ...b]).size).toBe(K);
     const made = new Int32Array(round.counter)[0];
     expect(made).toBeLessThanOrEqual(K + 2 * INSERT_BLOCK);
-    const keys = new Int32Array(round.keys);
-    const slots = new Int32Array(round.slots);
-    const live = [];
-    for (let t = 0; t < made; t++) if (slots[t] >= 0) live.push(t);
-    expect(live.length).toBe(K);
-    // Whoever stored it, each state kept the least key offered (thread 1's, 2i): settle in key order.
-    live.sort((x, y) => keys[x] - keys[y]);
-    expect(live.map((t) => keys[t])).toEqual(Array.from({ length: K }, (_, i) => 2 * i));
-    store.beginSettle(made);
-    for (const t of live) store.settle(t, slots[t]);
+    // Whoever stored it, each state kept the least key offered (thread 1's, 2i), and is placed in key order.
+    const settler = new ConcurrentInserter(store, round);
+    settler.begin(1);
+    const kept = Array.from({ length: K }, (_, i) => settler.owned(2 * i, 2 * i + 2) === 1 && settler.owned(2 * i, 2 * i + 1) === 1);
+    expect(kept.every(Boolean)).toBe(true);
+    expect(settler.owned(0, 2 * K)).toBe(K);
+    const ids: number[] = [];
+    settler.place(0, K, 1, (_t, id) => ids.push(id));
+    settler.place(K, 2 * K, 1 + K / 2, (_t, id) => ids.push(id));
+    expect(ids).toEqual(Array.from({ length: K }, (_, i) => i + 1));
+    store.claim(K);
     expect(store.count).toBe(K + 1);
     const into = new Int32Array(words);
     for (let i = 0; i < K; i++) {

@@ -4,22 +4,43 @@ import type { RoundShare, StoreShare } from '../state-store.js';
 
 export interface WorkerInit {
   readonly model: Model;
+  /** Threads in the pool (they meet at barriers within a round). */
+  readonly workers: number;
   readonly symmetry: boolean;
   /** Keys are `source offset * perSource + successor index`: the most successors one state has. */
   readonly perSource: number;
   /** Provisional-state records of the shared store's rounds. */
   readonly round: RoundShare;
-  /** [0]: sources of the round taken so far (offset from the round's start). */
+  /**
+   * Work taken so far this round, per phase: [0] sources to expand (offset
+   * from the round's start), [1] chunks of sources whose new states to
+   * count, [2] chunks whose new states to place.
+   */
   readonly work: SharedArrayBuffer;
+  /** [0]: threads at the barrier, [1]: barriers passed (see worker.ts). */
+  readonly sync: SharedArrayBuffer;
   /** Per source of the round (by offset): successors it emitted. */
   readonly emitted: SharedArrayBuffer;
+  /** Per source of the round (by offset): new states it is the first to reach. */
+  readonly fresh: SharedArrayBuffer;
+  /** Per chunk of `CHUNK_SOURCES` sources of the round: new states its sources reach first. */
+  readonly chunkFresh: SharedArrayBuffer;
   /** Per step: the least source id whose expansion ran it (for coverage). */
   readonly firstSource: SharedArrayBuffer;
   /** Per provisional state: 1 + the index of the invariant it breaks, or 0. */
   readonly arrival: SharedArrayBuffer;
+  /** The same per new state by its final id (offset from the round's base). */
+  readonly placedArrival: SharedArrayBuffer;
 }
 
-/** Expand sources `start .. end - 1`, inserting their successors into the shared store. */
+/** Sources a thread counts or places at a time, after the expansion of a round. */
+export const CHUNK_SOURCES = 256;
+
+/**
+ * Expand sources `start .. end - 1`, inserting their successors into the
+ * shared store; then give their new states final ids from `base` on, in the
+ * order one thread would have stored them (see parallel.ts).
+ */
 export interface RoundRequest {
   readonly start: number;
   readonly end: number;

@@ -3,8 +3,11 @@
  * deterministic, so step ids match the main thread's), then, round after
  * round, takes sources of the round a few at a time, expands them and
  * inserts their successors into the store shared with the other threads.
- * Each successor is offered with its key (source, successor index), so the
- * main thread can number the round's new states as a single thread would.
+ * Each successor is offered with its key (source, successor index); once
+ * all threads are done expanding, they number the round's new states by
+ * key, as a single thread would have, and move them to their ids: first
+ * counting them a chunk of sources at a time, then (each chunk's first id
+ * being the sum of the counts before it) placing them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { classifyArrival, okClassification, StateKind } from '../classify.js';
@@ -12,7 +15,7 @@ import { compileModel } from '../compile.js';
 import { createExpander } from '../expand.js';
 import { ConcurrentInserter, StateStore } from '../state-store.js';
 import { buildSymmetry } from '../symmetry.js';
-import type { RoundRequest, RoundResponse, WorkerInit, WorkerReply } from './protocol.js';
+import { CHUNK_SOURCES, type RoundRequest, type RoundResponse, type WorkerInit, type WorkerReply } from './protocol.js';
 
 /** Sources taken at a time. */
 const GRAB = 32;
@@ -23,7 +26,11 @@ const expander = createExpander(cm, init.symmetry ? buildSymmetry(cm) : undefine
 const words = cm.packer.words;
 const perSource = init.perSource;
 const work = new Int32Array(init.work);
+const sync = new Int32Array(init.sync);
 const emitted = new Int32Array(init.emitted);
+const fresh = new Int32Array(init.fresh);
+const chunkFresh = new Int32Array(init.chunkFresh);
+const placedArrival = new Int32Array(init.placedArrival);
 const firstSource = new Int32Array(init.firstSource);
 const arrival = new Int32Array(init.arrival);
 const covered = new Uint8Array(cm.steps.length);
@@ -54,6 +61,21 @@ const sink = (p: Int32Array, stepId: number, unpacked: Int32Array) => {
   arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
 };
 
+/** Waits until every thread of the pool has called it (as often). */
+function barrier(): void {
+  const passed = Atomics.load(sync, 1);
+  if (Atomics.add(sync, 0, 1) === init.workers - 1) {
+    Atomics.store(sync, 0, 0);
+    Atomics.add(sync, 1, 1);
+    Atomics.notify(sync, 1);
+  } else {
+    while (Atomics.load(sync, 1) === passed) Atomics.wait(sync, 1, passed);
+  }
+}
+
+let placeBase = 0;
+const placed = (t: number, id: number) => { placedArrival[id - placeBase] = arrival[t]; };
+
 /** Stored states put into a grown table at a time. */
 const REHASH_PART = 1 << 14;
 
@@ -76,20 +98,52 @@ function runRound(req: RoundRequest): RoundResponse {
   }
   inserter!.begin(req.base);
   const events: Array<RoundResponse['events'][number]> = [];
-  for (;;) {
-    const from = req.start + Atomics.add(work, 0, GRAB);
-    if (from >= req.end) break;
-    const to = Math.min(from + GRAB, req.end);
-    for (let s = from; s < to; s++) {
-      store!.read(s, packed);
-      source = s;
-      keyBase = (s - req.start) * perSource;
-      emits = 0;
-      const r = expander.expand(packed, 0, sink);
-      emitted[s - req.start] = emits;
-      if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
+  // A thread that fails still meets the others at every barrier, so they do not wait for it forever.
+  let failure: unknown;
+  const phase = (run: () => void) => {
+    if (failure === undefined) {
+      try { run(); } catch (e) { failure = e; }
     }
-  }
+    barrier();
+  };
+  phase(() => {
+    for (;;) {
+      const from = req.start + Atomics.add(work, 0, GRAB);
+      if (from >= req.end) break;
+      const to = Math.min(from + GRAB, req.end);
+      for (let s = from; s < to; s++) {
+        store!.read(s, packed);
+        source = s;
+        keyBase = (s - req.start) * perSource;
+        emits = 0;
+        const r = expander.expand(packed, 0, sink);
+        emitted[s - req.start] = emits;
+        if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
+      }
+    }
+  });
+  const sources = req.end - req.start;
+  const chunks = Math.ceil(sources / CHUNK_SOURCES);
+  phase(() => {
+    for (let c; (c = Atomics.add(work, 1, 1)) < chunks;) {
+      let total = 0;
+      for (let i = c * CHUNK_SOURCES, to = Math.min(i + CHUNK_SOURCES, sources); i < to; i++) {
+        const n = inserter!.owned(i * perSource, (i + 1) * perSource);
+        fresh[i] = n;
+        total += n;
+      }
+      chunkFresh[c] = total;
+    }
+  });
+  placeBase = req.base;
+  phase(() => {
+    for (let c; (c = Atomics.add(work, 2, 1)) < chunks;) {
+      let first = req.base;
+      for (let d = 0; d < c; d++) first += chunkFresh[d];
+      inserter!.place(c * CHUNK_SOURCES * perSource, Math.min((c + 1) * CHUNK_SOURCES, sources) * perSource, first, placed);
+    }
+  });
+  if (failure !== undefined) throw failure;
   return { events, maxima };
 }
 
