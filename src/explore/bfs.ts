@@ -372,18 +372,28 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     poolSteps[pooled++] = stepId;
   };
 
+  // C3: a set none of whose successors is expanded already (or this state); each successor is looked up once per state.
+  const UNLOOKED = -3;
+  let found = new Int32Array(16);
+  const closesNoCycle = (set: Uint8Array): boolean => {
+    for (let i = 0; i < pooled; i++) {
+      if (!set[cm.steps[poolSteps[i]].pid]) continue;
+      if (found[i] === UNLOOKED) found[i] = core.store.find(pool[i]);
+      if (!expandsAlone(found[i], core.current)) return false;
+    }
+    return true;
+  };
+
   /** Expands the current state with partial-order reduction: the ample steps alone where C0-C3 allow (see por.ts). */
   const expandReduced = (): Classification => {
     pooled = 0;
     const c = expander.expand(packed, 0, collect);
+    if (found.length < pooled) found = new Int32Array(2 * pooled);
+    found.fill(UNLOOKED, 0, pooled);
     let keep: Uint8Array | undefined;
     if (c.kind === StateKind.Ok && pooled > 1) {
       cm.packer.unpack(packed, 0, src);
-      keep = por!.ample(src, poolSteps, pooled);
-      // C3: an ample successor that is expanded already (or this state) makes the state expand fully.
-      for (let i = 0; keep && i < pooled; i++) {
-        if (keep[cm.steps[poolSteps[i]].pid] && !expandsAlone(core.store.find(pool[i]), core.current)) keep = undefined;
-      }
+      keep = por!.ample(src, poolSteps, pooled, closesNoCycle);
     }
     let kept = 0;
     for (let i = 0; i < pooled; i++) {

@@ -31,7 +31,10 @@
  *   valid end) stays reachable under C0-C1.
  * - C3, the cycle proviso, in its breadth-first form (see `expandsAlone`):
  *   an ample set is used only if none of its successors is a state already
- *   expanded or the state itself.
+ *   expanded or the state itself. The proviso is a test of each candidate
+ *   set, not of the smallest alone: when the smallest closes a cycle, the
+ *   next smallest that does not is used (any persistent set that meets C2
+ *   and C3 will do), and only when none does is the state expanded fully.
  *
  * Every state's successors are computed in full first and the ample set is
  * chosen among them, so a step that fails at run time in an expanded state
@@ -46,9 +49,11 @@ export interface Por {
   /**
    * Which processes' steps to explore alone in `s` (1 at their pids), given
    * the steps enabled there (`steps[0..count-1]`, in step order), or
-   * undefined to expand fully.
+   * undefined to expand fully. `acceptable`: a further test a set must pass
+   * (the search's cycle proviso); a set that fails it gives way to the next
+   * smallest that passes, not to full expansion.
    */
-  ample(s: Int32Array, steps: ArrayLike<number>, count: number): Uint8Array | undefined;
+  ample(s: Int32Array, steps: ArrayLike<number>, count: number, acceptable?: (set: Uint8Array) => boolean): Uint8Array | undefined;
 }
 
 /**
@@ -272,7 +277,7 @@ export function buildPor(cm: CompiledModel): Por {
   const best = new Uint8Array(n);
   const todo = new Int32Array(n);
   return {
-    ample(s, steps, count) {
+    ample(s, steps, count, acceptable) {
       enabled.fill(0);
       for (let i = 0; i < count; i++) enabled[cm.steps[steps[i]].pid]++;
       let candidates = 0;
@@ -309,7 +314,7 @@ export function buildPor(cm: CompiledModel): Por {
             todo[top++] = q;
           }
         }
-        if (!ok) continue;
+        if (!ok || (acceptable && !acceptable(inSet))) continue;
         best.set(inSet);
         bestSize = size;
         if (size === 1) break;

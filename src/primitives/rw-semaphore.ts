@@ -219,6 +219,15 @@ export function createRwSemaphore(
     // Where no writer holds the lock, waits for it or may still ask for it, nobody queues:
     // the read ops only set and clear each reader's own bits, so any two commute.
     commutes(s, mine, theirs, others) {
+      // A reader's up_read behind a queued writer (writer-fair) commutes with any op of another task.
+      // The up_read's task holds the lock for read until it runs, so, while it does not, no writer
+      // is granted and the writer heading the queue stays there: every down_read, down_write and
+      // trylock of another task queues or fails (the queue is not empty), whichever runs first, and
+      // up_write/downgrade_write cannot run at all. The up_read only clears its own bit and, if it
+      // is the last reader, grants that head writer alone, which changes neither outcome: a later
+      // down_read or down_write queues behind the writer that now holds the lock, as it would have
+      // queued behind the waiting one, at the same place in the queue.
+      if (mine === 'upRead' && writerFair && q.length(s) !== 0 && q.tag(s, 0) === WRITE) return true;
       if (s[WRITER] !== 0 || q.length(s) !== 0 || !READ_OPS.has(mine) || !READ_OPS.has(theirs)) return false;
       for (const op of others) if (!READ_OPS.has(op)) return false;
       return true;

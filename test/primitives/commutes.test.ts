@@ -78,4 +78,26 @@ describe('independent primitive ops commute', () => {
     h.acquire('downWrite', 1);
     expect(opsIndependent(h.prim.decl, h.prim, h.s, 'downRead', 'upRead', reads)).toBe(false);
   });
+
+  it('rwsem: a reader\'s up_read behind a queued writer commutes with anything (writer-fair only)', () => {
+    const all = new Set(['downRead', 'upRead', 'downWrite', 'upWrite', 'downReadTrylock']);
+    for (const policy of ['writer-fair', 'reader-preferring'] as const) {
+      const h = harness({ kind: 'rwsem', name: 'L', policy }, P);
+      h.acquire('downRead', 0);
+      expect(opsIndependent(h.prim.decl, h.prim, h.s, 'upRead', 'downRead', all), policy).toBe(false);
+      h.acquire('downWrite', 1);
+      // writer-fair: whoever comes next queues behind the writer, whether 0's up_read hands it the lock first or not.
+      // (two up_reads commute under either policy)
+      for (const theirs of ['downRead', 'downWrite', 'upWrite', 'downReadTrylock']) {
+        expect(opsIndependent(h.prim.decl, h.prim, h.s, 'upRead', theirs, all), `${policy} ${theirs}`).toBe(policy === 'writer-fair');
+      }
+      const ab = copy(h.prim.decl, h);
+      const ba = copy(h.prim.decl, h);
+      const first = [run(ab, 'upRead', 0), run(ab, 'downRead', 2)];
+      const second = [run(ba, 'downRead', 2), run(ba, 'upRead', 0)].reverse();
+      if (policy === 'writer-fair') expect([first, [...ab.s]]).toEqual([second, [...ba.s]]);
+      // reader-preferring: 2 reads at once if it comes first, and queues behind the writer 0's up_read let in if not.
+      else expect([first, second]).toEqual([['done', 'blocked'], ['done', 'acquired']]);
+    }
+  });
 });
