@@ -19,6 +19,7 @@ const checker = check(instantiate(def, spec.params));
 const opts = spec.options ?? {};
 if (opts.symmetry) checker.symmetry();
 if (opts.por) checker.por();
+if (opts.compress) checker.compress();
 if (typeof opts.workers === 'number') checker.workers(opts.workers);
 if (typeof opts.maxStates === 'number') checker.maxStates(opts.maxStates);
 if (typeof opts.bitstate === 'number') checker.bitstate({ log2Bits: opts.bitstate });

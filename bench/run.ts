@@ -18,7 +18,9 @@
  *   default hash table), when spin and gcc are installed;
  * - workers: the reference run with 2 worker threads against 1;
  * - explaining: the share of a deadlocking sweep's time spent on reports
- *   (bench/explain.ts).
+ *   (bench/explain.ts);
+ * - compress: the reference run with `--compress` (tree-store.ts) against
+ *   without, in CPU seconds (user + system).
  *
  * Usage: npm run bench [-- [--pairs N] [name filter]]
  */
@@ -50,11 +52,13 @@ export const runs: Row[] = [
   { name: 'reference + symmetry', model: fix, params: reference, options: { symmetry: true } },
   { name: 'reference + por', model: fix, params: reference, options: { por: true } },
   { name: 'reference + symmetry + por', model: fix, params: reference, options: { symmetry: true, por: true } },
+  { name: 'reference + compress', model: fix, params: reference, options: { compress: true } },
   { name: 'reference, 2 workers', model: fix, params: reference, options: { workers: 2 } },
   { name: 'reference, bitstate 2^28 bits', model: fix, params: reference, options: { bitstate: 28 } },
   { name: 'in-progress w6 t2 c2 + symmetry', model: fix, params: { writers: 6, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },
   { name: 'in-progress w7 t2 c2 + symmetry', model: fix, params: { writers: 7, 'cow-threshold': 2, ctrs: 2 }, options: { symmetry: true } },
   { name: 'in-progress w8 t2 c2 + symmetry', model: fix, params: eight, options: { symmetry: true } },
+  { name: 'in-progress w8 t2 c2 + symmetry + compress', model: fix, params: eight, options: { symmetry: true, compress: true } },
   { name: 'in-progress w8 t2 c2 + symmetry + por', model: fix, params: eight, options: { symmetry: true, por: true } },
   { name: 'in-progress w4 t2 c2', model: fix, params: { writers: 4, 'cow-threshold': 2, ctrs: 2 } },
   { name: 'in-progress w4 t2 c2 + por', model: fix, params: { writers: 4, 'cow-threshold': 2, ctrs: 2 }, options: { por: true } },
@@ -151,8 +155,8 @@ if (reductions.length > 0) {
 
 const comparisons: Array<Record<string, unknown>> = [];
 const refRow = runs[0];
+const cmp: string[][] = [];
 if (!only || refRow.name.includes(only)) {
-  const cmp: string[][] = [];
   // SPIN on the same configuration, from interleave's own export.
   const hasTool = (t: string, args: string[]) => spawnSync(t, args, { encoding: 'utf8' }).status === 0;
   if (!hasTool('spin', ['-V']) || !hasTool('gcc', ['--version'])) {
@@ -188,6 +192,18 @@ if (!only || refRow.name.includes(only)) {
   cmp.push(['explaining, semaphore sweep (72 configurations; share of search + report time)', `${(ex.explainShare * 100).toFixed(1)}%`,
     `search ${(ex.searchMs / 1000).toFixed(1)} s, explain ${(ex.explainMs / 1000).toFixed(1)} s, ${ex.violations} counterexamples`, 'one run']);
   comparisons.push({ what: 'explain', ...ex });
+}
+// The tree-compressed store against the plain one: CPU seconds (user + system), since memory is what it is for.
+const compressRow = runs.find((r) => r.name === 'reference + compress')!;
+if (!only || compressRow.name.includes(only)) {
+  const c = alternate(() => oneRun(refRow).t, () => oneRun(compressRow).t);
+  const cpuRatios = c.a.map((t, i) => (c.b[i].cpu ?? NaN) / (t.cpu ?? NaN));
+  cmp.push(['--compress / plain, reference (CPU seconds)', x(median(cpuRatios)),
+    `plain ${median(c.a.map((t) => t.cpu ?? NaN)).toFixed(2)} s CPU, ${fmt(median(c.a.map((t) => t.rssMiB ?? NaN)))} MiB; --compress ${median(c.b.map((t) => t.cpu ?? NaN)).toFixed(2)} s CPU, ${fmt(median(c.b.map((t) => t.rssMiB ?? NaN)))} MiB`,
+    cpuRatios.map((r) => r.toFixed(2)).join(' ')]);
+  comparisons.push({ what: 'compress', ...c, cpuRatios });
+}
+if (cmp.length > 0) {
   process.stdout.write(`\ncomparisons (${pairs} alternating pairs, median of per-pair ratios)\n${table(['comparison', 'ratio', 'medians', 'per pair'], cmp)}\n`);
 }
 

@@ -30,6 +30,8 @@ export interface RunCheckOptions {
   readonly fairness?: Fairness;
   /** Deadlocks and invariants only: the model's liveness properties are left out. */
   readonly safetyOnly?: boolean;
+  /** Keep the seen states tree-compressed. */
+  readonly compress?: boolean;
 }
 
 export async function runCheck(
@@ -47,6 +49,7 @@ export async function runCheck(
   if (options.bitstateBits !== undefined) checker.bitstate({ log2Bits: options.bitstateBits });
   if (options.fairness !== undefined) checker.fairness(options.fairness);
   if (options.safetyOnly) checker.safetyOnly();
+  if (options.compress) checker.compress();
   let explored: ExploredLevels | undefined;
   const result = await checker.runAsync({ signal: options.signal, onProgress: options.onProgress, onExplored: (levels) => { explored = levels; } });
   const limits = { maxMemoryBytes: options.maxMemoryBytes ?? defaultMemoryCap(), ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}) };

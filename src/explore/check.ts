@@ -13,7 +13,9 @@ import { BitstateSet, type BitstateOptions } from './bitstate.js';
 import type { CheckResult, ProgressEvent, Verdict } from './result.js';
 import { checkLiveness, describeFairness, fairnessProblem, type Fairness } from './liveness.js';
 import type { LivenessStats } from './result.js';
+import type { SeenSet } from './seen-set.js';
 import { symmetryProblems } from './symmetry.js';
+import { TreeStore } from './tree-store.js';
 
 /** Expand this many states between progress reports and interruption checks. */
 const CHUNK = 1 << 13;
@@ -38,6 +40,7 @@ export class Checker {
   private bitstateOptions: BitstateOptions | undefined;
   private fairnessGiven: Fairness | undefined;
   private safety = false;
+  private compressed = false;
   readonly compiled: CompiledModel;
 
   constructor(model: Model | CompiledModel) {
@@ -63,6 +66,16 @@ export class Checker {
   /** Store one state per orbit of interchangeable processes (e.g. the writers). */
   symmetry(on = true): this {
     this.limits.symmetry = on;
+    return this;
+  }
+
+  /**
+   * Keeps the seen states tree-compressed (tree-store.ts): the same states,
+   * ids and results in about a third of the memory, somewhat slower. Exact
+   * search on one thread only (not with workers or bitstate).
+   */
+  compress(on = true): this {
+    this.compressed = on;
     return this;
   }
 
@@ -135,7 +148,7 @@ export class Checker {
     if (this.workerCount > 1 || this.bitstateOptions) throw new Error('workers and bitstate search need runAsync()');
     const conflict = this.livenessConflict();
     if (conflict) throw new ModelError(conflict);
-    const search = createSearch(this.compiled, this.limits);
+    const search = createSearch(this.compiled, this.limits, Date.now, this.seenSet());
     while (!search.advance(CHUNK)) { /* keep going */ }
     return this.withLiveness(this.toResult(search.finish()), search.finish());
   }
@@ -147,6 +160,8 @@ export class Checker {
     if (this.limits.por && (this.bitstateOptions || this.workerCount > 1)) {
       throw new RangeError('partial-order reduction works with the exhaustive search on one thread only (not with workers or bitstate)');
     }
+    if (this.compressed && this.bitstateOptions) throw new RangeError('--compress and --bitstate cannot be used together: --compress keeps every state (compressed), --bitstate keeps none');
+    if (this.compressed && this.workerCount > 1) throw new RangeError(`--compress and --workers ${this.workerCount} cannot be used together: the compressed store is not shared between threads`);
     if (this.bitstateOptions) {
       const set = new BitstateSet(this.compiled.packer.words, this.bitstateOptions.log2Bits ?? 30, this.bitstateOptions.hashes ?? 3);
       const outcome = await drive(createSearch(this.compiled, this.limits, Date.now, () => set), options);
@@ -158,8 +173,14 @@ export class Checker {
       const outcome = await runParallel(this.compiled, this.limits, { workers: this.workerCount, ...options });
       return this.withLiveness(this.toResult(outcome), outcome);
     }
-    const outcome = await drive(createSearch(this.compiled, this.limits), options);
+    const outcome = await drive(createSearch(this.compiled, this.limits, Date.now, this.seenSet()), options);
     return this.withLiveness(this.toResult(outcome), outcome);
+  }
+
+  /** The exact seen-set to search with: the default store, or with `compress()` the tree-compressed one. */
+  private seenSet(): (() => SeenSet) | undefined {
+    const words = this.compiled.packer.words;
+    return this.compressed ? () => new TreeStore(words) : undefined;
   }
 
   /**
@@ -219,6 +240,7 @@ export class Checker {
       workers: this.workerCount,
       ...(outcome.notes.length > 0 ? { notes: outcome.notes } : {}),
       ...(this.safety ? { safetyOnly: true as const } : {}),
+      ...(this.compressed ? { compressed: true as const } : {}),
     };
   }
 }

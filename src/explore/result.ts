@@ -96,4 +96,6 @@ export interface CheckResult {
   readonly liveness?: LivenessStats;
   /** Set when the run was asked to leave the model's liveness properties out. */
   readonly safetyOnly?: true;
+  /** Set when the seen states were kept tree-compressed (`--compress`): same results, fewer bytes per state. */
+  readonly compressed?: true;
 }

@@ -20,14 +20,11 @@
  */
 import { hashInts } from './hash.js';
 import type { SeenSet } from './seen-set.js';
+import { REHASH_CHUNK, SlotOrder } from './slot-order.js';
 
 const SEGMENT_BITS = 16;
 const SEGMENT_STATES = 1 << SEGMENT_BITS;
 const MIN_LOG2 = 4;
-/** States `rehashIds` hashes before placing them, and the buckets (top hash bits) it sorts them into. */
-const REHASH_CHUNK = 1 << 14;
-const REHASH_BUCKET_BITS = 10;
-const REHASH_BUCKETS = 1 << REHASH_BUCKET_BITS;
 
 /** Most states one store can hold (ids + 1 fit the low bits of a slot; tables up to 2^30 slots). */
 export const MAX_STORED_STATES = 3 * 2 ** 28;
@@ -73,9 +70,7 @@ export class StateStore implements SeenSet {
   private sharedSegments = 0;
   private sharedTable: Int32Array | undefined;
   /** Scratch of `rehashIds`. */
-  private rehashHashes: Int32Array | undefined;
-  private rehashOrder: Int32Array | undefined;
-  private rehashStarts: Int32Array | undefined;
+  private slotOrder: SlotOrder | undefined;
   /** Hash of the last state passed to `insert` or `find`. */
   lastHash = 0;
 
@@ -245,29 +240,20 @@ export class StateStore implements SeenSet {
    * cache misses with this one's, which made growth about a quarter of a
    * search).
    *
-   * States are hashed a chunk at a time and placed in the order of their
-   * slots (a counting sort on the slot's top bits), so the writes into the
-   * table sweep it once a chunk instead of jumping across it at random:
-   * fewer TLB and cache misses (a growth took about 0.7x the time in a
-   * micro-benchmark). Only where a state lands within a run of taken slots
-   * depends on the order, never whether it is found.
+   * States are hashed a chunk at a time and placed in slot order (see
+   * slot-order.ts).
    */
   rehashIds(from: number, to: number, concurrent = true): void {
     const { table, shift, mask, words } = this;
-    const hashes = (this.rehashHashes ??= new Int32Array(REHASH_CHUNK));
-    const order = (this.rehashOrder ??= new Int32Array(REHASH_CHUNK));
-    const starts = (this.rehashStarts ??= new Int32Array(REHASH_BUCKETS + 1));
+    const slots = (this.slotOrder ??= new SlotOrder());
+    const hashes = slots.hashes;
     for (let first = from; first < to; first += REHASH_CHUNK) {
       const n = Math.min(REHASH_CHUNK, to - first);
-      starts.fill(0);
       for (let i = 0; i < n; i++) {
         const id = first + i;
-        const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
-        hashes[i] = h;
-        starts[(h >>> (32 - REHASH_BUCKET_BITS)) + 1]++;
+        hashes[i] = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
       }
-      for (let b = 0; b < REHASH_BUCKETS; b++) starts[b + 1] += starts[b];
-      for (let i = 0; i < n; i++) order[starts[hashes[i] >>> (32 - REHASH_BUCKET_BITS)]++] = i;
+      const order = slots.sort(n);
       for (let j = 0; j < n; j++) {
         const i = order[j];
         const h = hashes[i];

@@ -36,6 +36,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     elapsedMs: r.stats.elapsedMs,
     statesPerSecond: report.statesPerSecond,
     bytesPerState: r.stats.bytesPerState,
+    ...(r.compressed ? { compressed: true } : {}),
     reductions: r.reductions,
     workers: r.workers,
     ...(r.notes ? { notes: r.notes } : {}),
