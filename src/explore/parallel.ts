@@ -21,7 +21,7 @@ import { SearchCore, symmetryFor, type ExploredLevels, type SearchLimits, type S
 import { createExpander } from './expand.js';
 import { okClassification, StateKind, type Classification, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
-import { createRoundShare, INSERT_BLOCK, StateStore, StoreFullError } from './state-store.js';
+import { createRoundShare, INSERT_BLOCK, SHARED_REHASH_MIN_SLOTS, StateStore, StoreFullError } from './state-store.js';
 import { CHUNK_SOURCES, type RoundResponse } from './workers/protocol.js';
 import { WorkerPool } from './workers/pool.js';
 
@@ -133,9 +133,10 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
       const end = Math.min(start + roundSources, levelEnd);
       const grown = store.startGrowth(store.count + (end - start) * perSource + spare);
-      if (grown && !attached) store.rehashIds(0, store.count, false);
+      // A small table is quicker to fill here than to share out.
+      if (grown && (!attached || store.table.length < SHARED_REHASH_MIN_SLOTS)) store.rehashIds(0, store.count);
       else if (grown) {
-        // The workers put the stored states into the new table, each a part at a time.
+        // The workers put the stored states into the new table, each into its part of it.
         work.fill(0);
         await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), rehash: store.count });
       }

@@ -10,8 +10,9 @@
 
 /** Entries hashed before they are placed. */
 export const REHASH_CHUNK = 1 << 14;
-const BUCKET_BITS = 10;
-const BUCKETS = 1 << BUCKET_BITS;
+/** The top bits of a hash by which `sort` orders. */
+export const BUCKET_BITS = 10;
+export const BUCKETS = 1 << BUCKET_BITS;
 
 export class SlotOrder {
   /** Fill `hashes[0 .. n - 1]` (n <= REHASH_CHUNK) with a chunk's hashes, then call `sort(n)`. */
@@ -27,5 +28,10 @@ export class SlotOrder {
     for (let b = 0; b < BUCKETS; b++) starts[b + 1] += starts[b];
     for (let i = 0; i < n; i++) order[starts[hashes[i] >>> (32 - BUCKET_BITS)]++] = i;
     return order;
+  }
+
+  /** After `sort`: where in its order the entries of bucket `b` (top bits of the hash) begin; `b = BUCKETS`: the end. */
+  begin(b: number): number {
+    return b === 0 ? 0 : this.starts[b - 1];
   }
 }

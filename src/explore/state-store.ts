@@ -20,7 +20,7 @@
  */
 import { hashInts } from './hash.js';
 import type { SeenSet } from './seen-set.js';
-import { REHASH_CHUNK, SlotOrder } from './slot-order.js';
+import { BUCKET_BITS, BUCKETS, REHASH_CHUNK, SlotOrder } from './slot-order.js';
 
 const SEGMENT_BITS = 16;
 const SEGMENT_STATES = 1 << SEGMENT_BITS;
@@ -45,6 +45,25 @@ export function tableLog2For(states: number): number {
 
 /** Slot of a state given up (a search that stopped mid-round): probes pass over it. It never equals a live slot, whose id + 1 stays below 2^k - 1. */
 const GONE = -1;
+
+/**
+ * One of `parts` threads filling a grown table together: each puts the
+ * states whose slot lies in its own `index`-th of the table (all threads
+ * hash every state; the placing is what costs), with plain writes, since
+ * no other thread writes there. A state whose probe runs past the part's
+ * last slot is added to `deferred`, for `rehashDeferred` once all parts are
+ * done. (Claiming every slot with a compare-and-swap made growth about 3x
+ * slower: a locked instruction keeps the processor from overlapping the
+ * next states' cache misses with this one's.)
+ */
+export interface RehashPart {
+  readonly index: number;
+  readonly parts: number;
+  readonly deferred: number[];
+}
+
+/** Smallest table whose growth threads can share (its parts are runs of slot-order.ts's buckets). */
+export const SHARED_REHASH_MIN_SLOTS = BUCKETS;
 
 /** What a thread needs to attach to a shared store (all SharedArrayBuffers). */
 export interface StoreShare {
@@ -212,14 +231,14 @@ export class StateStore implements SeenSet {
    * threads can neither grow the table nor add segments.
    */
   ensureCapacity(states: number): void {
-    if (this.startGrowth(states)) this.rehashIds(0, this.size, false);
+    if (this.startGrowth(states)) this.rehashIds(0, this.size);
   }
 
   /**
    * `ensureCapacity` in two halves, so that other threads can share the
    * work: makes the segments and, if the table lacks room, a bigger empty
    * table that the store uses from now on, and returns true. Every stored
-   * id must then be put into it with `rehashIds` (in parts, on any threads)
+   * id must then be put into it with `rehashIds` (alone, or in parts on several threads)
    * before the store is used again.
    */
   startGrowth(states: number): boolean {
@@ -233,20 +252,23 @@ export class StateStore implements SeenSet {
   }
 
   /**
-   * Puts stored states `from .. to - 1` into the table. `concurrent`: other
-   * threads may put other ranges at the same time, so a slot is claimed
-   * with a compare-and-swap; alone, a plain write does (a locked
-   * instruction also keeps the processor from overlapping the next states'
-   * cache misses with this one's, which made growth about a quarter of a
-   * search).
+   * Puts stored states `from .. to - 1` into the table. Alone, a plain
+   * write does. With `part`, other threads fill the same table at the same
+   * time, each its own part of the slots (see `RehashPart`).
    *
    * States are hashed a chunk at a time and placed in slot order (see
    * slot-order.ts).
    */
-  rehashIds(from: number, to: number, concurrent = true): void {
+  rehashIds(from: number, to: number, part?: RehashPart): void {
     const { table, shift, mask, words } = this;
     const slots = (this.slotOrder ??= new SlotOrder());
     const hashes = slots.hashes;
+    const log2 = 32 - shift;
+    if (part && log2 < BUCKET_BITS) throw new Error('internal: a table too small to share its growth');
+    const firstBucket = part ? Math.floor((part.index * BUCKETS) / part.parts) : 0;
+    const endBucket = part ? Math.floor(((part.index + 1) * BUCKETS) / part.parts) : BUCKETS;
+    // Past the part's last slot (a probe that gets there is left to `rehashDeferred`); alone, never reached.
+    const endSlot = part ? endBucket * 2 ** (log2 - BUCKET_BITS) : -1;
     for (let first = from; first < to; first += REHASH_CHUNK) {
       const n = Math.min(REHASH_CHUNK, to - first);
       for (let i = 0; i < n; i++) {
@@ -254,18 +276,25 @@ export class StateStore implements SeenSet {
         hashes[i] = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
       }
       const order = slots.sort(n);
-      for (let j = 0; j < n; j++) {
+      for (let j = slots.begin(firstBucket), hi = slots.begin(endBucket); j < hi; j++) {
         const i = order[j];
         const h = hashes[i];
         let slot = h >>> shift;
-        const entry = (h << (32 - shift)) | (first + i + 1);
-        if (concurrent) {
-          while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
-        } else {
-          while (table[slot] !== 0) slot = (slot + 1) & mask;
-          table[slot] = entry;
-        }
+        while (slot !== endSlot && table[slot] !== 0) slot = part ? slot + 1 : (slot + 1) & mask;
+        if (slot === endSlot) part!.deferred.push(first + i);
+        else table[slot] = (h << (32 - shift)) | (first + i + 1);
       }
+    }
+  }
+
+  /** After every thread's `rehashIds` part: puts the states they deferred, claiming each slot with a compare-and-swap. */
+  rehashDeferred(ids: readonly number[]): void {
+    const { table, shift, mask, words } = this;
+    for (const id of ids) {
+      const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
+      const entry = (h << (32 - shift)) | (id + 1);
+      let slot = h >>> shift;
+      while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
     }
   }
 
@@ -294,7 +323,7 @@ export class StateStore implements SeenSet {
 
   private rehash(log2: number): void {
     this.swapTable(log2);
-    this.rehashIds(0, this.size, false);
+    this.rehashIds(0, this.size);
   }
 
   /** Starts using an empty table of 2^log2 slots (the old one is dropped first, so both are never held at once). */
@@ -366,6 +395,9 @@ export class ConcurrentInserter {
   private readonly states: Int32Array;
   private readonly owners: Int32Array;
   private base = 0;
+  /** Scratch of `insertBatch`, and what its early reads read (kept, so that they are not left out as unused). */
+  private hashes = new Int32Array(64);
+  touched = 0;
   /** Provisional indices `next .. limit - 1` are this thread's to use (a claim that loses a race keeps `next`). */
   private next = 0;
   private limit = 0;
@@ -385,17 +417,43 @@ export class ConcurrentInserter {
   }
 
   /**
-   * Stores `p` unless present, and offers `key` for it if it is new this
-   * round. Returns the provisional index (id - base) of a state this call
-   * stored, or -1 if the state was there.
+   * Stores each of the `n` packed states in `batch` (one after another)
+   * unless present, offering `keys[i]` for state i if it is new this round;
+   * `made[i]` becomes the provisional index (id - base) of a state this call
+   * stored, or -1. The states' table slots are read first, all of them, and
+   * then the stored states their fingerprints point to, before any is
+   * inserted: the reads do not depend on one another, so the processor
+   * overlaps their cache misses instead of taking them one at a time.
    */
-  insert(p: Int32Array, key: number): number {
+  insertBatch(batch: Int32Array, keys: Int32Array, n: number, made: Int32Array): void {
+    const store = this.store;
+    const { words, table, mask, shift, segments } = store;
+    const hashes = this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2));
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      const h = hashInts(batch, i * words, words);
+      hashes[i] = h;
+      touched ^= table[h >>> shift];
+    }
+    for (let i = 0; i < n; i++) {
+      const h = hashes[i];
+      const entry = table[h >>> shift];
+      if (entry !== 0 && (entry & ~mask) === h << (32 - shift)) {
+        const id = (entry & mask) - 1;
+        if (id < this.base) touched ^= segments[id >>> SEGMENT_BITS][(id & (SEGMENT_STATES - 1)) * words];
+      }
+    }
+    this.touched = touched;
+    for (let i = 0; i < n; i++) made[i] = this.insertHashed(batch, i * words, hashes[i], keys[i]);
+  }
+
+  /** Stores the state at `p[at..]`, whose hash is `h`, unless present: see `insertBatch`. */
+  private insertHashed(p: Int32Array, at: number, h: number, key: number): number {
     const store = this.store;
     const words = store.words;
     const table = store.table;
     const mask = store.mask;
     const states = this.states;
-    const h = hashInts(p, 0, words);
     const fp = h << (32 - store.shift);
     for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
       // A plain read to probe (an atomic one costs a call): a slot once filled only changes between
@@ -409,7 +467,7 @@ export class ConcurrentInserter {
           this.limit = this.next + INSERT_BLOCK;
         }
         const t = this.next;
-        for (let k = 0, at = t * words; k < words; k++) states[at + k] = p[k];
+        for (let k = 0, to = t * words; k < words; k++) states[to + k] = p[at + k];
         this.keys[t] = key;
         // The slot holds all a reader needs (fingerprint and id), so one compare-and-swap publishes the state.
         entry = Atomics.compareExchange(table, slot, 0, fp | (this.base + t + 1));
@@ -422,12 +480,15 @@ export class ConcurrentInserter {
       }
       if ((entry & ~mask) !== fp || entry === GONE) continue;
       const t = (entry & mask) - 1 - this.base;
+      let k = 0;
       if (t < 0) {
-        if (store.equals(t + this.base, p)) return -1;
+        const id = t + this.base;
+        const seg = store.segments[id >>> SEGMENT_BITS];
+        for (const from = (id & (SEGMENT_STATES - 1)) * words; k < words && seg[from + k] === p[at + k];) k++;
+        if (k === words) return -1;
         continue;
       }
-      let k = 0;
-      for (const at = t * words; k < words && states[at + k] === p[k];) k++;
+      for (const from = t * words; k < words && states[from + k] === p[at + k];) k++;
       if (k < words) continue;
       let old = Atomics.load(this.keys, t);
       while (key < old) {

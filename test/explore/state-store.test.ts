@@ -43,6 +43,23 @@ describe('StateStore', () => {
     store.read(66_000, into);
     expect(into[0]).toBe(66_000 * 7);
   });
+
+  it('finds every state after a growth shared out in parts of the table, probes past a part deferred', () => {
+    const store = new StateStore(2, 1 << 12, true);
+    const n = 3000;
+    for (let i = 0; i < n; i++) store.insert(Int32Array.of(i, i * 13));
+    expect(store.startGrowth(6000)).toBe(true);
+    // 255 threads' parts (32 or 40 slots each, so that runs cross from one into the next), one after
+    // another: each fills only its own slots and defers the states that would go past them.
+    const deferred: number[] = [];
+    for (let index = 0; index < 255; index++) store.rehashIds(0, n, { index, parts: 255, deferred });
+    expect(deferred.length).toBeGreaterThan(0);
+    store.rehashDeferred(deferred);
+    let lost = 0;
+    for (let i = 0; i < n; i++) if (store.find(Int32Array.of(i, i * 13)) !== i) lost++;
+    expect(lost).toBe(0);
+    expect(store.table.filter((e) => e !== 0).length).toBe(n);
+  });
 });
 
 describe('ConcurrentInserter', () => {
@@ -70,10 +87,16 @@ describe('ConcurrentInserter', () => {
         Atomics.add(flag, 0, 1);
         while (Atomics.load(flag, 0) < 2) {}
         const mine = [];
-        const p = new Int32Array(2);
-        for (let i = 0; i < K; i++) {
-          p[0] = i; p[1] = i * 7;
-          if (inserter.insert(p, 2 * i + 1 - me) >= 0) mine.push(i);
+        // In batches of 8, each holding a state twice (its own key and its neighbour's).
+        const batch = new Int32Array(16), keys = new Int32Array(8), made = new Int32Array(8);
+        for (let i = 0; i < K; i += 4) {
+          for (let j = 0; j < 8; j++) {
+            const at = i + (j >> 1);
+            batch[2 * j] = at; batch[2 * j + 1] = at * 7;
+            keys[j] = 2 * at + 1 - me;
+          }
+          inserter.insertBatch(batch, keys, 8, made);
+          for (let j = 0; j < 8; j++) if (made[j] >= 0) mine.push(i + (j >> 1));
         }
         parentPort.postMessage(mine);
       })().catch((e) => parentPort.postMessage(String(e.stack)));`;

@@ -50,8 +50,9 @@ export interface RoundRequest {
   readonly share?: StoreShare;
   /**
    * Instead of expanding: the table grew (`share` has the new, empty one),
-   * and stored states `0 .. rehash - 1` are to be put into it (taken a part
-   * at a time through the work counter).
+   * and stored states `0 .. rehash - 1` are to be put into it, each thread
+   * its part of the table (the part's index taken through the work counter;
+   * see `RehashPart`).
    */
   readonly rehash?: number;
 }

@@ -41,10 +41,31 @@ const packed = new Int32Array(words);
 let store: StateStore | undefined;
 let inserter: ConcurrentInserter | undefined;
 
+/** Successors inserted together (see `ConcurrentInserter.insertBatch`). */
+const BATCH = 32;
+const batch = new Int32Array(BATCH * words);
+const batchKeys = new Int32Array(BATCH);
+const made = new Int32Array(BATCH);
+const unpacked = new Int32Array(cm.slotCount);
+let batched = 0;
+
+/** Inserts the successors waiting in the batch, then counts and classifies the ones this thread stored. */
+function flush(): void {
+  inserter!.insertBatch(batch, batchKeys, batched, made);
+  for (let i = 0; i < batched; i++) {
+    const t = made[i];
+    if (t < 0) continue;
+    cm.packer.unpack(batch, i * words, unpacked);
+    for (let v = 0; v < varSlots.length; v++) if (unpacked[varSlots[v]] > maxima[v]) maxima[v] = unpacked[varSlots[v]];
+    arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
+  }
+  batched = 0;
+}
+
 let source = 0;
 let keyBase = 0;
 let emits = 0;
-const sink = (p: Int32Array, stepId: number, unpacked: Int32Array) => {
+const sink = (p: Int32Array, stepId: number) => {
   if (covered[stepId] === 0) {
     // This worker takes sources in increasing order, so its first is its least.
     covered[stepId] = 1;
@@ -55,10 +76,9 @@ const sink = (p: Int32Array, stepId: number, unpacked: Int32Array) => {
       old = seen;
     }
   }
-  const t = inserter!.insert(p, keyBase + emits++);
-  if (t < 0) return;
-  for (let i = 0; i < varSlots.length; i++) if (unpacked[varSlots[i]] > maxima[i]) maxima[i] = unpacked[varSlots[i]];
-  arrival[t] = classifyArrival(cm, unpacked, arrived) ? arrived.index + 1 : 0;
+  batch.set(p, batched * words);
+  batchKeys[batched++] = keyBase + emits++;
+  if (batched === BATCH) flush();
 };
 
 /** Waits until every thread of the pool has called it (as often). */
@@ -76,17 +96,26 @@ function barrier(): void {
 let placeBase = 0;
 const placed = (t: number, id: number) => { placedArrival[id - placeBase] = arrival[t]; };
 
-/** Stored states put into a grown table at a time. */
-const REHASH_PART = 1 << 14;
+/** The first error of this thread's round: it still meets the others at every barrier, so they do not wait for it forever. */
+let failure: unknown;
+
+/** Runs one phase of a round, then waits for the other threads to finish it. */
+function phase(run: () => void): void {
+  if (failure === undefined) {
+    try { run(); } catch (e) { failure = e; }
+  }
+  barrier();
+}
 
 function runRound(req: RoundRequest): RoundResponse {
+  failure = undefined;
   if (req.rehash !== undefined) {
+    const count = req.rehash;
     store!.adopt(req.share!);
-    for (;;) {
-      const from = Atomics.add(work, 0, REHASH_PART);
-      if (from >= req.rehash) break;
-      store!.rehashIds(from, Math.min(from + REHASH_PART, req.rehash));
-    }
+    const deferred: number[] = [];
+    phase(() => store!.rehashIds(0, count, { index: Atomics.add(work, 0, 1), parts: init.workers, deferred }));
+    phase(() => store!.rehashDeferred(deferred));
+    if (failure !== undefined) throw failure;
     return { events: [], maxima };
   }
   if (req.share) {
@@ -98,14 +127,6 @@ function runRound(req: RoundRequest): RoundResponse {
   }
   inserter!.begin(req.base);
   const events: Array<RoundResponse['events'][number]> = [];
-  // A thread that fails still meets the others at every barrier, so they do not wait for it forever.
-  let failure: unknown;
-  const phase = (run: () => void) => {
-    if (failure === undefined) {
-      try { run(); } catch (e) { failure = e; }
-    }
-    barrier();
-  };
   phase(() => {
     for (;;) {
       const from = req.start + Atomics.add(work, 0, GRAB);
@@ -120,6 +141,7 @@ function runRound(req: RoundRequest): RoundResponse {
         emitted[s - req.start] = emits;
         if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
       }
+      flush();
     }
   });
   const sources = req.end - req.start;
