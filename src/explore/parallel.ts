@@ -27,6 +27,8 @@ import { WorkerPool } from './workers/pool.js';
 
 /** Most sources one round expands. */
 const ROUND_SOURCES = 1 << 14;
+/** Sources expanded on this thread between looks at whether the workers have started. */
+const SOLO_SOURCES = 1 << 10;
 /** Most provisional states one round can store (room for them is made before the round). */
 const ROUND_PROVISIONAL = 1 << 18;
 
@@ -36,6 +38,8 @@ export interface ParallelOptions {
   readonly onProgress?: (e: ProgressEvent) => void;
   readonly progressIntervalMs?: number;
   readonly onExplored?: (levels: ExploredLevels) => void;
+  /** Most sources expanded on this thread while the workers start (default: no limit; the outcome is the same either way). */
+  readonly soloSources?: number;
 }
 
 /**
@@ -70,6 +74,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const ints = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
   const counter = new Int32Array(round.counter);
   const work = ints(3);
+  const sync = ints(3);
   const emitted = ints(roundSources);
   const fresh = ints(roundSources);
   const firstSource = ints(cm.steps.length).fill(0x7fffffff);
@@ -77,7 +82,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const placedArrival = ints(provisional);
   const pool = new WorkerPool(options.workers, {
     model: cm.model, workers: options.workers, symmetry: sym !== undefined, perSource, round,
-    work: work.buffer as SharedArrayBuffer, sync: ints(2).buffer as SharedArrayBuffer,
+    work: work.buffer as SharedArrayBuffer, sync: sync.buffer as SharedArrayBuffer,
     emitted: emitted.buffer as SharedArrayBuffer, fresh: fresh.buffer as SharedArrayBuffer,
     chunkFresh: ints(Math.ceil(roundSources / CHUNK_SOURCES)).buffer as SharedArrayBuffer,
     firstSource: firstSource.buffer as SharedArrayBuffer, arrival: arrival.buffer as SharedArrayBuffer,
@@ -126,7 +131,30 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
     else for (const r of replies) core.mergeMaxima(r.maxima);
   };
 
+  const report = () => {
+    const now = Date.now();
+    if (options.onProgress && now - lastReport >= (options.progressIntervalMs ?? 200)) {
+      lastReport = now;
+      options.onProgress(core.progress());
+    }
+  };
+
   try {
+    // While the workers start (load the code, compile the model: a few tenths of a second), the
+    // search goes on here, alone, as on one thread; small searches end before they are needed.
+    const packed = new Int32Array(cm.packer.words);
+    const soloEnd = options.soloSources ?? Infinity;
+    while (!core.stopped && !core.exhausted && core.current < soloEnd && Atomics.load(sync, 2) < options.workers) {
+      if (options.signal?.aborted) return core.finish(true);
+      for (let n = 0; n < SOLO_SOURCES && !core.stopped && !core.exhausted && core.current < soloEnd; n++) {
+        core.beginSource();
+        store.read(core.current, packed);
+        core.endSource(core.expander.expand(packed, 0, core.admit));
+      }
+      report();
+      // Lets a Ctrl-C be noticed.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     while (!core.stopped && !core.exhausted) {
       if (options.signal?.aborted) return core.finish(true);
       const start = core.current;
@@ -145,11 +173,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       work.fill(0);
       const replies = await pool.round({ start, end, base: store.count, ...(store.shareChanged ? { share: store.share() } : {}) });
       settle(start, end, replies);
-      const now = Date.now();
-      if (options.onProgress && now - lastReport >= (options.progressIntervalMs ?? 200)) {
-        lastReport = now;
-        options.onProgress(core.progress());
-      }
+      report();
     }
     options.onProgress?.(core.progress());
     const outcome = core.finish();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { registry } from '../../models/index.js';
 import { check } from '../../src/explore/check.js';
+import { createSearch, type ExploredLevels, type SearchLimits } from '../../src/explore/bfs.js';
 import { compileModel } from '../../src/explore/compile.js';
+import { runParallel } from '../../src/explore/parallel.js';
 import { instantiate } from '../../src/model/definition.js';
 
 const configs: Array<[string, Record<string, string | number>]> = [
@@ -27,6 +29,36 @@ describe('check().workers(n)', () => {
         });
         expect({ name, params, symmetry, ...summary(two) }).toEqual({ name, params, symmetry, ...summary(one) });
         expect(two.workers).toBe(2);
+      }
+    }
+  });
+
+  it('gives every state the same id as one thread, whether the workers take over from the start or mid-level, and stops where it does', async () => {
+    // The workers take over once started, so small searches above may end before they do; here the switch is fixed.
+    const digest = (levels: ExploredLevels) => {
+      const into = new Int32Array(levels.words);
+      let h = 0;
+      for (let id = 0; id < levels.levelStarts[levels.levelStarts.length - 1]; id++) {
+        levels.read(id, into);
+        for (const w of into) h = (Math.imul(h, 31) + w) | 0;
+      }
+      return { levelStarts: levels.levelStarts, h };
+    };
+    const cases: Array<[Record<string, string | number>, SearchLimits, number[]]> = [
+      [{ writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }, {}, [0, 777]],
+      [{ writers: 3, 'cow-threshold': 0, ctrs: 1 }, { maxStates: 5000 }, [0]],
+    ];
+    for (const [params, limits, solos] of cases) {
+      const cm = compileModel(instantiate(registry.find((d) => d.name === 'dm-snapshot/in-progress')!, params));
+      const search = createSearch(cm, limits);
+      while (!search.advance(1 << 12));
+      const one = search.finish();
+      const counts = (o: typeof one) => ({ completion: o.completion, states: o.stats.states, transitions: o.stats.transitions, depth: o.stats.depth, path: o.discovery?.path });
+      const expected = { params, ...counts(one), levels: digest(search.explored()!) };
+      for (const soloSources of solos) {
+        let levels: ExploredLevels | undefined;
+        const two = await runParallel(cm, limits, { workers: 2, soloSources, onExplored: (l) => { levels = l; } });
+        expect({ params, ...counts(two), levels: digest(levels!) }).toEqual(expected);
       }
     }
   });

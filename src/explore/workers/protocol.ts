@@ -17,7 +17,7 @@ export interface WorkerInit {
    * count, [2] chunks whose new states to place.
    */
   readonly work: SharedArrayBuffer;
-  /** [0]: threads at the barrier, [1]: barriers passed (see worker.ts). */
+  /** [0]: threads at the barrier, [1]: barriers passed (see worker.ts), [2]: threads started (model compiled). */
   readonly sync: SharedArrayBuffer;
   /** Per source of the round (by offset): successors it emitted. */
   readonly emitted: SharedArrayBuffer;

@@ -178,3 +178,4 @@ parentPort!.on('message', (req: RoundRequest) => {
   }
   parentPort!.postMessage(reply);
 });
+Atomics.add(sync, 2, 1);
