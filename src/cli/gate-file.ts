@@ -141,6 +141,9 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       try { parseFairness(entry.fairness); } catch (e) { issue(`${at}.fairness`, (e as Error).message); }
     }
     const workers = entry.workers;
+    if (entry.compress === true && typeof workers === 'number' && workers > 1) {
+      issue(`${at}.compress`, `cannot be used with workers ${workers}: the compressed store is not shared between threads; drop one of them`);
+    }
 
     let def: ModelDefinition | undefined;
     if (typeof entry.model === 'string' && entry.model !== '') {
@@ -254,6 +257,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
       ...(typeof entry.fairness === 'string' ? { fairness: entry.fairness } : {}),
       symmetry: entry.symmetry === true,
       workers: typeof workers === 'number' ? workers : 1,
+      ...(entry.compress === true ? { compress: true } : {}),
     });
   }
   const issues = all();

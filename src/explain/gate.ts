@@ -47,6 +47,8 @@ export interface GateCheck {
   readonly fairness?: string;
   readonly symmetry: boolean;
   readonly workers: number;
+  /** Keep the seen states tree-compressed (`check --compress`): same results, fewer bytes. */
+  readonly compress?: boolean;
 }
 
 export interface Judgement {

@@ -16,8 +16,9 @@
  * thousand. So the root is flat, one id per word, and each id takes only the
  * bits its leaf needs so far: roots are bit-packed back to back in id order
  * (69-73 bits instead of the 160 of the reference run's packed state), and
- * when a leaf's ids outgrow their field, every root is rewritten with a wider
- * one (three bits at a time, so this happens a few times a search).
+ * when a leaf's ids outgrow their field, every root is rewritten in place
+ * with a wider one (three bits at a time, so this happens a few times a
+ * search).
  *
  * Roots are found by an open-addressing table like StateStore's (one int a
  * slot: fingerprint above, id + 1 below) keyed by the hash of the root's ids,
@@ -66,6 +67,8 @@ export class TreeStore implements SeenSet {
   private stride = 0;
   /** Roots, `SEGMENT_STATES` a segment, each `stride` bits from bit `(id % SEGMENT_STATES) * stride`. */
   private segments: Int32Array[] = [];
+  /** Their buffers, resizable, so widening rewrites the roots where they are (no old copies for the collector). */
+  private readonly segmentBuffers: ResizableArrayBuffer[] = [];
   private table: Int32Array;
   private tableBuffer: ResizableArrayBuffer | undefined;
   /** Ids + 1 take the low `idBits` bits of a slot; the fingerprint the rest. */
@@ -221,15 +224,20 @@ export class TreeStore implements SeenSet {
 
   private writeRoot(id: number, ids: Int32Array): void {
     const s = id >>> SEGMENT_BITS;
-    if (s === this.segments.length) this.segments.push(this.newSegment(this.stride));
+    if (s === this.segments.length) {
+      this.segmentBuffers.push(new (ArrayBuffer as unknown as ResizableArrayBufferConstructor)(0, { maxByteLength: segmentBytes(this.words * MAX_FIELD) }));
+      this.segments.push(this.resizeSegment(s));
+    }
     const seg = this.segments[s];
     const base = (id & (SEGMENT_STATES - 1)) * this.stride;
-    for (let k = 0; k < this.words; k++) writeBits(seg, base + this.offsets[k], this.widths[k], ids[k]);
+    for (let k = 0; k < this.words; k++) setBits(seg, base + this.offsets[k], this.widths[k], ids[k]);
   }
 
-  private newSegment(stride: number): Int32Array {
-    // One int more than the roots fill, so a field ending in the last int can read the next.
-    return new Int32Array(((SEGMENT_STATES * stride) >>> 5) + 1);
+  /** Segment `s`'s buffer made the size roots of the current stride take (growing adds zeros), and a view of it. */
+  private resizeSegment(s: number): Int32Array {
+    const bytes = segmentBytes(this.stride);
+    this.segmentBuffers[s].resize(bytes);
+    return new Int32Array(this.segmentBuffers[s], 0, bytes >>> 2);
   }
 
   private layout(): void {
@@ -243,10 +251,11 @@ export class TreeStore implements SeenSet {
 
   /**
    * Word `k`'s table gave id `id`, which its field cannot hold: rewrite every
-   * root with a wider field, one segment at a time (so at most one segment
-   * is held twice). The field gets two bits more than `id` needs, so it
-   * grows three bits at a time: a third as many rewrites as bit by bit, for
-   * about a bit more a field.
+   * root with a wider field, in place: each segment's buffer grows, then its
+   * roots move up, last first (a root's new place starts at or after its
+   * old one, and ends before the next root's new place). The field gets two
+   * bits more than `id` needs, so it grows three bits at a time: a third as
+   * many rewrites as bit by bit, for about a bit more a field.
    */
   private widen(k: number, id: number): void {
     const oldWidths = Int32Array.from(this.widths);
@@ -256,16 +265,15 @@ export class TreeStore implements SeenSet {
     this.layout();
     const ids = this.other;
     for (let s = 0; s < this.segments.length; s++) {
-      const from = this.segments[s];
-      const to = this.newSegment(this.stride);
+      const seg = this.resizeSegment(s);
+      this.segments[s] = seg;
       const n = Math.min(SEGMENT_STATES, this.size - s * SEGMENT_STATES);
-      for (let i = 0; i < n; i++) {
+      for (let i = n - 1; i >= 0; i--) {
         const oldBase = i * oldStride;
         const base = i * this.stride;
-        for (let j = 0; j < this.words; j++) ids[j] = readBits(from, oldBase + oldOffsets[j], oldWidths[j]);
-        for (let j = 0; j < this.words; j++) writeBits(to, base + this.offsets[j], this.widths[j], ids[j]);
+        for (let j = 0; j < this.words; j++) ids[j] = readBits(seg, oldBase + oldOffsets[j], oldWidths[j]);
+        for (let j = 0; j < this.words; j++) setBits(seg, base + this.offsets[j], this.widths[j], ids[j]);
       }
-      this.segments[s] = to;
     }
   }
 
@@ -321,12 +329,18 @@ function readBits(a: Int32Array, bit: number, width: number): number {
   return v & ((1 << width) - 1);
 }
 
-/** Writes `v` into a `width`-bit field at bit `bit` of `a` that is still all zero. */
-function writeBits(a: Int32Array, bit: number, width: number, v: number): void {
+/** Sets the `width`-bit field at bit `bit` of `a` to `v` (width <= 30, v < 2^width). */
+function setBits(a: Int32Array, bit: number, width: number, v: number): void {
   const w = bit >>> 5;
   const o = bit & 31;
-  a[w] |= v << o;
-  if (o + width > 32) a[w + 1] |= v >>> (32 - o);
+  const mask = (1 << width) - 1;
+  a[w] = (a[w] & ~(mask << o)) | (v << o);
+  if (o + width > 32) a[w + 1] = (a[w + 1] & ~(mask >>> (32 - o))) | (v >>> (32 - o));
+}
+
+/** Bytes of a segment of roots of `stride` bits: one int more than they fill, so a field ending in the last int can read the next. */
+function segmentBytes(stride: number): number {
+  return (Math.floor((SEGMENT_STATES * stride) / 32) + 1) * 4;
 }
 
 /**

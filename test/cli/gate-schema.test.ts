@@ -19,7 +19,7 @@ describe('gate schema', () => {
 
   it('words every keyword as a line about the field, and blames the field that needs another expectation', () => {
     expect(schemaIssues({ checks: [{ ...ok, expect: 'deadlock', property: 'p', requireSteps: true, workers: 65, extra: 1 }] })).toEqual(expect.arrayContaining([
-      { path: 'checks[0].extra', message: 'unknown field (known: name, description, model, params, expect, property, requireSteps, fairness, symmetry, workers)' },
+      { path: 'checks[0].extra', message: 'unknown field (known: name, description, model, params, expect, property, requireSteps, fairness, symmetry, compress, workers)' },
       { path: 'checks[0].property', message: 'only applies to expect "invariant" or "liveness"' },
       { path: 'checks[0].requireSteps', message: 'only applies to expect "ok"' },
       { path: 'checks[0].workers', message: 'must be an integer in 1..64, got number 65' },

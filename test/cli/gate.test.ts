@@ -26,6 +26,7 @@ interface GateCheckJson {
   property?: string;
   requireSteps?: boolean;
   symmetry?: boolean;
+  compress?: boolean;
 }
 interface GateJson {
   $schema?: string;
@@ -62,7 +63,7 @@ describe('interleave gate', () => {
   it('exits 1 when an expectation is wrong, and its JUnit file names the failing check', async () => {
     const dir = gateDir({
       checks: [
-        { name: 'the bug stays found', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1 }, expect: 'deadlock' },
+        { name: 'the bug stays found', model: 'dm-snapshot/semaphore', params: { writers: 2, 'cow-threshold': 1, ctrs: 1 }, expect: 'deadlock', compress: true },
         { name: 'semaphore wrongly expected ok', model: 'dm-snapshot/semaphore', params: { writers: '1..2', 'cow-threshold': 1, ctrs: 1 }, expect: 'ok' },
       ],
     });
@@ -92,6 +93,9 @@ describe('interleave gate', () => {
     expect(link).toBeDefined();
     expect(read(dir, 'out', 'gate', decodeURI(link!))).toMatch(/^<!doctype html>[^]*<script id="explorer-data" type="application\/json">/);
     expect(summary).toMatch(/## Counterexamples found as expected\n\n- the bug stays found: dm-snapshot\/semaphore writers=2 [^\n]*\[explorer\.html\]\(cases\//);
+    // That check asked for the compressed store, and its case says it was used.
+    const expected = /- the bug stays found: [^\n]*\[explorer\.html\]\((cases\/[^)\s]+)\/explorer\.html\)/.exec(summary)?.[1];
+    expect(JSON.parse(read(dir, 'out', 'gate', decodeURI(expected!), 'result.json'))).toMatchObject({ verdict: 'deadlock', compressed: true });
     expect(JSON.parse(read(dir, 'out', 'gate', 'gate.json'))).toMatchObject({ schema: 'interleave/gate@1', passed: false, totals: { planned: 3, failed: 1 } });
 
     // Plain output: a line per configuration on stderr, the report on stdout.
@@ -170,11 +174,12 @@ describe('interleave gate with a malformed gate file', () => {
     ['a value out of range', { checks: [{ ...ok, params: { writers: '1..9' } }] }, 'checks[0].params.writers: range 1..9 is outside 1..8 (dm-snapshot/semaphore accepts 1..8)'],
     ['an unknown enum value', { checks: [{ ...ok, params: { rwsem: ['writer-fair', 'fair'] } }] }, 'checks[0].params.rwsem: has no value "fair" (dm-snapshot/semaphore accepts writer-fair|reader-preferring)'],
     ['a fractional value', { checks: [{ ...ok, params: { ctrs: 1.5 } }] }, 'checks[0].params.ctrs: must be one value (3, "writer-fair"), an inclusive integer range ("1..4"), a list ("a,b", "0,2..4"), or an array of values and ranges; got number 1.5'],
-    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, fairness, symmetry, workers)'],
+    ['an unknown field', { checks: [{ ...ok, expected: 'ok' }] }, 'checks[0].expected: unknown field (known: name, description, model, params, expect, property, requireSteps, fairness, symmetry, compress, workers)'],
     ['a duplicate name', { checks: [ok, ok] }, 'checks[1].name: "a" is already the name of checks[0]; names must be unique'],
     ['requireSteps on a deadlock check', { checks: [{ ...ok, expect: 'deadlock', requireSteps: true }] }, 'checks[0].requireSteps: only applies to expect "ok"'],
     ['property on an ok check', { checks: [{ ...ok, property: 'x' }] }, 'checks[0].property: only applies to expect "invariant" or "liveness"'],
     ['bad workers', { checks: [{ ...ok, workers: 0 }] }, 'checks[0].workers: must be an integer in 1..64, got number 0'],
+    ['compress with workers', { checks: [{ ...ok, compress: true, workers: 2 }] }, 'checks[0].compress: cannot be used with workers 2'],
     ['no checks', { checks: [] }, 'checks: must hold at least 1 item'],
     ['checks not an array', { checks: { a: ok } }, 'checks: must be an array, got an object'],
     ['not an object', [ok], 'gate.json: must be an object, got an array'],

@@ -39,7 +39,7 @@ known deadlock, or a mutant of the fix, is no longer found).
                 (the invariant or liveness property that must fail),
                 "fairness" (for liveness: none, weak, strong, or per process),
                 "requireSteps" (ok only if every step marked required ran),
-                "symmetry" and "workers"
+                "symmetry", "compress" and "workers"
 --out DIR       where results go (default out/gate): junit.xml (one test case
                 per configuration), summary.md (for a CI job summary),
                 gate.json, and cases/<run>/ holding result.json, report.txt
@@ -107,7 +107,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
         const reused = done !== undefined;
         reporter.onStart(run);
         if (!done) {
-          const report = await runCheck(def, params, { signal: io.signal, onProgress: reporter.onProgress, symmetry: check.symmetry, workers: check.workers, ...(check.fairness !== undefined ? { fairness: parseFairness(check.fairness) } : {}) });
+          const report = await runCheck(def, params, { signal: io.signal, onProgress: reporter.onProgress, symmetry: check.symmetry, workers: check.workers, compress: check.compress, ...(check.fairness !== undefined ? { fairness: parseFairness(check.fairness) } : {}) });
           done = { report };
           if (report.result.completion !== 'interrupted') explored.set(key, done);
         }
