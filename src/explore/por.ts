@@ -237,16 +237,19 @@ export function buildPor(cm: CompiledModel): Por {
   const theirsOf = new Int32Array(n);
   const live = new Uint8Array(n);
   const enabled = new Int32Array(n);
-  // Per state and process p: the ops every other process may still run, per primitive (-1: not computed).
-  const othersMask = new Int32Array(n * primCount);
+  // Per state (numbered by `epoch`) and process p: the ops every other process may still run, per primitive.
+  const othersOps: Array<ReadonlySet<string>> = new Array(n * primCount);
+  const othersAt = new Float64Array(n * primCount).fill(-1);
+  let epoch = 0;
   const opsOfOthers = (p: number, prim: number): ReadonlySet<string> => {
-    let mask = othersMask[p * primCount + prim];
-    if (mask < 0) {
-      mask = 0;
+    const at = p * primCount + prim;
+    if (othersAt[at] !== epoch) {
+      let mask = 0;
       for (let q = 0; q < n; q++) if (q !== p && live[q]) mask |= futureOps[theirsOf[q] * primCount + prim];
-      othersMask[p * primCount + prim] = mask;
+      othersOps[at] = opsNamed(prim, mask);
+      othersAt[at] = epoch;
     }
-    return opsNamed(prim, mask);
+    return othersOps[at];
   };
 
   /**
@@ -293,7 +296,7 @@ export function buildPor(cm: CompiledModel): Por {
       }
       if (candidates < 2) return undefined;
       dep.fill(-1);
-      othersMask.fill(-1);
+      epoch++;
       let bestSize = count;
       for (let seed = 0; seed < n; seed++) {
         if (enabled[seed] === 0) continue;
@@ -303,13 +306,16 @@ export function buildPor(cm: CompiledModel): Por {
         todo[top++] = seed;
         let size = 0;
         let ok = true;
-        while (top > 0) {
+        while (ok && top > 0) {
           const p = todo[--top];
           size += enabled[p];
           // C2, and no better than the best so far (which keeps the lowest seed among equals).
           if (!invisible[mineOf[p]] || size >= bestSize) { ok = false; break; }
           for (let q = 0; q < n; q++) {
             if (inSet[q] || !live[q] || !dependent(s, p, q)) continue;
+            // An earlier seed's closure is part of this one: it failed (C2, C3 or size, and a superset
+            // fails them too) or was at least as small, so this one cannot win.
+            if (q < seed && enabled[q] > 0) { ok = false; break; }
             inSet[q] = 1;
             todo[top++] = q;
           }
