@@ -21,15 +21,23 @@ import { SearchCore, symmetryFor, type ExploredLevels, type SearchLimits, type S
 import { createExpander } from './expand.js';
 import { okClassification, StateKind, type Classification, type StateKind as Kind } from './classify.js';
 import type { ProgressEvent } from './result.js';
-import { createRoundShare, INSERT_BLOCK, SHARED_REHASH_MIN_SLOTS, StateStore, StoreFullError } from './state-store.js';
-import { CHUNK_SOURCES, type RoundResponse } from './workers/protocol.js';
+import { createRoundShare, SHARED_REHASH_MIN_SLOTS, StateStore, StoreFullError } from './state-store.js';
+import { CHUNK_SOURCES, provisionalMargin, type RoundResponse } from './workers/protocol.js';
 import { WorkerPool } from './workers/pool.js';
 
-/** Most sources one round expands. */
-const ROUND_SOURCES = 1 << 14;
+/**
+ * Most sources one round expands: every round costs each thread a few waits
+ * for the others (and far more when the machine is busy and a thread is not
+ * running), so rounds are as large as their records allow.
+ */
+const ROUND_SOURCES = 1 << 16;
 /** Sources expanded on this thread between looks at whether the workers have started. */
 const SOLO_SOURCES = 1 << 10;
-/** Most provisional states one round can store (room for them is made before the round). */
+/**
+ * Most provisional (new) states one round can store (room for them is made
+ * before the round); a round whose sources make many new states ends early
+ * (see `roomFor` in worker.ts).
+ */
 const ROUND_PROVISIONAL = 1 << 18;
 
 export interface ParallelOptions {
@@ -40,6 +48,8 @@ export interface ParallelOptions {
   readonly onExplored?: (levels: ExploredLevels) => void;
   /** Most sources expanded on this thread while the workers start (default: no limit; the outcome is the same either way). */
   readonly soloSources?: number;
+  /** Most new states one round stores (default `ROUND_PROVISIONAL`; fewer, and rounds end early more often). */
+  readonly roundStates?: number;
 }
 
 /**
@@ -66,10 +76,8 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const store = new StateStore(cm.packer.words, 1 << 12, true);
   const core = new SearchCore(cm, limits, createExpander(cm, sym), sym, Date.now, store);
   const perSource = successorBound(cm);
-  const roundSources = Math.max(1, Math.min(ROUND_SOURCES, Math.floor(ROUND_PROVISIONAL / perSource)));
-  // Each worker may leave part of its last block of provisional indices unused.
-  const spare = options.workers * INSERT_BLOCK;
-  const provisional = roundSources * perSource + spare;
+  const roundSources = ROUND_SOURCES;
+  const provisional = Math.max(options.roundStates ?? ROUND_PROVISIONAL, 2 * provisionalMargin(options.workers, perSource));
   const round = createRoundShare(provisional, roundSources * perSource, cm.packer.words);
   const ints = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
   const counter = new Int32Array(round.counter);
@@ -160,7 +168,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       const start = core.current;
       const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
       const end = Math.min(start + roundSources, levelEnd);
-      const grown = store.startGrowth(store.count + (end - start) * perSource + spare);
+      const grown = store.startGrowth(store.count + provisional);
       // A small table is quicker to fill here than to share out.
       if (grown && (!attached || store.table.length < SHARED_REHASH_MIN_SLOTS)) store.rehashIds(0, store.count);
       else if (grown) {
@@ -172,7 +180,8 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       counter[0] = 0;
       work.fill(0);
       const replies = await pool.round({ start, end, base: store.count, ...(store.shareChanged ? { share: store.share() } : {}) });
-      settle(start, end, replies);
+      // The sources the workers took (fewer than asked when the round's records filled up).
+      settle(start, Math.min(end, start + work[0]), replies);
       report();
     }
     options.onProgress?.(core.progress());

@@ -410,6 +410,11 @@ export class ConcurrentInserter {
     this.owners = new Int32Array(round.owners);
   }
 
+  /** Provisional indices handed out so far this round, to all threads. */
+  handedOut(): number {
+    return Atomics.load(this.counter, 0);
+  }
+
   /** Starts a round: provisional ids start at `base`, the store's count. */
   begin(base: number): void {
     this.base = base;

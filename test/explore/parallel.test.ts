@@ -3,7 +3,7 @@ import { registry } from '../../models/index.js';
 import { check } from '../../src/explore/check.js';
 import { createSearch, type ExploredLevels, type SearchLimits } from '../../src/explore/bfs.js';
 import { compileModel } from '../../src/explore/compile.js';
-import { runParallel } from '../../src/explore/parallel.js';
+import { runParallel, type ParallelOptions } from '../../src/explore/parallel.js';
 import { instantiate } from '../../src/model/definition.js';
 
 const configs: Array<[string, Record<string, string | number>]> = [
@@ -33,7 +33,7 @@ describe('check().workers(n)', () => {
     }
   });
 
-  it('gives every state the same id as one thread, whether the workers take over from the start or mid-level, and stops where it does', async () => {
+  it('gives every state the same id as one thread, whether the workers take over from the start or mid-level, in rounds cut short or not, and stops where it does', async () => {
     // The workers take over once started, so small searches above may end before they do; here the switch is fixed.
     const digest = (levels: ExploredLevels) => {
       const into = new Int32Array(levels.words);
@@ -44,20 +44,21 @@ describe('check().workers(n)', () => {
       }
       return { levelStarts: levels.levelStarts, h };
     };
-    const cases: Array<[Record<string, string | number>, SearchLimits, number[]]> = [
-      [{ writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }, {}, [0, 777]],
-      [{ writers: 3, 'cow-threshold': 0, ctrs: 1 }, { maxStates: 5000 }, [0]],
+    // Rounds of at most 1,000 new states (and the room two threads' last sources need) end before their level does.
+    const cases: Array<[Record<string, string | number>, SearchLimits, ParallelOptions[]]> = [
+      [{ writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }, {}, [{ workers: 2, soloSources: 0, roundStates: 1000 }, { workers: 2, soloSources: 777 }]],
+      [{ writers: 3, 'cow-threshold': 0, ctrs: 1 }, { maxStates: 5000 }, [{ workers: 2, soloSources: 0 }]],
     ];
-    for (const [params, limits, solos] of cases) {
+    for (const [params, limits, runs] of cases) {
       const cm = compileModel(instantiate(registry.find((d) => d.name === 'dm-snapshot/in-progress')!, params));
       const search = createSearch(cm, limits);
       while (!search.advance(1 << 12));
       const one = search.finish();
       const counts = (o: typeof one) => ({ completion: o.completion, states: o.stats.states, transitions: o.stats.transitions, depth: o.stats.depth, path: o.discovery?.path });
       const expected = { params, ...counts(one), levels: digest(search.explored()!) };
-      for (const soloSources of solos) {
+      for (const options of runs) {
         let levels: ExploredLevels | undefined;
-        const two = await runParallel(cm, limits, { workers: 2, soloSources, onExplored: (l) => { levels = l; } });
+        const two = await runParallel(cm, limits, { ...options, onExplored: (l) => { levels = l; } });
         expect({ params, ...counts(two), levels: digest(levels!) }).toEqual(expected);
       }
     }

@@ -1,6 +1,6 @@
 /** Messages between the search and its worker threads (see parallel.ts). */
 import type { Model } from '../../model/types.js';
-import type { RoundShare, StoreShare } from '../state-store.js';
+import { INSERT_BLOCK, type RoundShare, type StoreShare } from '../state-store.js';
 
 export interface WorkerInit {
   readonly model: Model;
@@ -13,7 +13,7 @@ export interface WorkerInit {
   readonly round: RoundShare;
   /**
    * Work taken so far this round, per phase: [0] sources to expand (offset
-   * from the round's start), [1] chunks of sources whose new states to
+   * from the round's start; where it stops, the round ends), [1] chunks of sources whose new states to
    * count, [2] chunks whose new states to place.
    */
   readonly work: SharedArrayBuffer;
@@ -35,6 +35,18 @@ export interface WorkerInit {
 
 /** Sources a thread counts or places at a time, after the expansion of a round. */
 export const CHUNK_SOURCES = 256;
+
+/** Sources a thread takes at a time to expand. */
+export const GRAB_SOURCES = 32;
+
+/**
+ * Provisional states that `workers` threads, each with sources taken and
+ * not yet expanded, may still store: a thread takes more sources only
+ * while the round's records have this much room left.
+ */
+export function provisionalMargin(workers: number, perSource: number): number {
+  return workers * (GRAB_SOURCES * perSource + INSERT_BLOCK);
+}
 
 /**
  * Expand sources `start .. end - 1`, inserting their successors into the

@@ -15,10 +15,8 @@ import { compileModel } from '../compile.js';
 import { createExpander } from '../expand.js';
 import { ConcurrentInserter, StateStore } from '../state-store.js';
 import { buildSymmetry } from '../symmetry.js';
-import { CHUNK_SOURCES, type RoundRequest, type RoundResponse, type WorkerInit, type WorkerReply } from './protocol.js';
+import { CHUNK_SOURCES, GRAB_SOURCES, provisionalMargin, type RoundRequest, type RoundResponse, type WorkerInit, type WorkerReply } from './protocol.js';
 
-/** Sources taken at a time. */
-const GRAB = 32;
 
 const init = workerData as WorkerInit;
 const cm = compileModel(init.model);
@@ -96,15 +94,32 @@ function barrier(): void {
 let placeBase = 0;
 const placed = (t: number, id: number) => { placedArrival[id - placeBase] = arrival[t]; };
 
+const capacity = init.round.keys.byteLength / 4;
+const margin = provisionalMargin(init.workers, perSource);
+
+/**
+ * Takes the next sources of the round to expand and returns the first
+ * (offset from the round's start), or `sources` when there are none left or
+ * the round's records lack room for what they may store: the sources taken
+ * are then all those before it, so the round ends there.
+ */
+function takeSources(sources: number): number {
+  for (;;) {
+    const taken = Atomics.load(work, 0);
+    if (taken >= sources || inserter!.handedOut() + margin > capacity) return sources;
+    if (Atomics.compareExchange(work, 0, taken, taken + GRAB_SOURCES) === taken) return taken;
+  }
+}
+
 /** The first error of this thread's round: it still meets the others at every barrier, so they do not wait for it forever. */
 let failure: unknown;
 
-/** Runs one phase of a round, then waits for the other threads to finish it. */
-function phase(run: () => void): void {
+/** Runs one phase of a round, then (unless it is the last: the main thread waits for every reply) waits for the other threads to finish it. */
+function phase(run: () => void, last = false): void {
   if (failure === undefined) {
     try { run(); } catch (e) { failure = e; }
   }
-  barrier();
+  if (!last) barrier();
 }
 
 function runRound(req: RoundRequest): RoundResponse {
@@ -114,7 +129,7 @@ function runRound(req: RoundRequest): RoundResponse {
     store!.adopt(req.share!);
     const deferred: number[] = [];
     phase(() => store!.rehashIds(0, count, { index: Atomics.add(work, 0, 1), parts: init.workers, deferred }));
-    phase(() => store!.rehashDeferred(deferred));
+    phase(() => store!.rehashDeferred(deferred), true);
     if (failure !== undefined) throw failure;
     return { events: [], maxima };
   }
@@ -129,9 +144,9 @@ function runRound(req: RoundRequest): RoundResponse {
   const events: Array<RoundResponse['events'][number]> = [];
   phase(() => {
     for (;;) {
-      const from = req.start + Atomics.add(work, 0, GRAB);
+      const from = req.start + takeSources(req.end - req.start);
       if (from >= req.end) break;
-      const to = Math.min(from + GRAB, req.end);
+      const to = Math.min(from + GRAB_SOURCES, req.end);
       for (let s = from; s < to; s++) {
         store!.read(s, packed);
         source = s;
@@ -144,7 +159,8 @@ function runRound(req: RoundRequest): RoundResponse {
       flush();
     }
   });
-  const sources = req.end - req.start;
+  // The sources taken, which every thread sees the same once all are done expanding.
+  const sources = Math.min(req.end - req.start, Atomics.load(work, 0));
   const chunks = Math.ceil(sources / CHUNK_SOURCES);
   phase(() => {
     for (let c; (c = Atomics.add(work, 1, 1)) < chunks;) {
@@ -164,7 +180,7 @@ function runRound(req: RoundRequest): RoundResponse {
       for (let d = 0; d < c; d++) first += chunkFresh[d];
       inserter!.place(c * CHUNK_SOURCES * perSource, Math.min((c + 1) * CHUNK_SOURCES, sources) * perSource, first, placed);
     }
-  });
+  }, true);
   if (failure !== undefined) throw failure;
   return { events, maxima };
 }
