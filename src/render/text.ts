@@ -42,7 +42,10 @@ function stopText(report: CheckReport): string {
 /** What to try after a stop at a limit. */
 function stopAdvice(report: CheckReport): string {
   const c = report.result.completion;
-  if (c === 'memory-limit') return ' To go further: --symmetry (one state per permutation of interchangeable processes), --compress (the same search in a little over half the memory), --bitstate (a bit table; finds real violations but proves nothing), or a larger --max-memory.';
+  if (c === 'memory-limit') {
+    const compress = report.result.compressed ? '' : ' --compress (the same search in a little over half the memory),';
+    return ` To go further: --symmetry (one state per permutation of interchangeable processes),${compress} --bitstate (a bit table; finds real violations but proves nothing), or a larger --max-memory.`;
+  }
   if (c === 'state-limit') return ' To go further: a larger --max-states, or --symmetry.';
   return '';
 }

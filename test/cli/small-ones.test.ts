@@ -13,7 +13,15 @@ describe('a search stopped at a limit', () => {
     expect(await main(['check', 'dm-snapshot/in-progress', '--writers', '4', '--max-memory', '1M'], io)).toBe(3);
     const out = io.out.join('\n');
     expect(out).toMatch(/UNKNOWN: search stopped at the memory limit of 1\.0 MiB \(--max-memory; the default is 60% of this machine's memory\)/);
+    expect(out).toMatch(/To go further: --symmetry .*, --compress .*, --bitstate .*, or a larger --max-memory\./);
+  });
+
+  it('does not offer --compress to a search that already used it', async () => {
+    const io = fakeIO();
+    expect(await main(['check', 'dm-snapshot/in-progress', '--writers', '4', '--max-memory', '1M', '--compress'], io)).toBe(3);
+    const out = io.out.join('\n');
     expect(out).toMatch(/To go further: --symmetry .*, --bitstate .*, or a larger --max-memory\./);
+    expect(out).not.toContain('--compress (');
   });
 
   it('names the state limit', async () => {
