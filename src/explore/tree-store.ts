@@ -233,9 +233,9 @@ export class TreeStore implements SeenSet {
     for (let k = 0; k < this.words; k++) setBits(seg, base + this.offsets[k], this.widths[k], ids[k]);
   }
 
-  /** Segment `s`'s buffer made the size roots of the current stride take (growing adds zeros), and a view of it. */
-  private resizeSegment(s: number): Int32Array {
-    const bytes = segmentBytes(this.stride);
+  /** Segment `s`'s buffer made the size roots of `stride` bits take (growing adds zeros), and a view of it. */
+  private resizeSegment(s: number, stride = this.stride): Int32Array {
+    const bytes = segmentBytes(stride);
     this.segmentBuffers[s].resize(bytes);
     return new Int32Array(this.segmentBuffers[s], 0, bytes >>> 2);
   }
@@ -261,12 +261,15 @@ export class TreeStore implements SeenSet {
     const oldWidths = Int32Array.from(this.widths);
     const oldOffsets = Int32Array.from(this.offsets);
     const oldStride = this.stride;
-    this.widths[k] = Math.min(MAX_FIELD, bitsFor(id) + 2);
+    const width = Math.min(MAX_FIELD, bitsFor(id) + 2);
+    // Every segment is made bigger before any root moves: if memory runs out, the store is left as it was.
+    const stride = oldStride + width - oldWidths[k];
+    for (let s = 0; s < this.segments.length; s++) this.segments[s] = this.resizeSegment(s, stride);
+    this.widths[k] = width;
     this.layout();
     const ids = this.other;
     for (let s = 0; s < this.segments.length; s++) {
-      const seg = this.resizeSegment(s);
-      this.segments[s] = seg;
+      const seg = this.segments[s];
       const n = Math.min(SEGMENT_STATES, this.size - s * SEGMENT_STATES);
       for (let i = n - 1; i >= 0; i--) {
         const oldBase = i * oldStride;
