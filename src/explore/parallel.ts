@@ -83,11 +83,12 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const counter = new Int32Array(round.counter);
   const work = ints(3);
   const sync = ints(3);
-  const emitted = ints(roundSources);
-  const fresh = ints(roundSources);
+  // Two halves each (see WorkerInit.emitted).
+  const emitted = ints(2 * roundSources);
+  const fresh = ints(2 * roundSources);
+  const placedArrival = ints(2 * provisional);
   const firstSource = ints(cm.steps.length).fill(0x7fffffff);
   const arrival = ints(provisional);
-  const placedArrival = ints(provisional);
   const pool = new WorkerPool(options.workers, {
     model: cm.model, workers: options.workers, symmetry: sym !== undefined, perSource, round,
     work: work.buffer as SharedArrayBuffer, sync: sync.buffer as SharedArrayBuffer,
@@ -103,25 +104,29 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   /** Whether the workers hold views of the store (after the first round). */
   let attached = false;
 
-  /** Books the round's new states (already at their ids) source by source, as one thread would, stopping where it would stop. */
-  const settle = (start: number, end: number, replies: readonly RoundResponse[]) => {
-    const base = store.count;
+  /** A round the workers ran: sources `start .. end - 1` (those they took), whose new states have ids from `base` on. */
+  interface Ran { readonly start: number; readonly end: number; readonly base: number; readonly records: 0 | 1; readonly replies: readonly RoundResponse[] }
+
+  /** Books a round's new states (already at their ids) source by source, as one thread would, stopping where it would stop. */
+  const book = ({ start, end, base, records, replies }: Ran) => {
+    const sourcesAt = records * roundSources - start;
+    const placedAt = records * provisional - base;
     const events = new Map<number, RoundResponse['events'][number]>();
     for (const r of replies) for (const e of r.events) events.set(e.source, e);
     let last = start - 1;
     for (let s = start; s < end && !core.stopped; s++) {
       core.beginSource();
       const first = store.count;
-      store.claim(fresh[s - start]);
+      store.claim(fresh[sourcesAt + s]);
       for (let id = first; id < store.count; id++) {
-        const broke = placedArrival[id - base];
+        const broke = placedArrival[placedAt + id];
         if (broke === 0) core.recordArrival(id, undefined);
         else {
           broken.index = broke - 1;
           core.recordArrival(id, broken);
         }
       }
-      core.transitions += emitted[s - start];
+      core.transitions += emitted[sourcesAt + s];
       const e = events.get(s);
       if (e) {
         found.kind = e.kind as Kind;
@@ -131,12 +136,8 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       core.endSource(e ? found : fine);
       last = s;
     }
-    let placed = base;
-    for (let i = 0; i < end - start; i++) placed += fresh[i];
-    for (let id = store.count; id < placed; id++) store.forget(id);
     for (let step = 0; step < firstSource.length; step++) if (firstSource[step] <= last) core.covered[step] = 1;
-    if (placed > store.count) core.recomputeMaxima();
-    else for (const r of replies) core.mergeMaxima(r.maxima);
+    for (const r of replies) core.mergeMaxima(r.maxima);
   };
 
   const report = () => {
@@ -163,27 +164,54 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
       // Lets a Ctrl-C be noticed.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    while (!core.stopped && !core.exhausted) {
-      if (options.signal?.aborted) return core.finish(true);
-      const start = core.current;
-      const levelEnd = start === core.levelEndId ? store.count : core.levelEndId;
-      const end = Math.min(start + roundSources, levelEnd);
-      const grown = store.startGrowth(store.count + provisional);
-      // A small table is quicker to fill here than to share out.
-      if (grown && (!attached || store.table.length < SHARED_REHASH_MIN_SLOTS)) store.rehashIds(0, store.count);
-      else if (grown) {
-        // The workers put the stored states into the new table, each into its part of it.
+    // Round after round, the main thread books one while the workers run the next, so the workers
+    // need not wait for it; where the search stops, the states of the rounds past that are dropped.
+    /** Ids the workers placed (booked or not), sources they took, and the end of the level those are in. */
+    let placedEnd = store.count;
+    let takenEnd = core.current;
+    let levelEnd = core.levelEndId;
+    let records: 0 | 1 = 0;
+    let toBook: Ran | undefined;
+    let interrupted = false;
+    for (;;) {
+      let running: { start: number; end: number; base: number; records: 0 | 1; replies: Promise<RoundResponse[]> } | undefined;
+      if (options.signal?.aborted) interrupted = true;
+      else if (!core.stopped && takenEnd < placedEnd) {
+        if (takenEnd === levelEnd) levelEnd = placedEnd;
+        const start = takenEnd;
+        const end = Math.min(start + roundSources, levelEnd);
+        const grown = store.startGrowth(placedEnd + provisional);
+        // A small table is quicker to fill here than to share out.
+        if (grown && (!attached || store.table.length < SHARED_REHASH_MIN_SLOTS)) store.rehashIds(0, placedEnd);
+        else if (grown) {
+          // The workers put the stored states into the new table, each into its part of it.
+          work.fill(0);
+          await pool.round({ start: 0, end: 0, base: placedEnd, records, share: store.share(), rehash: placedEnd });
+        }
+        attached = true;
+        counter[0] = 0;
         work.fill(0);
-        await pool.round({ start: 0, end: 0, base: store.count, share: store.share(), rehash: store.count });
+        const replies = pool.round({ start, end, base: placedEnd, records, ...(store.shareChanged ? { share: store.share() } : {}) });
+        running = { start, end, base: placedEnd, records, replies };
+        records = records === 0 ? 1 : 0;
       }
-      attached = true;
-      counter[0] = 0;
-      work.fill(0);
-      const replies = await pool.round({ start, end, base: store.count, ...(store.shareChanged ? { share: store.share() } : {}) });
-      // The sources the workers took (fewer than asked when the round's records filled up).
-      settle(start, Math.min(end, start + work[0]), replies);
+      if (toBook) book(toBook);
+      toBook = undefined;
       report();
+      if (!running) break;
+      const replies = await running.replies;
+      // The sources the workers took (fewer than asked when the round's records filled up).
+      const end = Math.min(running.end, running.start + work[0]);
+      for (let i = running.records * roundSources, to = i + end - running.start; i < to; i++) placedEnd += fresh[i];
+      takenEnd = end;
+      toBook = { ...running, end, replies };
     }
+    if (store.count < placedEnd) {
+      for (let id = store.count; id < placedEnd; id++) store.forget(id);
+      // The workers counted the dropped states in their maxima too.
+      core.recomputeMaxima();
+    }
+    if (interrupted) return core.finish(true);
     options.onProgress?.(core.progress());
     const outcome = core.finish();
     const levels = options.onExplored ? core.explored() : undefined;

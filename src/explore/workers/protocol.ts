@@ -19,7 +19,12 @@ export interface WorkerInit {
   readonly work: SharedArrayBuffer;
   /** [0]: threads at the barrier, [1]: barriers passed (see worker.ts), [2]: threads started (model compiled). */
   readonly sync: SharedArrayBuffer;
-  /** Per source of the round (by offset): successors it emitted. */
+  /**
+   * Per source of the round (by offset): successors it emitted. This and
+   * `fresh` and `placedArrival` come twice, one after the other: a round
+   * writes one half (`RoundRequest.records`) while the main thread reads
+   * what the round before wrote in the other.
+   */
   readonly emitted: SharedArrayBuffer;
   /** Per source of the round (by offset): new states it is the first to reach. */
   readonly fresh: SharedArrayBuffer;
@@ -56,8 +61,10 @@ export function provisionalMargin(workers: number, perSource: number): number {
 export interface RoundRequest {
   readonly start: number;
   readonly end: number;
-  /** The store's count: provisional ids start here. */
+  /** Ids placed so far (the store's count, and the new states of a round the main thread has not yet booked): the round's ids start here. */
   readonly base: number;
+  /** Which half of the per-round records to write (see `WorkerInit.emitted`). */
+  readonly records: 0 | 1;
   /** Table and segments the worker lacks, when they changed. */
   readonly share?: StoreShare;
   /**

@@ -91,8 +91,9 @@ function barrier(): void {
   }
 }
 
-let placeBase = 0;
-const placed = (t: number, id: number) => { placedArrival[id - placeBase] = arrival[t]; };
+/** Where id 0 would be in `placedArrival` this round. */
+let placedAt = 0;
+const placed = (t: number, id: number) => { placedArrival[placedAt + id] = arrival[t]; };
 
 const capacity = init.round.keys.byteLength / 4;
 const margin = provisionalMargin(init.workers, perSource);
@@ -141,6 +142,7 @@ function runRound(req: RoundRequest): RoundResponse {
     }
   }
   inserter!.begin(req.base);
+  const sourcesAt = req.records * (emitted.length / 2);
   const events: Array<RoundResponse['events'][number]> = [];
   phase(() => {
     for (;;) {
@@ -153,7 +155,7 @@ function runRound(req: RoundRequest): RoundResponse {
         keyBase = (s - req.start) * perSource;
         emits = 0;
         const r = expander.expand(packed, 0, sink);
-        emitted[s - req.start] = emits;
+        emitted[sourcesAt + s - req.start] = emits;
         if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
       }
       flush();
@@ -167,13 +169,13 @@ function runRound(req: RoundRequest): RoundResponse {
       let total = 0;
       for (let i = c * CHUNK_SOURCES, to = Math.min(i + CHUNK_SOURCES, sources); i < to; i++) {
         const n = inserter!.owned(i * perSource, (i + 1) * perSource);
-        fresh[i] = n;
+        fresh[sourcesAt + i] = n;
         total += n;
       }
       chunkFresh[c] = total;
     }
   });
-  placeBase = req.base;
+  placedAt = req.records * (placedArrival.length / 2) - req.base;
   phase(() => {
     for (let c; (c = Atomics.add(work, 2, 1)) < chunks;) {
       let first = req.base;
