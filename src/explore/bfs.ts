@@ -370,13 +370,23 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   let porAll = 0;
   let porKept = 0;
   const src = new Int32Array(cm.slotCount);
-  // With --por a state's successors are collected first, then all or the ample ones admitted.
+  // With --por a state's successors are collected first, as the steps left them, then all or the
+  // ample ones admitted; one is packed (under symmetry: canonicalized) only once it is looked up or kept.
+  const raw: Int32Array[] = [];
   const pool: Int32Array[] = [];
   const poolSteps: number[] = [];
+  let packedUpTo = new Uint8Array(16);
   let pooled = 0;
-  const collect = (p: Int32Array, stepId: number) => {
-    (pool[pooled] ??= new Int32Array(cm.packer.words)).set(p);
+  const collect = (s: Int32Array, stepId: number) => {
+    (raw[pooled] ??= new Int32Array(cm.slotCount)).set(s);
     poolSteps[pooled++] = stepId;
+  };
+  const key = (i: number): Int32Array => {
+    if (!packedUpTo[i]) {
+      expander.packKey(raw[i], (pool[i] ??= new Int32Array(cm.packer.words)));
+      packedUpTo[i] = 1;
+    }
+    return pool[i];
   };
 
   // C3: a set none of whose successors is expanded already (or this state); each successor is looked up once per state.
@@ -385,7 +395,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   const closesNoCycle = (set: Uint8Array): boolean => {
     for (let i = 0; i < pooled; i++) {
       if (!set[cm.steps[poolSteps[i]].pid]) continue;
-      if (found[i] === UNLOOKED) found[i] = core.store.find(pool[i]);
+      if (found[i] === UNLOOKED) found[i] = core.store.find(key(i));
       if (!expandsAlone(found[i], core.current)) return false;
     }
     return true;
@@ -394,9 +404,13 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
   /** Expands the current state with partial-order reduction: the ample steps alone where C0-C3 allow (see por.ts). */
   const expandReduced = (): Classification => {
     pooled = 0;
-    const c = expander.expand(packed, 0, collect);
-    if (found.length < pooled) found = new Int32Array(2 * pooled);
+    const c = expander.expandRaw(packed, 0, collect);
+    if (found.length < pooled) {
+      found = new Int32Array(2 * pooled);
+      packedUpTo = new Uint8Array(2 * pooled);
+    }
     found.fill(UNLOOKED, 0, pooled);
+    packedUpTo.fill(0, 0, pooled);
     let keep: Uint8Array | undefined;
     if (c.kind === StateKind.Ok && pooled > 1) {
       cm.packer.unpack(packed, 0, src);
@@ -405,7 +419,7 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     let kept = 0;
     for (let i = 0; i < pooled; i++) {
       if (keep && !keep[cm.steps[poolSteps[i]].pid]) continue;
-      core.admit(pool[i], poolSteps[i]);
+      core.admit(key(i), poolSteps[i]);
       kept++;
     }
     porAll += pooled;

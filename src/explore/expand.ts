@@ -19,9 +19,18 @@ export type ExpandResult = Classification;
  */
 export type SuccessorSink = (packed: Int32Array, stepId: number, unpacked: Int32Array) => void;
 
+/** A successor as the step left it: unpacked, not yet its representative under symmetry (a scratch array). */
+export type RawSuccessorSink = (raw: Int32Array, stepId: number) => void;
+
 export interface Expander {
   /** Expands the packed state at `from[at..]`, calling `sink` once per successor. */
   expand(from: Int32Array, at: number, sink: SuccessorSink): ExpandResult;
+  /**
+   * The same, handing each successor on before it is packed (and
+   * canonicalized), for a caller that keeps only some: partial-order
+   * reduction packs only the successors it looks up or keeps.
+   */
+  expandRaw(from: Int32Array, at: number, sink: RawSuccessorSink): ExpandResult;
   /** Packs `s` as stored: its representative under symmetry. */
   packKey(s: Int32Array, into: Int32Array): void;
 }
@@ -43,17 +52,26 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
     packKey(out, packed);
     sink(packed, stepId, stored);
   };
+  let rawSink: RawSuccessorSink = () => {};
+  const emitRaw = (stepId: number) => rawSink(out, stepId);
+  const run = (from: Int32Array, at: number, each: (stepId: number) => void): ExpandResult => {
+    unpack(from, at, cur);
+    try {
+      return classifyExpanded(cm, cur, cm.successors(cur, out, each), undefined, result);
+    } catch (e) {
+      if (!(e instanceof ModelRuntimeError)) throw e;
+      return classifyExpanded(cm, cur, 0, e, result);
+    }
+  };
   return {
     packKey,
     expand(from, at, to) {
       sink = to;
-      unpack(from, at, cur);
-      try {
-        return classifyExpanded(cm, cur, cm.successors(cur, out, emit), undefined, result);
-      } catch (e) {
-        if (!(e instanceof ModelRuntimeError)) throw e;
-        return classifyExpanded(cm, cur, 0, e, result);
-      }
+      return run(from, at, emit);
+    },
+    expandRaw(from, at, to) {
+      rawSink = to;
+      return run(from, at, emitRaw);
     },
   };
 }
