@@ -344,6 +344,8 @@ export interface RoundShare {
   readonly keys: SharedArrayBuffer;
   /** Per provisional state: its table slot (meaningful for the states that own a key). */
   readonly slots: SharedArrayBuffer;
+  /** Per provisional state: its fingerprint (the slot's bits above the id), so that writing its id need not read the slot first. */
+  readonly prints: SharedArrayBuffer;
   /** Per provisional state: the packed state, until it is placed at its final id. */
   readonly states: SharedArrayBuffer;
   /**
@@ -368,6 +370,7 @@ export function createRoundShare(provisional: number, keys: number, words: numbe
     counter: new SharedArrayBuffer(4),
     keys: new SharedArrayBuffer(provisional * 4),
     slots: new SharedArrayBuffer(provisional * 4),
+    prints: new SharedArrayBuffer(provisional * 4),
     states: new SharedArrayBuffer(provisional * words * 4),
     owners: new SharedArrayBuffer(keys * 4),
   };
@@ -392,6 +395,7 @@ export class ConcurrentInserter {
   private readonly counter: Int32Array;
   private readonly keys: Int32Array;
   private readonly slots: Int32Array;
+  private readonly prints: Int32Array;
   private readonly states: Int32Array;
   private readonly owners: Int32Array;
   private base = 0;
@@ -406,6 +410,7 @@ export class ConcurrentInserter {
     this.counter = new Int32Array(round.counter);
     this.keys = new Int32Array(round.keys);
     this.slots = new Int32Array(round.slots);
+    this.prints = new Int32Array(round.prints);
     this.states = new Int32Array(round.states);
     this.owners = new Int32Array(round.owners);
   }
@@ -478,6 +483,7 @@ export class ConcurrentInserter {
         entry = Atomics.compareExchange(table, slot, 0, fp | (this.base + t + 1));
         if (entry === 0) {
           this.slots[t] = slot;
+          this.prints[t] = fp;
           this.owners[key] = t + 1;
           this.next++;
           return t;
@@ -526,8 +532,8 @@ export class ConcurrentInserter {
    * other thread may use the table meanwhile); `placed(t, id)` is told each.
    */
   place(from: number, to: number, first: number, placed: (t: number, id: number) => void): void {
-    const { owners, keys, slots, states, store } = this;
-    const { words, table, mask, segments } = store;
+    const { owners, keys, slots, prints, states, store } = this;
+    const { words, table, segments } = store;
     let id = first;
     for (let key = from; key < to; key++) {
       const o = owners[key];
@@ -538,8 +544,7 @@ export class ConcurrentInserter {
       const seg = segments[id >>> SEGMENT_BITS];
       const base = (id & (SEGMENT_STATES - 1)) * words;
       for (let k = 0, at = t * words; k < words; k++) seg[base + k] = states[at + k];
-      const slot = slots[t];
-      table[slot] = (table[slot] & ~mask) | (id + 1);
+      table[slots[t]] = prints[t] | (id + 1);
       placed(t, id);
       id++;
     }
