@@ -42,6 +42,8 @@ const MAX_TABLE = 2 ** 30;
 const LOAD_NUM = 4;
 const LOAD_DEN = 5;
 const TWO_32 = 2 ** 32;
+/** Entries of a leaf's cache of recent inserts. */
+const FRONT = 1 << 10;
 /** Bits a leaf id may take: ids stay below MAX_STORED_STATES < 2^30. */
 const MAX_FIELD = 30;
 
@@ -352,18 +354,17 @@ function segmentBytes(stride: number): number {
  * (a leaf holds up to tens of thousands of values, more than fits the
  * nearest caches), and the values in id order for reading back.
  */
-const FRONT = 1 << 10;
-export class WordTable {
+class WordTable {
   private pairs = new Int32Array(2 << 6);
   private shift = 32 - 6;
   private values = new Int32Array(1 << 5);
   private size = 0;
+  /** (value, id + 1) of recent inserts, direct-mapped by hash: the values met most often need no probe of `pairs`. */
+  private readonly front = new Int32Array(2 * FRONT);
 
   get bytesAllocated(): number {
     return this.pairs.byteLength + this.values.byteLength + this.front.byteLength;
   }
-
-  private readonly front = new Int32Array(2 * FRONT);
 
   /** The new value's id (>= 0), or `-(id + 1)` if it was there. */
   insert(v: number): number {
