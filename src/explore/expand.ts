@@ -48,16 +48,17 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
   // What packKey packed: unpacking it gives the same (steps keep every slot in its range, so packing loses nothing).
   const stored = sym ? canon : out;
   let sink: SuccessorSink = () => {};
+  let rawSink: RawSuccessorSink | undefined;
+  // One emit for both, so the compiled model's call to it stays monomorphic after a search switches.
   const emit = (stepId: number) => {
+    if (rawSink) return rawSink(out, stepId);
     packKey(out, packed);
     sink(packed, stepId, stored);
   };
-  let rawSink: RawSuccessorSink = () => {};
-  const emitRaw = (stepId: number) => rawSink(out, stepId);
-  const run = (from: Int32Array, at: number, each: (stepId: number) => void): ExpandResult => {
+  const run = (from: Int32Array, at: number): ExpandResult => {
     unpack(from, at, cur);
     try {
-      return classifyExpanded(cm, cur, cm.successors(cur, out, each), undefined, result);
+      return classifyExpanded(cm, cur, cm.successors(cur, out, emit), undefined, result);
     } catch (e) {
       if (!(e instanceof ModelRuntimeError)) throw e;
       return classifyExpanded(cm, cur, 0, e, result);
@@ -67,11 +68,12 @@ export function createExpander(cm: CompiledModel, sym: Symmetry | undefined): Ex
     packKey,
     expand(from, at, to) {
       sink = to;
-      return run(from, at, emit);
+      rawSink = undefined;
+      return run(from, at);
     },
     expandRaw(from, at, to) {
       rawSink = to;
-      return run(from, at, emitRaw);
+      return run(from, at);
     },
   };
 }
