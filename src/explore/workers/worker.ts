@@ -10,7 +10,6 @@
  * being the sum of the counts before it) placing them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSearch } from '../bfs.js';
 import { classifyArrival, okClassification, StateKind } from '../classify.js';
 import { compileModel } from '../compile.js';
 import { createExpander } from '../expand.js';
@@ -18,9 +17,6 @@ import { ConcurrentInserter, StateStore } from '../state-store.js';
 import { buildSymmetry } from '../symmetry.js';
 import { CHUNK_SOURCES, GRAB_SOURCES, provisionalMargin, type RoundRequest, type RoundResponse, type WorkerInit, type WorkerReply } from './protocol.js';
 
-
-/** States the warm-up search stores (see the end of this file). */
-const WARM_UP_STATES = 1 << 15;
 
 const init = workerData as WorkerInit;
 const cm = compileModel(init.model);
@@ -200,10 +196,4 @@ parentPort!.on('message', (req: RoundRequest) => {
   }
   parentPort!.postMessage(reply);
 });
-
-// Before telling the main thread it has started: a short search of its own, so that the expansion
-// code is optimized by the first round (run cold, the first rounds took about ten times as long
-// per state as the main thread, which goes on searching alone meanwhile).
-const warmUp = createSearch(cm, { maxStates: WARM_UP_STATES, symmetry: init.symmetry });
-while (!warmUp.advance(1 << 10));
 Atomics.add(sync, 2, 1);
