@@ -7,25 +7,13 @@
 // same, current code; without typescript to build with, it runs the
 // TypeScript sources through tsx.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildIsCurrent } from '../scripts/build-stamp.cjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-function buildIsCurrent() {
-  const stamp = join(root, 'dist', 'build-stamp.json');
-  if (!existsSync(stamp)) return false;
-  const { started } = JSON.parse(readFileSync(stamp, 'utf8'));
-  for (const dir of ['src', 'models']) {
-    for (const entry of readdirSync(join(root, dir), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > started) return false;
-    }
-  }
-  return true;
-}
-
-if (!buildIsCurrent()) {
+if (!buildIsCurrent(root)) {
   try {
     execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
   } catch {
@@ -34,7 +22,7 @@ if (!buildIsCurrent()) {
 }
 
 let code;
-if (buildIsCurrent()) {
+if (buildIsCurrent(root)) {
   code = {
     main: await import('../dist/src/cli/main.js'),
     loader: await import('../dist/src/cli/import-model-file.js'),

@@ -10,7 +10,8 @@
  * @param dir the worker's folder relative to `from`, e.g. `.` or `../ui`
  * @param from the caller's `import.meta.url`
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,20 +20,15 @@ export function workerUrl(dir: string, from: string): URL {
   return builtTwin(new URL(`${dir}/worker.js`, from)) ?? new URL(`${dir}/worker-entry.mjs`, from);
 }
 
-/** `<root>/src/.../worker.js` as built into `<root>/dist/src/...`, if the build started after every source under src/ and models/ last changed (as bin/interleave.js decides). */
+/** `<root>/src/.../worker.js` as built into `<root>/dist/src/...`, if the build started after every source under src/ and models/ last changed (scripts/build-stamp.cjs). */
 function builtTwin(source: URL): URL | undefined {
   const path = fileURLToPath(source);
   const at = path.lastIndexOf(`${join('/', 'src', '/')}`);
   if (at < 0) return undefined;
   const root = path.slice(0, at);
   const twin = join(root, 'dist', path.slice(at + 1));
-  const stamp = join(root, 'dist', 'build-stamp.json');
-  if (!existsSync(twin) || !existsSync(stamp)) return undefined;
-  const { started } = JSON.parse(readFileSync(stamp, 'utf8')) as { started: number };
-  for (const folder of ['src', 'models']) {
-    for (const entry of readdirSync(join(root, folder), { recursive: true, withFileTypes: true })) {
-      if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > started) return undefined;
-    }
-  }
+  if (!existsSync(twin)) return undefined;
+  const { buildIsCurrent } = createRequire(import.meta.url)(join(root, 'scripts', 'build-stamp.cjs')) as { buildIsCurrent(root: string): boolean };
+  if (!buildIsCurrent(root)) return undefined;
   return pathToFileURL(twin);
 }
