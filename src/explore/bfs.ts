@@ -131,10 +131,7 @@ export class SearchCore {
 
   /** Stores one successor (or the initial state, with step -1); `unpacked`, if given, is `packed` unpacked. */
   readonly admit = (packed: Int32Array, stepId: number, unpacked?: Int32Array): void => {
-    if (stepId >= 0) {
-      this.transitions++;
-      this.covered[stepId] = 1;
-    }
+    if (stepId >= 0) this.admitStored(stepId);
     const id = this.store.insert(packed);
     if (id < 0) return;
     this.parents.push(stepId >= 0 ? this.current : -1, stepId);
@@ -143,6 +140,12 @@ export class SearchCore {
     this.raiseMaxima(s);
     if (this.pending === undefined && classifyArrival(this.cm, s, this.arrival)) this.pending = { c: { ...this.arrival }, id };
   };
+
+  /** Counts a step to a successor the caller has already found stored (inserting it would find it again). */
+  admitStored(stepId: number): void {
+    this.transitions++;
+    this.covered[stepId] = 1;
+  }
 
   /**
    * Records state `id`, stored by another thread from a successor of
@@ -419,7 +422,9 @@ export function createSearch(cm: CompiledModel, limits: SearchLimits = {}, now: 
     let kept = 0;
     for (let i = 0; i < pooled; i++) {
       if (keep && !keep[cm.steps[poolSteps[i]].pid]) continue;
-      core.admit(key(i), poolSteps[i]);
+      // C3 may have looked it up already: a successor found stored is only counted.
+      if (found[i] >= 0) core.admitStored(poolSteps[i]);
+      else core.admit(key(i), poolSteps[i]);
       kept++;
     }
     porAll += pooled;

@@ -210,6 +210,11 @@ export class StateStore implements SeenSet {
     for (let k = 0; k < words; k++) into[at + k] = seg[base + k];
   }
 
+  /** The hash `insert` gave stored state `id`. */
+  private hashOf(id: number): number {
+    return hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * this.words, this.words);
+  }
+
   /** Whether packed state `id` equals `p`. */
   equals(id: number, p: Int32Array): boolean {
     const words = this.words;
@@ -260,7 +265,7 @@ export class StateStore implements SeenSet {
    * slot-order.ts).
    */
   rehashIds(from: number, to: number, part?: RehashPart): void {
-    const { table, shift, mask, words } = this;
+    const { table, shift, mask } = this;
     const slots = (this.slotOrder ??= new SlotOrder());
     const hashes = slots.hashes;
     const log2 = 32 - shift;
@@ -271,10 +276,7 @@ export class StateStore implements SeenSet {
     const endSlot = part ? endBucket * 2 ** (log2 - BUCKET_BITS) : -1;
     for (let first = from; first < to; first += REHASH_CHUNK) {
       const n = Math.min(REHASH_CHUNK, to - first);
-      for (let i = 0; i < n; i++) {
-        const id = first + i;
-        hashes[i] = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
-      }
+      for (let i = 0; i < n; i++) hashes[i] = this.hashOf(first + i);
       const order = slots.sort(n);
       for (let j = slots.begin(firstBucket), hi = slots.begin(endBucket); j < hi; j++) {
         const i = order[j];
@@ -289,9 +291,9 @@ export class StateStore implements SeenSet {
 
   /** After every thread's `rehashIds` part: puts the states they deferred, claiming each slot with a compare-and-swap. */
   rehashDeferred(ids: readonly number[]): void {
-    const { table, shift, mask, words } = this;
+    const { table, shift, mask } = this;
     for (const id of ids) {
-      const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
+      const h = this.hashOf(id);
       const entry = (h << (32 - shift)) | (id + 1);
       let slot = h >>> shift;
       while (table[slot] !== 0 || Atomics.compareExchange(table, slot, 0, entry) !== 0) slot = (slot + 1) & mask;
@@ -309,8 +311,8 @@ export class StateStore implements SeenSet {
 
   /** Takes out of the table state `id`, placed by a round but not claimed (the search stopped before reaching it): probes pass over its slot. */
   forget(id: number): void {
-    const { table, mask, shift, words } = this;
-    const h = hashInts(this.segments[id >>> SEGMENT_BITS], (id & (SEGMENT_STATES - 1)) * words, words);
+    const { table, mask, shift } = this;
+    const h = this.hashOf(id);
     let slot = h >>> shift;
     while ((table[slot] & mask) !== id + 1 || table[slot] === GONE) slot = (slot + 1) & mask;
     table[slot] = GONE;
