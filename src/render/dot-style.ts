@@ -53,9 +53,14 @@ export function paddedLabel(lines: readonly string[], options: { readonly paddin
   return `<<table border="0" cellborder="0" cellpadding="${options.padding ?? 4}" cellspacing="0"${bg}><tr><td>${lines.map(html).join('<br/>')}</td></tr></table>>`;
 }
 
-/** A small grey key under a title, wrapped so a narrow graph does not cut it off. */
+/**
+ * A small grey key under a title, wrapped so a narrow graph does not cut it
+ * off. It starts with a thin blank line: Graphviz spaces a line by its own
+ * font size, so a 9-point line right under a 12-point one would touch the
+ * larger line's descenders.
+ */
 export function legend(text: string, muted: string): string {
-  return wrapAt(text, 72, ' · ').map((l) => `<font point-size="9" color="${muted}">${html(l)}</font>`).join('<br/>');
+  return `<font point-size="4"> </font><br/>${wrapAt(text, 72, ' · ').map((l) => `<font point-size="9" color="${muted}">${html(l)}</font>`).join('<br/>')}`;
 }
 
 /**
