@@ -81,8 +81,12 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
   const round = createRoundShare(provisional, roundSources * perSource, cm.packer.words);
   const ints = (n: number) => new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
   const counter = new Int32Array(round.counter);
-  const work = ints(3);
-  const sync = ints(3);
+  const work = ints(4);
+  const sync = ints(4);
+  const mailCount = ints(options.workers);
+  // A thread's mail holds what the others send it in a round: at most the round's successors, and
+  // the round ends early (see `takeSources` in worker.ts) rather than overflow it.
+  const mailCapacity = Math.max(2 * provisionalMargin(options.workers, perSource), Math.ceil((2 * provisional) / options.workers));
   // Two halves each (see WorkerInit.emitted).
   const emitted = ints(2 * roundSources);
   const fresh = ints(2 * roundSources);
@@ -96,6 +100,8 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
     chunkFresh: ints(Math.ceil(roundSources / CHUNK_SOURCES)).buffer as SharedArrayBuffer,
     firstSource: firstSource.buffer as SharedArrayBuffer, arrival: arrival.buffer as SharedArrayBuffer,
     placedArrival: placedArrival.buffer as SharedArrayBuffer,
+    mail: ints(options.workers * mailCapacity * (cm.packer.words + 2)).buffer as SharedArrayBuffer,
+    mailCount: mailCount.buffer as SharedArrayBuffer, mailCapacity,
   });
   const fine = okClassification();
   const found: Classification = okClassification();
@@ -191,6 +197,7 @@ export async function runParallel(cm: CompiledModel, limits: SearchLimits, optio
         attached = true;
         counter[0] = 0;
         work.fill(0);
+        mailCount.fill(0);
         const replies = pool.round({ start, end, base: placedEnd, records, ...(store.shareChanged ? { share: store.share() } : {}) });
         running = { start, end, base: placedEnd, records, replies };
         records = records === 0 ? 1 : 0;

@@ -366,6 +366,13 @@ export interface RoundShare {
  */
 export const INSERT_BLOCK = 64;
 
+/** `ConcurrentInserter.insertBatch`'s `made` for a state whose probe left the thread's part of the table (see `insertOwned`). */
+export const LEFT_PART = -2;
+
+/** `ConcurrentInserter.compare`'s answers besides a provisional index. */
+const STORED = -1;
+const DIFFERENT = -3;
+
 /** Fresh round records for up to `provisional` states of `words` ints per round, with keys below `keys`. */
 export function createRoundShare(provisional: number, keys: number, words: number): RoundShare {
   return {
@@ -407,6 +414,10 @@ export class ConcurrentInserter {
   /** Provisional indices `next .. limit - 1` are this thread's to use (a claim that loses a race keeps `next`). */
   private next = 0;
   private limit = 0;
+  /** This thread's part of the table this round (slots `partStart .. partEnd - 1`), and how many parts there are. */
+  private partStart = 0;
+  private partEnd = 0;
+  private parts = 1;
 
   constructor(private readonly store: StateStore, round: RoundShare) {
     this.counter = new Int32Array(round.counter);
@@ -422,10 +433,23 @@ export class ConcurrentInserter {
     return Atomics.load(this.counter, 0);
   }
 
-  /** Starts a round: provisional ids start at `base`, the store's count. */
-  begin(base: number): void {
+  /**
+   * Starts a round: provisional ids start at `base`, the store's count. The
+   * table is cut into `parts` runs of slots, one per thread; this thread's is
+   * `part` (see `insertBatch`'s `owned`).
+   */
+  begin(base: number, part = 0, parts = 1): void {
     this.base = base;
     this.next = this.limit = 0;
+    const slots = this.store.table.length;
+    this.parts = parts;
+    this.partStart = Math.ceil((part * slots) / parts);
+    this.partEnd = Math.ceil(((part + 1) * slots) / parts);
+  }
+
+  /** The part of the table (see `begin`) holding the slot where the probe for a state of hash `h` starts. */
+  homePart(h: number): number {
+    return Math.floor(((h >>> this.store.shift) * this.parts) / this.store.table.length);
   }
 
   /**
@@ -436,14 +460,22 @@ export class ConcurrentInserter {
    * then the stored states their fingerprints point to, before any is
    * inserted: the reads do not depend on one another, so the processor
    * overlaps their cache misses instead of taking them one at a time.
+   *
+   * `known`: the states' hashes, if the caller has them. `owned`: every
+   * state's probe starts in this thread's part of the table (`homePart`),
+   * and no other thread reads or writes that part meanwhile, so slots are
+   * claimed with plain writes (a locked compare-and-swap keeps the processor
+   * from overlapping the cache misses around it); a probe that reaches the
+   * part's end gives up, `made[i]` = `LEFT_PART`, for a later call without
+   * `owned` (all threads then claim with compare-and-swap).
    */
-  insertBatch(batch: Int32Array, keys: Int32Array, n: number, made: Int32Array): void {
+  insertBatch(batch: Int32Array, keys: Int32Array, n: number, made: Int32Array, known?: Int32Array, owned = false): void {
     const store = this.store;
     const { words, table, mask, shift, segments } = store;
-    const hashes = this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2));
+    const hashes = known ?? (this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2)));
     let touched = 0;
     for (let i = 0; i < n; i++) {
-      const h = hashInts(batch, i * words, words);
+      const h = known ? hashes[i] : hashInts(batch, i * words, words);
       hashes[i] = h;
       touched ^= table[h >>> shift];
     }
@@ -456,53 +488,103 @@ export class ConcurrentInserter {
       }
     }
     this.touched = touched;
-    for (let i = 0; i < n; i++) made[i] = this.insertHashed(batch, i * words, hashes[i], keys[i]);
+    if (owned) for (let i = 0; i < n; i++) made[i] = this.insertOwned(batch, i * words, hashes[i], keys[i]);
+    else for (let i = 0; i < n; i++) made[i] = this.insertHashed(batch, i * words, hashes[i], keys[i]);
+  }
+
+  /** Provisional index for a new state: the next of this thread's block, taking a new block when it is used up. */
+  private take(): number {
+    if (this.next === this.limit) {
+      this.next = Atomics.add(this.counter, 0, INSERT_BLOCK);
+      this.limit = this.next + INSERT_BLOCK;
+    }
+    return this.next;
+  }
+
+  /** `insertHashed` within this thread's own part of the table: see `insertBatch`'s `owned`. */
+  private insertOwned(p: Int32Array, at: number, h: number, key: number): number {
+    const table = this.store.table;
+    const mask = this.store.mask;
+    const fp = h << (32 - this.store.shift);
+    for (let slot = h >>> this.store.shift; slot < this.partEnd; slot++) {
+      const entry = table[slot];
+      if (entry === 0) {
+        const t = this.record(p, at, key);
+        table[slot] = fp | (this.base + t + 1);
+        return this.claimed(t, slot, fp, key);
+      }
+      if ((entry & ~mask) !== fp || entry === GONE) continue;
+      const t = this.compare(entry, p, at);
+      if (t === DIFFERENT) continue;
+      if (t >= 0 && key < this.keys[t]) {
+        this.keys[t] = key;
+        this.owners[key] = t + 1;
+      }
+      return -1;
+    }
+    return LEFT_PART;
+  }
+
+  /** Writes a new state and its key into the next provisional record, and returns its index (not yet claimed: `claimed`). */
+  private record(p: Int32Array, at: number, key: number): number {
+    const t = this.take();
+    const words = this.store.words;
+    const states = this.states;
+    for (let k = 0, to = t * words; k < words; k++) states[to + k] = p[at + k];
+    this.keys[t] = key;
+    return t;
+  }
+
+  /** After provisional state `t` took `slot` (fingerprint `fp`) with `key`: books it as this thread's. */
+  private claimed(t: number, slot: number, fp: number, key: number): number {
+    this.slots[t] = slot;
+    this.prints[t] = fp;
+    this.owners[key] = t + 1;
+    this.next++;
+    return t;
+  }
+
+  /**
+   * Whether the state of table entry `entry` (whose fingerprint matched) is
+   * `p[at..]`: `STORED` if it was stored before this round, its provisional
+   * index if it is new this round, `DIFFERENT` if it is another state.
+   */
+  private compare(entry: number, p: Int32Array, at: number): number {
+    const words = this.store.words;
+    const t = (entry & this.store.mask) - 1 - this.base;
+    let k = 0;
+    if (t < 0) {
+      const id = t + this.base;
+      const seg = this.store.segments[id >>> SEGMENT_BITS];
+      for (const from = (id & (SEGMENT_STATES - 1)) * words; k < words && seg[from + k] === p[at + k];) k++;
+      return k === words ? STORED : DIFFERENT;
+    }
+    const states = this.states;
+    for (const from = t * words; k < words && states[from + k] === p[at + k];) k++;
+    return k === words ? t : DIFFERENT;
   }
 
   /** Stores the state at `p[at..]`, whose hash is `h`, unless present: see `insertBatch`. */
   private insertHashed(p: Int32Array, at: number, h: number, key: number): number {
-    const store = this.store;
-    const words = store.words;
-    const table = store.table;
-    const mask = store.mask;
-    const states = this.states;
-    const fp = h << (32 - store.shift);
-    for (let slot = h >>> store.shift; ; slot = (slot + 1) & mask) {
+    const table = this.store.table;
+    const mask = this.store.mask;
+    const fp = h << (32 - this.store.shift);
+    for (let slot = h >>> this.store.shift; ; slot = (slot + 1) & mask) {
       // A plain read to probe (an atomic one costs a call): a slot once filled only changes between
       // rounds, so a stale 0 is caught by the compare-and-swap below, and a fingerprint that
       // matches is read again atomically, which orders the state's words after its publication.
       let entry = table[slot];
       if (entry !== 0 && (entry & ~mask) === fp) entry = Atomics.load(table, slot);
       if (entry === 0) {
-        if (this.next === this.limit) {
-          this.next = Atomics.add(this.counter, 0, INSERT_BLOCK);
-          this.limit = this.next + INSERT_BLOCK;
-        }
-        const t = this.next;
-        for (let k = 0, to = t * words; k < words; k++) states[to + k] = p[at + k];
-        this.keys[t] = key;
+        const t = this.record(p, at, key);
         // The slot holds all a reader needs (fingerprint and id), so one compare-and-swap publishes the state.
         entry = Atomics.compareExchange(table, slot, 0, fp | (this.base + t + 1));
-        if (entry === 0) {
-          this.slots[t] = slot;
-          this.prints[t] = fp;
-          this.owners[key] = t + 1;
-          this.next++;
-          return t;
-        }
+        if (entry === 0) return this.claimed(t, slot, fp, key);
       }
       if ((entry & ~mask) !== fp || entry === GONE) continue;
-      const t = (entry & mask) - 1 - this.base;
-      let k = 0;
-      if (t < 0) {
-        const id = t + this.base;
-        const seg = store.segments[id >>> SEGMENT_BITS];
-        for (const from = (id & (SEGMENT_STATES - 1)) * words; k < words && seg[from + k] === p[at + k];) k++;
-        if (k === words) return -1;
-        continue;
-      }
-      for (const from = t * words; k < words && states[from + k] === p[at + k];) k++;
-      if (k < words) continue;
+      const t = this.compare(entry, p, at);
+      if (t === DIFFERENT) continue;
+      if (t === STORED) return -1;
       let old = Atomics.load(this.keys, t);
       while (key < old) {
         const seen = Atomics.compareExchange(this.keys, t, old, key);

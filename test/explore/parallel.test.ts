@@ -44,9 +44,10 @@ describe('check().workers(n)', () => {
       }
       return { levelStarts: levels.levelStarts, h };
     };
-    // Rounds of at most 1,000 new states (and the room two threads' last sources need) end before their level does.
+    // Rounds of at most 1,000 new states (and the room two threads' last sources need) end before their level does;
+    // three threads cut the table into parts that are not halves.
     const cases: Array<[Record<string, string | number>, SearchLimits, ParallelOptions[]]> = [
-      [{ writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }, {}, [{ workers: 2, soloSources: 0, roundStates: 1000 }, { workers: 2, soloSources: 777 }]],
+      [{ writers: 3, 'cow-threshold': 0, ctrs: 1, mutant: 'sleep-holding-lock' }, {}, [{ workers: 2, soloSources: 0, roundStates: 1000 }, { workers: 2, soloSources: 777 }, { workers: 3, soloSources: 0, roundStates: 1000 }, { workers: 3, soloSources: 0 }]],
       [{ writers: 3, 'cow-threshold': 0, ctrs: 1 }, { maxStates: 5000 }, [{ workers: 2, soloSources: 0 }]],
     ];
     for (const [params, limits, runs] of cases) {

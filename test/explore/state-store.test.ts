@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
-import { ConcurrentInserter, createRoundShare, INSERT_BLOCK, StateStore } from '../../src/explore/state-store.js';
+import { hashInts } from '../../src/explore/hash.js';
+import { ConcurrentInserter, createRoundShare, INSERT_BLOCK, LEFT_PART, StateStore } from '../../src/explore/state-store.js';
 
 describe('StateStore', () => {
   it('agrees with a Map on which states are new, across table growth', () => {
@@ -135,5 +136,43 @@ describe('ConcurrentInserter', () => {
       expect([...into]).toEqual([i, i * 7]);
     }
     expect(store.insert(Int32Array.of(K, K * 7))).toBe(K + 1);
+  });
+
+  it('inserts within its own part of the table with plain claims, and leaves to the shared inserts the states whose probe runs past the part', () => {
+    const words = 1;
+    const store = new StateStore(words, 1 << 6, true);
+    store.ensureCapacity(12);
+    const round = createRoundShare(64 + INSERT_BLOCK, 64, words);
+    const inserter = new ConcurrentInserter(store, round);
+    inserter.begin(0, 0, 2);
+    // Twelve states whose probe starts in the last four slots of part 0 (slots 28..31 of 64).
+    const crowded: number[] = [];
+    const home = (v: number) => hashInts(Int32Array.of(v), 0, 1) >>> store.shift;
+    for (let v = 0; crowded.length < 12; v++) if (home(v) >= 28 && home(v) < 32) crowded.push(v);
+    expect(crowded.every((v) => inserter.homePart(hashInts(Int32Array.of(v), 0, 1)) === 0)).toBe(true);
+    const batch = Int32Array.from(crowded);
+    const keys = Int32Array.from(crowded, (_, i) => i);
+    const made = new Int32Array(12);
+    inserter.insertBatch(batch, keys, 12, made, undefined, true);
+    const stored = [...made].filter((t) => t >= 0);
+    expect(stored.length).toBe(4);
+    expect([...made].filter((t) => t === LEFT_PART).length).toBe(8);
+    // Again, owned: the four stored are found; the rest still leave the part.
+    const again = new Int32Array(12);
+    inserter.insertBatch(batch, keys, 12, again, undefined, true);
+    expect([...again]).toEqual([...made].map((t) => (t >= 0 ? -1 : LEFT_PART)));
+    // The shared insert stores the eight left past the part, and finds all twelve after that.
+    const left = crowded.filter((_, i) => made[i] === LEFT_PART);
+    inserter.insertBatch(Int32Array.from(left), Int32Array.from(left, (v) => crowded.indexOf(v)), 8, made);
+    expect([...made.subarray(0, 8)].every((t) => t >= 0)).toBe(true);
+    inserter.insertBatch(batch, keys, 12, again);
+    expect([...again]).toEqual(new Array(12).fill(-1));
+    // Placed in key order, every state is found at its id.
+    const ids: number[] = [];
+    expect(inserter.owned(0, 12)).toBe(12);
+    inserter.place(0, 12, 0, (_t, id) => ids.push(id));
+    store.claim(12);
+    crowded.forEach((v, i) => expect(store.find(Int32Array.of(v))).toBe(i));
+    expect(ids).toEqual(crowded.map((_, i) => i));
   });
 });

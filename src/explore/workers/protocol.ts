@@ -14,11 +14,24 @@ export interface WorkerInit {
   /**
    * Work taken so far this round, per phase: [0] sources to expand (offset
    * from the round's start; where it stops, the round ends), [1] chunks of sources whose new states to
-   * count, [2] chunks whose new states to place.
+   * count, [2] chunks whose new states to place; and [3] successors whose probe
+   * left their part of the table, inserted after the others (see worker.ts).
    */
   readonly work: SharedArrayBuffer;
-  /** [0]: threads at the barrier, [1]: barriers passed (see worker.ts), [2]: threads started (model compiled). */
+  /**
+   * [0]: threads at the barrier, [1]: barriers passed (see worker.ts), [2]: threads started (model compiled),
+   * [3]: threads that took their index (which part of the table they insert into).
+   */
   readonly sync: SharedArrayBuffer;
+  /**
+   * Per thread, `mailCapacity` entries of `words + 2` ints (packed state, key,
+   * hash): successors other threads found whose probe starts in this thread's
+   * part of the table, for it to insert.
+   */
+  readonly mail: SharedArrayBuffer;
+  /** Per thread: entries of its mail taken so far this round (by other threads, `INSERT_BLOCK` at a time). */
+  readonly mailCount: SharedArrayBuffer;
+  readonly mailCapacity: number;
   /**
    * Per source of the round (by offset): successors it emitted. This and
    * `fresh` and `placedArrival` come twice, one after the other: a round

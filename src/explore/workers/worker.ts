@@ -3,17 +3,29 @@
  * deterministic, so step ids match the main thread's), then, round after
  * round, takes sources of the round a few at a time, expands them and
  * inserts their successors into the store shared with the other threads.
+ *
+ * The table is cut into one run of slots per thread, and a thread inserts
+ * only the successors whose probe starts in its own run: it sends the others
+ * to their thread's mail, which that thread inserts once all are done
+ * expanding. So each slot and each new state is read and written by one
+ * thread only, and stays in that processor's cache (a slot another processor
+ * wrote last costs a transfer between caches), and slots are claimed with
+ * plain writes. The few successors whose probe runs past the end of their
+ * thread's run are inserted last, by all threads at once, claiming slots
+ * with compare-and-swap.
+ *
  * Each successor is offered with its key (source, successor index); once
- * all threads are done expanding, they number the round's new states by
- * key, as a single thread would have, and move them to their ids: first
- * counting them a chunk of sources at a time, then (each chunk's first id
- * being the sum of the counts before it) placing them.
+ * all are inserted, the threads number the round's new states by key, as a
+ * single thread would have, and move them to their ids: first counting them
+ * a chunk of sources at a time, then (each chunk's first id being the sum of
+ * the counts before it) placing them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { classifyArrival, okClassification, StateKind } from '../classify.js';
 import { compileModel } from '../compile.js';
 import { createExpander } from '../expand.js';
-import { ConcurrentInserter, StateStore } from '../state-store.js';
+import { hashInts } from '../hash.js';
+import { ConcurrentInserter, INSERT_BLOCK, LEFT_PART, StateStore } from '../state-store.js';
 import { buildSymmetry } from '../symmetry.js';
 import { CHUNK_SOURCES, GRAB_SOURCES, provisionalMargin, type RoundRequest, type RoundResponse, type WorkerInit, type WorkerReply } from './protocol.js';
 
@@ -31,6 +43,20 @@ const chunkFresh = new Int32Array(init.chunkFresh);
 const placedArrival = new Int32Array(init.placedArrival);
 const firstSource = new Int32Array(init.firstSource);
 const arrival = new Int32Array(init.arrival);
+const parts = init.workers;
+/** This thread's part of the table (see the top of this file). */
+const part = Atomics.add(new Int32Array(init.sync), 3, 1);
+const mail = new Int32Array(init.mail);
+const mailCount = new Int32Array(init.mailCount);
+/** Ints of one mail entry (packed state, key, hash) and of one thread's mail. */
+const entryInts = words + 2;
+const mailInts = init.mailCapacity * entryInts;
+/** Per thread: the next mail entry this thread may write and the end of the block it took. */
+const mailNext = new Int32Array(parts);
+const mailEnd = new Int32Array(parts);
+/** Successors whose probe left this thread's part, as mail entries, for the round's last insert phase. */
+let left = new Int32Array(64 * entryInts);
+let leftCount = 0;
 const covered = new Uint8Array(cm.steps.length);
 const varSlots = Int32Array.from(cm.model.vars.map((v) => cm.layout.varSlots.get(v.name)!));
 const maxima = Int32Array.from(cm.model.vars.map((v) => v.init));
@@ -43,15 +69,34 @@ let inserter: ConcurrentInserter | undefined;
 const BATCH = 32;
 const batch = new Int32Array(BATCH * words);
 const batchKeys = new Int32Array(BATCH);
+const batchHashes = new Int32Array(BATCH);
 const made = new Int32Array(BATCH);
 const unpacked = new Int32Array(cm.slotCount);
 let batched = 0;
 
-/** Inserts the successors waiting in the batch, then counts and classifies the ones this thread stored. */
-function flush(): void {
-  inserter!.insertBatch(batch, batchKeys, batched, made);
+/**
+ * Inserts the successors waiting in the batch (`owned`: within this
+ * thread's part, see `ConcurrentInserter.insertBatch`), keeps those that
+ * left the part for later, then counts and classifies the ones this
+ * thread stored.
+ */
+function flush(owned: boolean): void {
+  inserter!.insertBatch(batch, batchKeys, batched, made, batchHashes, owned);
   for (let i = 0; i < batched; i++) {
     const t = made[i];
+    if (t === LEFT_PART) {
+      if ((leftCount + 1) * entryInts > left.length) {
+        const more = new Int32Array(left.length * 2);
+        more.set(left);
+        left = more;
+      }
+      const at = leftCount++ * entryInts;
+      left.set(batch.subarray(i * words, (i + 1) * words), at);
+      left[at + words] = batchKeys[i];
+      left[at + words + 1] = batchHashes[i];
+      Atomics.add(work, 3, 1);
+      continue;
+    }
     if (t < 0) continue;
     cm.packer.unpack(batch, i * words, unpacked);
     for (let v = 0; v < varSlots.length; v++) if (unpacked[varSlots[v]] > maxima[v]) maxima[v] = unpacked[varSlots[v]];
@@ -74,10 +119,48 @@ const sink = (p: Int32Array, stepId: number) => {
       old = seen;
     }
   }
-  batch.set(p, batched * words);
-  batchKeys[batched++] = keyBase + emits++;
-  if (batched === BATCH) flush();
+  const h = hashInts(p, 0, words);
+  const to = inserter!.homePart(h);
+  if (to === part) {
+    batch.set(p, batched * words);
+    batchHashes[batched] = h;
+    batchKeys[batched++] = keyBase + emits++;
+    if (batched === BATCH) flush(true);
+    return;
+  }
+  if (mailNext[to] === mailEnd[to]) {
+    const first = Atomics.add(mailCount, to, INSERT_BLOCK);
+    // `takeSources` keeps room for every thread's sources taken; this is a check on that reasoning.
+    if (first + INSERT_BLOCK > init.mailCapacity) throw new Error('internal: a thread\'s mail overflowed');
+    mailNext[to] = first;
+    mailEnd[to] = first + INSERT_BLOCK;
+  }
+  const at = to * mailInts + mailNext[to]++ * entryInts;
+  mail.set(p, at);
+  mail[at + words] = keyBase + emits++;
+  mail[at + words + 1] = h;
 };
+
+/** After expanding: the unused rest of this thread's blocks of mail gets key -1, so that their receivers skip it. */
+function sealMail(): void {
+  for (let to = 0; to < parts; to++) {
+    for (let e = mailNext[to]; e < mailEnd[to]; e++) mail[to * mailInts + e * entryInts + words] = -1;
+    mailNext[to] = mailEnd[to] = 0;
+  }
+}
+
+/** Inserts the `n` entries at `entries` (mail entries: packed state, key, hash), skipping those with key -1. */
+function insertEntries(entries: Int32Array, from: number, n: number, owned: boolean): void {
+  for (let at = from, end = from + n * entryInts; at < end; at += entryInts) {
+    const key = entries[at + words];
+    if (key < 0) continue;
+    for (let k = 0; k < words; k++) batch[batched * words + k] = entries[at + k];
+    batchHashes[batched] = entries[at + words + 1];
+    batchKeys[batched++] = key;
+    if (batched === BATCH) flush(owned);
+  }
+  flush(owned);
+}
 
 /** Waits until every thread of the pool has called it (as often). */
 function barrier(): void {
@@ -107,7 +190,15 @@ const margin = provisionalMargin(init.workers, perSource);
 function takeSources(sources: number): number {
   for (;;) {
     const taken = Atomics.load(work, 0);
-    if (taken >= sources || inserter!.handedOut() + margin > capacity) return sources;
+    // New states may still come from the mail and from the successors left for last, besides those in hand.
+    let pending = Atomics.load(work, 3);
+    let mailFull = false;
+    for (let to = 0; to < parts; to++) {
+      const n = Atomics.load(mailCount, to);
+      pending += n;
+      if (n + margin > init.mailCapacity) mailFull = true;
+    }
+    if (taken >= sources || mailFull || inserter!.handedOut() + pending + margin > capacity) return sources;
     if (Atomics.compareExchange(work, 0, taken, taken + GRAB_SOURCES) === taken) return taken;
   }
 }
@@ -141,7 +232,8 @@ function runRound(req: RoundRequest): RoundResponse {
       inserter = new ConcurrentInserter(store, init.round);
     }
   }
-  inserter!.begin(req.base);
+  inserter!.begin(req.base, part, parts);
+  leftCount = 0;
   const sourcesAt = req.records * (emitted.length / 2);
   const events: Array<RoundResponse['events'][number]> = [];
   phase(() => {
@@ -158,9 +250,12 @@ function runRound(req: RoundRequest): RoundResponse {
         emitted[sourcesAt + s - req.start] = emits;
         if (r.kind !== StateKind.Ok) events.push({ source: s, kind: r.kind, index: r.index, message: r.message });
       }
-      flush();
+      flush(true);
     }
+    sealMail();
   });
+  phase(() => insertEntries(mail, part * mailInts, Math.min(Atomics.load(mailCount, part), init.mailCapacity), true));
+  phase(() => insertEntries(left, 0, leftCount, false));
   // The sources taken, which every thread sees the same once all are done expanding.
   const sources = Math.min(req.end - req.start, Atomics.load(work, 0));
   const chunks = Math.ceil(sources / CHUNK_SOURCES);
