@@ -121,8 +121,9 @@ const sink = (p: Int32Array, stepId: number) => {
   }
   const h = hashInts(p, 0, words);
   const to = inserter!.homePart(h);
+  // Copied by hand: a call of TypedArray.prototype.set costs more than a few words.
   if (to === part) {
-    batch.set(p, batched * words);
+    for (let k = 0, at = batched * words; k < words; k++) batch[at + k] = p[k];
     batchHashes[batched] = h;
     batchKeys[batched++] = keyBase + emits++;
     if (batched === BATCH) flush(true);
@@ -136,7 +137,7 @@ const sink = (p: Int32Array, stepId: number) => {
     mailEnd[to] = first + INSERT_BLOCK;
   }
   const at = to * mailInts + mailNext[to]++ * entryInts;
-  mail.set(p, at);
+  for (let k = 0; k < words; k++) mail[at + k] = p[k];
   mail[at + words] = keyBase + emits++;
   mail[at + words + 1] = h;
 };
