@@ -45,6 +45,24 @@ describe('StateStore', () => {
     expect(into[0]).toBe(66_000 * 7);
   });
 
+  it('keeps states in segments cut from the tables growth dropped, also as seen by an attached thread', () => {
+    // One int a state: the 65,536-slot table, dropped at 49,152 states, is the next segment (states 65,536 on), and
+    // the 131,072-slot one, dropped at 98,304, the two after it.
+    const store = new StateStore(1, 1 << 4, true);
+    const n = 200_000;
+    for (let i = 0; i < n; i++) store.insert(Int32Array.of(i * 7 + 1));
+    const attached = StateStore.attach(store.share());
+    const into = new Int32Array(1);
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      store.read(i, into);
+      if (into[0] !== i * 7 + 1 || store.find(into) !== i) wrong++;
+      attached.read(i, into);
+      if (into[0] !== i * 7 + 1) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
+
   it('finds every state after a growth shared out in parts of the table, probes past a part deferred', () => {
     const store = new StateStore(2, 1 << 12, true);
     const n = 3000;
