@@ -62,6 +62,7 @@ main { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); g
 .tag { display: inline-block; font-size: 11px; padding: 0 4px; margin: 0 4px 0 0; border: 1px solid var(--ink); border-radius: 3px; font-weight: bold; vertical-align: 1px; }
 .tag.sleeps { background: var(--ink); color: #fff; }
 .tag.wakes { border-style: dashed; }
+.tag.wake-note { border-color: var(--bad); color: var(--bad); margin-left: 6px; }
 .tag.chosen { border-style: double; border-width: 3px; margin-left: 6px; }
 a.src { color: var(--accent); }
 #side { overflow: auto; min-height: 0; padding: 8px 12px; }

@@ -12,9 +12,12 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderExplorer } from '../../../src/cli/explorer-file.js';
+import { buildReport } from '../../../src/explain/report.js';
+import { check } from '../../../src/explore/check.js';
 import { compileModel } from '../../../src/explore/compile.js';
 import { createRandom } from '../../../src/explore/simulate.js';
 import { ModelBuilder, sourceIn } from '../../../src/index.js';
+import { eq, set } from '../../../src/model/expr.js';
 import { explorerDataOfModel, explorerDataOfReport } from '../../../src/render/explorer/explorer-data.js';
 import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
 
@@ -41,6 +44,23 @@ function loopingModel() {
       .step('lock', { action: 'mutex_lock(&m)', source: at(10, `${name}_work`), op: m.lock() })
       .step('unlock', { action: 'mutex_unlock(&m)', source: at(12, `${name}_work`), op: m.unlock(), goto: 'lock' }));
   }
+  return b.build();
+}
+
+/** The consumer tests the flag before prepare_to_wait, so the producer's wake_up can find the queue empty: a lost wake-up. */
+function lostWakeupModel() {
+  const at = sourceIn('drivers/x/flag.c', 'v1');
+  const b = new ModelBuilder('example/lost-wakeup');
+  const ready = b.var('ready', 0);
+  const wq = b.waitQueue('wq');
+  b.process('consumer', {}, (p) => p
+    .step('test', { action: 'if (!READ_ONCE(ready))', source: at(10, 'consume'), goto: [{ when: eq(ready, 0), to: 'prepare' }, { to: 'end' }] })
+    .step('prepare', { action: 'prepare_to_wait(&wq, &wait, TASK_UNINTERRUPTIBLE)', source: at(11, 'consume'), op: wq.prepareToWait() })
+    .step('sleep', { action: 'schedule()', source: at(12, 'consume'), op: wq.schedule() })
+    .step('finish', { action: 'finish_wait(&wq, &wait)', source: at(13, 'consume'), op: wq.finishWait() }));
+  b.process('producer', {}, (p) => p
+    .step('write', { action: 'WRITE_ONCE(ready, 1)', source: at(20, 'produce'), effects: [set(ready, 1)] })
+    .step('wake', { action: 'wake_up(&wq)', source: at(21, 'produce'), op: wq.wakeUp() }));
   return b.build();
 }
 
@@ -87,6 +107,7 @@ if (skip) {
     const errors: string[] = [];
     let deadlockUrl = '';
     let longUrl = '';
+    let lostUrl = '';
 
     const ready = async () => {
       await page.waitForSelector('body[data-ready=true]');
@@ -105,6 +126,10 @@ if (skip) {
       const loop = compileModel(loopingModel());
       const longFile = join(dir, 'long.html');
       writeFileSync(longFile, await renderExplorer(explorerDataOfModel(loop.model, 'example/loop (simulated)', randomWalk(loop, 2000, 7))));
+      const lost = compileModel(lostWakeupModel());
+      const lostFile = join(dir, 'lost-wakeup.html');
+      writeFileSync(lostFile, await renderExplorer(explorerDataOfReport(buildReport(lost, check(lost).run()), lost.model)));
+      lostUrl = pathToFileURL(lostFile).href;
       deadlockUrl = pathToFileURL(deadlockFile).href;
       longUrl = pathToFileURL(longFile).href;
       const { chromium: launcher } = await import('playwright-core').catch((e: unknown) => {
@@ -197,6 +222,18 @@ if (skip) {
       await ready();
       expect(await text('#message')).toContain('another model or other parameters');
       expect(await text('#position')).toBe(`step 0 of ${pathLength}`);
+      expect(errors).toEqual([]);
+    });
+
+    it('marks a wake-up that woke nobody, as the trace table does', async () => {
+      await page.goto(lostUrl);
+      await ready();
+      // consumer test, producer write, producer wake (the queue still empty), consumer prepare, consumer sleep.
+      expect(await page.locator('#lanes-body .row[data-step="3"] .tag.wake-note').innerText()).toBe('woke nobody');
+      expect(await page.locator('#lanes-body .tag.wake-note').count()).toBe(1);
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+      await atStep(3);
+      expect(await text('#current-step')).toContain('wake_up(&wq) (woke nobody)');
       expect(errors).toEqual([]);
     });
 

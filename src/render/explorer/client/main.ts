@@ -9,6 +9,7 @@
  */
 import { analyzeWaitFor } from '../../../explain/cycle.js';
 import { processStatuses } from '../../../explain/process-status.js';
+import { wakeRecipients, wokeMark, wokeNobody } from '../../../explain/trace.js';
 import { buildWaitForGraph } from '../../../explain/wait-for.js';
 import { compileModel } from '../../../explore/compile.js';
 import { formatSourceShort } from '../../../model/source-ref.js';
@@ -51,6 +52,11 @@ function start(): void {
   const cm = compileModel(data.model);
   const session = new ExplorerSession(cm, data.path);
   const procs = cm.layout.processes;
+
+  /** The trace table's mark for a wake-up that woke nobody or a task not yet asleep (explain/trace.ts), or undefined. */
+  const wakeNote = (stepId: number, before: Int32Array, after: Int32Array): string | undefined =>
+    wokeNobody(cm, stepId, before) ? 'woke nobody'
+      : wokeMark({ woke: wakeRecipients(cm, stepId, before, after).map((r) => ({ process: cm.processName(r.pid), asleep: r.asleep })) });
   const slice = new Set(data.slice);
   const svgCache = new Map<string, Promise<string>>();
   let sliceOnly = false;
@@ -109,12 +115,14 @@ function start(): void {
       const after = session.stateAt(i);
       const waitSlot = procs[cs.pid].waitSlot;
       const outcome = before[waitSlot] < 0 ? 'wakes' : after[waitSlot] > 0 ? 'sleeps' : '';
+      const wake = wakeNote(session.path[i - 1], before, after);
       // The step's cell also covers the lane to its right (empty in this row), so its action fits.
       const span = cs.pid + 1 < procs.length ? 2 : 1;
       for (let pid = 0; pid < procs.length; pid++) {
         if (pid === cs.pid) {
           const cell = h('div', { class: 'cell lane step', role: 'cell', title: `${procs[pid].name}: ${cs.step.action}` },
-            h('div', { class: 'action' }, h('b', { class: 'who' }, `${procs[pid].name} `), outcome ? h('span', { class: `tag ${outcome}` }, outcome) : undefined, cs.step.action),
+            h('div', { class: 'action' }, h('b', { class: 'who' }, `${procs[pid].name} `), outcome ? h('span', { class: `tag ${outcome}` }, outcome) : undefined, cs.step.action,
+              wake ? h('span', { class: 'tag wake-note' }, wake) : undefined),
             h('div', { class: 'where' }, loopTag, sourceLink(cs.step.source), i > recordedPrefix ? h('span', { class: 'tag chosen' }, 'your choice') : undefined));
           cell.style.setProperty('--from', String(pid + 2));
           cell.style.setProperty('--span', String(span));
@@ -185,7 +193,8 @@ function start(): void {
     const cs = cm.steps[session.path[session.at - 1]];
     const waitSlot = procs[cs.pid].waitSlot;
     const outcome = session.stateAt(session.at - 1)[waitSlot] < 0 ? ' (wakes up)' : session.state[waitSlot] > 0 ? ' (goes to sleep)' : '';
-    holder.replaceChildren(h('b', {}, `Step ${session.at}: ${cm.processName(cs.pid)}`), ` ${cs.step.action}${outcome} `, sourceLink(cs.step.source));
+    const wake = wakeNote(session.path[session.at - 1], session.stateAt(session.at - 1), session.state);
+    holder.replaceChildren(h('b', {}, `Step ${session.at}: ${cm.processName(cs.pid)}`), ` ${cs.step.action}${outcome}${wake ? ` (${wake})` : ''} `, sourceLink(cs.step.source));
   }
 
   // ---- what if ----
