@@ -11,23 +11,7 @@ import { dec, eq, gt, inc, set } from '../../src/model/expr.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { checkToText } from '../../src/render/text.js';
 import { exclusiveConsumers } from '../support/exclusive-consumers.js';
-
-/** The consumer tests the flag before prepare_to_wait: the classic lost wake-up. */
-function flagBeforePrepare() {
-  const at = sourceIn('drivers/x/flag.c', 'v1');
-  const b = new ModelBuilder('toy/flag-before-prepare');
-  const ready = b.var('ready', 0);
-  const wq = b.waitQueue('wq');
-  b.process('consumer', {}, (p) => p
-    .step('test', { action: 'if (!READ_ONCE(ready))', source: at(10, 'consume'), goto: [{ when: eq(ready, 0), to: 'prepare' }, { to: 'end' }] })
-    .step('prepare', { action: 'prepare_to_wait(&wq, &wait, TASK_UNINTERRUPTIBLE)', source: at(11, 'consume'), op: wq.prepareToWait() })
-    .step('sleep', { action: 'schedule()', source: at(12, 'consume'), op: wq.schedule() })
-    .step('finish', { action: 'finish_wait(&wq, &wait)', source: at(13, 'consume'), op: wq.finishWait() }));
-  b.process('producer', {}, (p) => p
-    .step('write', { action: 'WRITE_ONCE(ready, 1)', source: at(20, 'produce'), effects: [set(ready, 1)] })
-    .step('wake', { action: 'wake_up(&wq)', source: at(21, 'produce'), op: wq.wakeUp() }));
-  return b.build();
-}
+import { flagBeforePrepare } from '../support/flag-before-prepare.js';
 
 describe('a lost wake-up (flag tested before prepare_to_wait)', () => {
   const cm = compileModel(flagBeforePrepare());

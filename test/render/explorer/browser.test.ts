@@ -17,9 +17,9 @@ import { check } from '../../../src/explore/check.js';
 import { compileModel } from '../../../src/explore/compile.js';
 import { createRandom } from '../../../src/explore/simulate.js';
 import { ModelBuilder, sourceIn } from '../../../src/index.js';
-import { eq, set } from '../../../src/model/expr.js';
 import { explorerDataOfModel, explorerDataOfReport } from '../../../src/render/explorer/explorer-data.js';
 import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
+import { flagBeforePrepare } from '../../support/flag-before-prepare.js';
 
 const skip = process.env.INTERLEAVE_SKIP_BROWSER === '1';
 
@@ -44,23 +44,6 @@ function loopingModel() {
       .step('lock', { action: 'mutex_lock(&m)', source: at(10, `${name}_work`), op: m.lock() })
       .step('unlock', { action: 'mutex_unlock(&m)', source: at(12, `${name}_work`), op: m.unlock(), goto: 'lock' }));
   }
-  return b.build();
-}
-
-/** The consumer tests the flag before prepare_to_wait, so the producer's wake_up can find the queue empty: a lost wake-up. */
-function lostWakeupModel() {
-  const at = sourceIn('drivers/x/flag.c', 'v1');
-  const b = new ModelBuilder('example/lost-wakeup');
-  const ready = b.var('ready', 0);
-  const wq = b.waitQueue('wq');
-  b.process('consumer', {}, (p) => p
-    .step('test', { action: 'if (!READ_ONCE(ready))', source: at(10, 'consume'), goto: [{ when: eq(ready, 0), to: 'prepare' }, { to: 'end' }] })
-    .step('prepare', { action: 'prepare_to_wait(&wq, &wait, TASK_UNINTERRUPTIBLE)', source: at(11, 'consume'), op: wq.prepareToWait() })
-    .step('sleep', { action: 'schedule()', source: at(12, 'consume'), op: wq.schedule() })
-    .step('finish', { action: 'finish_wait(&wq, &wait)', source: at(13, 'consume'), op: wq.finishWait() }));
-  b.process('producer', {}, (p) => p
-    .step('write', { action: 'WRITE_ONCE(ready, 1)', source: at(20, 'produce'), effects: [set(ready, 1)] })
-    .step('wake', { action: 'wake_up(&wq)', source: at(21, 'produce'), op: wq.wakeUp() }));
   return b.build();
 }
 
@@ -126,7 +109,7 @@ if (skip) {
       const loop = compileModel(loopingModel());
       const longFile = join(dir, 'long.html');
       writeFileSync(longFile, await renderExplorer(explorerDataOfModel(loop.model, 'example/loop (simulated)', randomWalk(loop, 2000, 7))));
-      const lost = compileModel(lostWakeupModel());
+      const lost = compileModel(flagBeforePrepare('example/lost-wakeup'));
       const lostFile = join(dir, 'lost-wakeup.html');
       writeFileSync(lostFile, await renderExplorer(explorerDataOfReport(buildReport(lost, check(lost).run()), lost.model)));
       lostUrl = pathToFileURL(lostFile).href;
