@@ -7,12 +7,13 @@
  * The table is cut into one run of slots per thread, and a thread inserts
  * only the successors whose probe starts in its own run: it sends the others
  * to their thread's mail, which that thread inserts once all are done
- * expanding. So each slot and each new state is read and written by one
- * thread only, and stays in that processor's cache (a slot another processor
- * wrote last costs a transfer between caches), and slots are claimed with
- * plain writes. The few successors whose probe runs past the end of their
- * thread's run are inserted last, by all threads at once, claiming slots
- * with compare-and-swap.
+ * expanding. So while they insert, each run of slots is read and written by
+ * one thread only, which claims its slots with plain writes (a locked
+ * compare-and-swap keeps the processor from overlapping the cache misses
+ * around it), and the slots and new states it touches stay in its own
+ * processor's cache. The few successors whose probe runs past the end of
+ * their thread's run are inserted last, by all threads at once, claiming
+ * slots with compare-and-swap.
  *
  * Each successor is offered with its key (source, successor index); once
  * all are inserted, the threads number the round's new states by key, as a
