@@ -19,7 +19,7 @@ import { createRandom } from '../../../src/explore/simulate.js';
 import { ModelBuilder, sourceIn } from '../../../src/index.js';
 import { explorerDataOfModel, explorerDataOfReport } from '../../../src/render/explorer/explorer-data.js';
 import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
-import { flagBeforePrepare } from '../../support/flag-before-prepare.js';
+import { flagBeforePrepare, wokenBeforeItSlept } from '../../support/wake-races.js';
 
 const skip = process.env.INTERLEAVE_SKIP_BROWSER === '1';
 
@@ -91,6 +91,8 @@ if (skip) {
     let deadlockUrl = '';
     let longUrl = '';
     let lostUrl = '';
+    let earlyUrl = '';
+    let earlyWake = { step: 0, mark: '' };
 
     const ready = async () => {
       await page.waitForSelector('body[data-ready=true]');
@@ -113,6 +115,14 @@ if (skip) {
       const lostFile = join(dir, 'lost-wakeup.html');
       writeFileSync(lostFile, await renderExplorer(explorerDataOfReport(buildReport(lost, check(lost).run()), lost.model)));
       lostUrl = pathToFileURL(lostFile).href;
+      const early = compileModel(wokenBeforeItSlept());
+      const earlyReport = buildReport(early, check(early).run());
+      const trace = earlyReport.counterexample!.trace;
+      const wake = trace.findIndex((t) => t.process === 'producer' && t.step === 'wake');
+      earlyWake = { step: wake + 1, mark: `woke ${trace[wake].woke![0].process}, not yet asleep` };
+      const earlyFile = join(dir, 'woken-early.html');
+      writeFileSync(earlyFile, await renderExplorer(explorerDataOfReport(earlyReport, early.model)));
+      earlyUrl = pathToFileURL(earlyFile).href;
       deadlockUrl = pathToFileURL(deadlockFile).href;
       longUrl = pathToFileURL(longFile).href;
       const { chromium: launcher } = await import('playwright-core').catch((e: unknown) => {
@@ -217,6 +227,14 @@ if (skip) {
       for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
       await atStep(3);
       expect(await text('#current-step')).toContain('wake_up(&wq) (woke nobody)');
+      expect(errors).toEqual([]);
+    });
+
+    it('marks a wake-up that reached a task not yet asleep, naming it as the trace table does', async () => {
+      await page.goto(earlyUrl);
+      await ready();
+      expect(await page.locator(`#lanes-body .row[data-step="${earlyWake.step}"] .tag.wake-note`).innerText()).toBe(earlyWake.mark);
+      expect(await page.locator('#lanes-body .tag.wake-note').count()).toBe(1);
       expect(errors).toEqual([]);
     });
 
