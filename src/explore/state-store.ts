@@ -26,6 +26,13 @@ import { BUCKET_BITS, BUCKETS, REHASH_CHUNK, SlotOrder } from './slot-order.js';
 const SEGMENT_BITS = 16;
 const SEGMENT_STATES = 1 << SEGMENT_BITS;
 const MIN_LOG2 = 4;
+/**
+ * Entries of the cache of recently met states in front of the table (see
+ * `insert`): a few thousand catch most duplicates, since BFS reaches the two
+ * ends of a diamond (a;b and b;a) from sibling states, whose ids are close.
+ */
+const RECENT_BITS = 14;
+const RECENT_MASK = (1 << RECENT_BITS) - 1;
 
 /** Most states one store can hold (ids + 1 fit the low bits of a slot; tables up to 2^30 slots). */
 export const MAX_STORED_STATES = 3 * 2 ** 28;
@@ -94,6 +101,9 @@ export class StateStore implements SeenSet {
   private spareAt = 0;
   /** Scratch of `rehashIds`. */
   private slotOrder: SlotOrder | undefined;
+  /** By the low bits of a hash: id + 1 of a state `insert` met recently (0: none), and its whole hash. */
+  private readonly recentIds = new Int32Array(RECENT_MASK + 1);
+  private readonly recentHashes = new Int32Array(RECENT_MASK + 1);
   /** Hash of the last state passed to `insert` or `find`. */
   lastHash = 0;
 
@@ -181,6 +191,12 @@ export class StateStore implements SeenSet {
     const words = this.words;
     const h = hashInts(p, 0, words);
     this.lastHash = h;
+    // Most duplicates were met a moment ago: a small cache that stays in the processor's cache
+    // answers them without the table's cache miss (the state's words are confirmed either way).
+    const r = h & RECENT_MASK;
+    const recent = this.recentIds[r];
+    if (recent !== 0 && this.recentHashes[r] === h && this.equals(recent - 1, p)) return -recent;
+    this.recentHashes[r] = h;
     const table = this.table;
     const mask = this.mask;
     const fp = h << (32 - this.shift);
@@ -194,7 +210,10 @@ export class StateStore implements SeenSet {
         const base = (id & (SEGMENT_STATES - 1)) * words;
         let k = 0;
         while (k < words && seg[base + k] === p[k]) k++;
-        if (k === words) return -(id + 1);
+        if (k === words) {
+          this.recentIds[r] = id + 1;
+          return -(id + 1);
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -206,6 +225,7 @@ export class StateStore implements SeenSet {
     const base = (id & (SEGMENT_STATES - 1)) * words;
     for (let k = 0; k < words; k++) seg[base + k] = p[k];
     table[slot] = fp | (id + 1);
+    this.recentIds[r] = id + 1;
     this.size = id + 1;
     if (this.size * 4 > (mask + 1) * 3) this.grow();
     return id;
@@ -339,6 +359,7 @@ export class StateStore implements SeenSet {
     let slot = h >>> shift;
     while ((table[slot] & mask) !== id + 1 || table[slot] === GONE) slot = (slot + 1) & mask;
     table[slot] = GONE;
+    if (this.recentIds[h & RECENT_MASK] === id + 1) this.recentIds[h & RECENT_MASK] = 0;
   }
 
   private grow(): void {

@@ -45,6 +45,27 @@ describe('StateStore', () => {
     expect(into[0]).toBe(66_000 * 7);
   });
 
+  it('tells apart two states with the same 32-bit hash, right after meeting one of them', () => {
+    // Two-int states whose ints both vary collide on the whole hash after some 10^5 of them: find a pair.
+    const state = (i: number) => Int32Array.of(i, Math.imul(i, 0x9e3779b9));
+    const seen = new Map<number, number>();
+    let pair: [number, number] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const h = hashInts(state(i), 0, 2);
+      const j = seen.get(h);
+      if (j !== undefined) pair = [j, i];
+      else seen.set(h, i);
+    }
+    const [a, b] = pair.map(state);
+    const store = new StateStore(2);
+    expect(store.insert(a)).toBe(0);
+    expect(store.insert(b)).toBe(1);
+    expect(store.insert(a)).toBe(-1);
+    expect(store.insert(b)).toBe(-2);
+    expect(store.insert(b)).toBe(-2);
+    expect(store.insert(a)).toBe(-1);
+  });
+
   it('keeps states in segments cut from the tables growth dropped, also as seen by an attached thread', () => {
     // One int a state: the 65,536-slot table, dropped at 49,152 states, is the next segment (states 65,536 on), and
     // the 131,072-slot one, dropped at 98,304, the two after it.
