@@ -109,6 +109,19 @@ function flush(owned: boolean): void {
 let source = 0;
 let keyBase = 0;
 let emits = 0;
+/**
+ * The successors this thread met last, by the low bits of their hash (hash,
+ * and the packed state). One met again is a duplicate to drop before it is
+ * sent or inserted: BFS reaches both ends of a diamond (a;b and b;a) from
+ * sibling sources, which one thread mostly expands one after the other. It
+ * cannot lower the state's least key either: this thread takes sources in
+ * increasing order, so its later successors have larger keys.
+ */
+const RECENT = 1 << 12;
+const recentHashes = new Int32Array(RECENT);
+const recentStates = new Int32Array(RECENT * words);
+const recentSet = new Uint8Array(RECENT);
+
 const sink = (p: Int32Array, stepId: number) => {
   if (covered[stepId] === 0) {
     // This worker takes sources in increasing order, so its first is its least.
@@ -121,6 +134,19 @@ const sink = (p: Int32Array, stepId: number) => {
     }
   }
   const h = hashInts(p, 0, words);
+  const r = h & (RECENT - 1);
+  const cached = r * words;
+  if (recentSet[r] === 1 && recentHashes[r] === h) {
+    let k = 0;
+    while (k < words && recentStates[cached + k] === p[k]) k++;
+    if (k === words) {
+      emits++;
+      return;
+    }
+  }
+  recentSet[r] = 1;
+  recentHashes[r] = h;
+  for (let k = 0; k < words; k++) recentStates[cached + k] = p[k];
   const to = inserter!.homePart(h);
   // Copied by hand: a call of TypedArray.prototype.set costs more than a few words.
   if (to === part) {
