@@ -526,9 +526,8 @@ export class ConcurrentInserter {
     const hashes = known ?? (this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2)));
     let touched = 0;
     for (let i = 0; i < n; i++) {
-      const h = known ? hashes[i] : hashInts(batch, i * words, words);
-      hashes[i] = h;
-      touched ^= table[h >>> shift];
+      if (!known) hashes[i] = hashInts(batch, i * words, words);
+      touched ^= table[hashes[i] >>> shift];
     }
     for (let i = 0; i < n; i++) {
       const h = hashes[i];

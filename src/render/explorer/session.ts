@@ -8,6 +8,7 @@
  */
 import type { CompiledModel } from '../../explore/compile.js';
 import { replayPath } from '../../explain/path.js';
+import { wakeRecipients, wokeMark, wokeNobody } from '../../explain/trace.js';
 import type { ExplorerPoint } from './fragment.js';
 
 export interface EnabledStep {
@@ -25,6 +26,8 @@ interface Place {
 export class ExplorerSession {
   private pathNow: number[];
   private statesNow: Int32Array[];
+  /** `wakeNoteAt`'s answers for the path now, by step (null: no mark), computed when first asked. */
+  private notesNow: Array<string | null | undefined> = [];
   private atNow: number;
   private readonly history: Place[] = [];
 
@@ -39,6 +42,23 @@ export class ExplorerSession {
   get at(): number { return this.atNow; }
   get state(): Int32Array { return this.statesNow[this.atNow]; }
   stateAt(i: number): Int32Array { return this.statesNow[i]; }
+
+  /**
+   * The trace table's mark for step `i` (1-based) of the path, if it is a
+   * wake-up that woke nobody or a task not yet asleep (explain/trace.ts).
+   * Kept per path, since the schedule's rows ask again on every scroll.
+   */
+  wakeNoteAt(i: number): string | undefined {
+    let note = this.notesNow[i];
+    if (note === undefined) {
+      const stepId = this.pathNow[i - 1];
+      const before = this.statesNow[i - 1];
+      note = wokeNobody(this.cm, stepId, before) ? 'woke nobody'
+        : wokeMark({ woke: wakeRecipients(this.cm, stepId, before, this.statesNow[i]).map((r) => ({ process: this.cm.processName(r.pid), asleep: r.asleep })) }) ?? null;
+      this.notesNow[i] = note;
+    }
+    return note ?? undefined;
+  }
   get canGoBack(): boolean { return this.history.length > 0; }
 
   /** How many leading steps the path shares with the recorded schedule. */
@@ -86,6 +106,7 @@ export class ExplorerSession {
     this.history.push({ path: this.pathNow, at: this.atNow });
     this.pathNow = [...this.pathNow.slice(0, this.atNow), stepId];
     this.statesNow = [...this.statesNow.slice(0, this.atNow + 1), next];
+    this.notesNow = this.notesNow.slice(0, this.atNow + 1);
     this.atNow++;
   }
 
@@ -119,6 +140,7 @@ export class ExplorerSession {
 
   private setPath(path: readonly number[], at: number): void {
     this.statesNow = replayPath(this.cm, path);
+    this.notesNow = [];
     this.pathNow = [...path];
     this.atNow = at;
   }

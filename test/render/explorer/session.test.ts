@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { replayPath } from '../../../src/explain/path.js';
 import { ExplorerSession } from '../../../src/render/explorer/session.js';
 import { stateRows } from '../../../src/render/explorer/state-rows.js';
+import { buildReport } from '../../../src/explain/report.js';
+import { check } from '../../../src/explore/check.js';
+import { compileModel } from '../../../src/explore/compile.js';
 import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
+import { flagBeforePrepare } from '../../support/wake-races.js';
 
 const { cm, result } = exploreCase(SEMAPHORE_DEADLOCK);
 const recorded = result.discovery!.path;
@@ -49,6 +53,23 @@ describe('ExplorerSession', () => {
     const s = new ExplorerSession(cm, recorded);
     s.goTo(5);
     expect(s.enabled().find((e) => e.stepId === recorded[5])?.sleeps).toBe(true);
+  });
+
+  it('marks the wake-up that woke nobody as the trace does, on the recorded path and after a branch back to it', () => {
+    const lost = compileModel(flagBeforePrepare());
+    const report = buildReport(lost, check(lost).run());
+    const path = report.result.discovery!.path;
+    const s = new ExplorerSession(lost, path);
+    const marks = () => path.map((_, i) => s.wakeNoteAt(i + 1));
+    const expected = report.counterexample!.trace.map((t) => (t.wokeNobody ? 'woke nobody' : undefined));
+    expect(expected).toContain('woke nobody');
+    expect(marks()).toEqual(expected);
+    // Branch at step 1 to another enabled step, then come back: the marks are the recorded path's again.
+    s.goTo(1);
+    const other = s.enabled().find((e) => e.stepId !== path[1])!;
+    s.choose(other.stepId);
+    s.returnToRecorded();
+    expect(marks()).toEqual(expected);
   });
 });
 

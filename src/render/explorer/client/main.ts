@@ -9,7 +9,6 @@
  */
 import { analyzeWaitFor } from '../../../explain/cycle.js';
 import { processStatuses } from '../../../explain/process-status.js';
-import { wakeRecipients, wokeMark, wokeNobody } from '../../../explain/trace.js';
 import { buildWaitForGraph } from '../../../explain/wait-for.js';
 import { compileModel } from '../../../explore/compile.js';
 import { formatSourceShort } from '../../../model/source-ref.js';
@@ -53,10 +52,6 @@ function start(): void {
   const session = new ExplorerSession(cm, data.path);
   const procs = cm.layout.processes;
 
-  /** The trace table's mark for a wake-up that woke nobody or a task not yet asleep (explain/trace.ts), or undefined. */
-  const wakeNote = (stepId: number, before: Int32Array, after: Int32Array): string | undefined =>
-    wokeNobody(cm, stepId, before) ? 'woke nobody'
-      : wokeMark({ woke: wakeRecipients(cm, stepId, before, after).map((r) => ({ process: cm.processName(r.pid), asleep: r.asleep })) });
   const slice = new Set(data.slice);
   const svgCache = new Map<string, Promise<string>>();
   let sliceOnly = false;
@@ -115,7 +110,7 @@ function start(): void {
       const after = session.stateAt(i);
       const waitSlot = procs[cs.pid].waitSlot;
       const outcome = before[waitSlot] < 0 ? 'wakes' : after[waitSlot] > 0 ? 'sleeps' : '';
-      const wake = wakeNote(session.path[i - 1], before, after);
+      const wake = session.wakeNoteAt(i);
       // The step's cell also covers the lane to its right (empty in this row), so its action fits.
       const span = cs.pid + 1 < procs.length ? 2 : 1;
       for (let pid = 0; pid < procs.length; pid++) {
@@ -193,7 +188,7 @@ function start(): void {
     const cs = cm.steps[session.path[session.at - 1]];
     const waitSlot = procs[cs.pid].waitSlot;
     const outcome = session.stateAt(session.at - 1)[waitSlot] < 0 ? ' (wakes up)' : session.state[waitSlot] > 0 ? ' (goes to sleep)' : '';
-    const wake = wakeNote(session.path[session.at - 1], session.stateAt(session.at - 1), session.state);
+    const wake = session.wakeNoteAt(session.at);
     holder.replaceChildren(h('b', {}, `Step ${session.at}: ${cm.processName(cs.pid)}`), ` ${cs.step.action}${outcome}${wake ? ` (${wake})` : ''} `, sourceLink(cs.step.source));
   }
 
