@@ -84,6 +84,22 @@ describe('StateStore', () => {
     expect(wrong).toBe(0);
   });
 
+  it('doubles its table from the old one, hashing again only the states outside their home line', () => {
+    // A table of 16 slots (two lines) holds 12 states before it doubles, so lines overflow; a shared store has no lines and grows from its segments.
+    for (const shared of [false, true]) {
+      for (const seed of [1, 2, 3]) {
+        const store = new StateStore(1, 16, shared);
+        const n = 5000;
+        for (let i = 0; i < n; i++) expect(store.insert(Int32Array.of(i * seed + 7))).toBe(i);
+        let lost = 0;
+        for (let i = 0; i < n; i++) if (store.find(Int32Array.of(i * seed + 7)) !== i) lost++;
+        expect(lost).toBe(0);
+        for (let i = 0; i < n; i++) expect(store.insert(Int32Array.of(i * seed + 7))).toBe(-(i + 1));
+        expect(store.find(Int32Array.of(-1))).toBe(-1);
+      }
+    }
+  });
+
   it('finds every state after a growth shared out in parts of the table, probes past a part deferred', () => {
     const store = new StateStore(2, 1 << 12, true);
     const n = 3000;
