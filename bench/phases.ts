@@ -12,6 +12,11 @@
  * operating system (`process.resourceUsage`), and their price on this
  * machine is measured by writing fresh memory.
  *
+ * The parts are timed once each, after the search warmed the code up, so
+ * they mean something for searches of a million states or more; on small
+ * ones the compiler's warm-up and the machine's noise dominate (a part can
+ * come out negative).
+ *
  * Usage: node --import tsx bench/phases.ts [model] [params as JSON]
  * (default: the reference run, dm-snapshot/in-progress w5 t0 c1)
  */
