@@ -116,12 +116,12 @@ export class StateStore implements SeenSet {
   moved = 0;
   /** @internal The fingerprint bits of an entry: `~(mask | moved)`. */
   printMask = 0;
-  /** @internal `start` and `print` as shifts: `(h >>> lineShift) << lineBits` and `(h >>> printFrom) << printTo`. */
-  lineShift = 32;
-  printFrom = 1;
-  printTo = 1;
-  /** @internal log2 of the slots of a line of the table: 3, or 0 in a shared store (see the top of this file). */
-  lineBits: number;
+  /** `start` and `print` as shifts (`sized` derives them once per table, for the hot paths). */
+  private lineShift = 32;
+  private printFrom = 1;
+  private printTo = 1;
+  /** log2 of the slots of a line of the table: 3, or 0 in a shared store (see the top of this file). */
+  private lineBits: number;
   private size = 0;
   /** Segments and table already handed to attached threads. */
   private sharedSegments = 0;
@@ -465,7 +465,7 @@ export class StateStore implements SeenSet {
     const oldMoved = this.moved;
     const oldPrint = this.printMask;
     const table = this.swapTable(33 - this.shift);
-    const { mask, words, lineBits } = this;
+    const { mask, lineBits } = this;
     for (let at = 0; at < old.length; at++) {
       const e = old[at];
       if (e === 0 || e === GONE) continue;
@@ -476,7 +476,7 @@ export class StateStore implements SeenSet {
         start = (((at >>> lineBits) << 1) | (e >>> 31)) << lineBits;
         print = (e & oldPrint) << 1;
       } else {
-        const h = hashInts(this.segments[(id1 - 1) >>> SEGMENT_BITS], ((id1 - 1) & (SEGMENT_STATES - 1)) * words, words);
+        const h = this.hashOf(id1 - 1);
         start = this.start(h);
         print = this.print(h);
       }
@@ -620,17 +620,17 @@ export class ConcurrentInserter {
    */
   insertBatch(batch: Int32Array, keys: Int32Array, n: number, made: Int32Array, known?: Int32Array, owned = false): void {
     const store = this.store;
-    const { words, table, mask, printMask, segments, lineShift, lineBits, printFrom, printTo } = store;
+    const { words, table, mask, printMask, segments } = store;
     const hashes = known ?? (this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2)));
     let touched = 0;
     for (let i = 0; i < n; i++) {
       if (!known) hashes[i] = hashInts(batch, i * words, words);
-      touched ^= table[(hashes[i] >>> lineShift) << lineBits];
+      touched ^= table[store.start(hashes[i])];
     }
     for (let i = 0; i < n; i++) {
       const h = hashes[i];
-      const entry = table[(h >>> lineShift) << lineBits];
-      if (entry !== 0 && (entry & printMask) === (h >>> printFrom) << printTo) {
+      const entry = table[store.start(h)];
+      if (entry !== 0 && (entry & printMask) === store.print(h)) {
         const id = (entry & mask) - 1;
         if (id < this.base) touched ^= segments[id >>> SEGMENT_BITS][(id & (SEGMENT_STATES - 1)) * words];
       }

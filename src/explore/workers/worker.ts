@@ -52,6 +52,17 @@ const mailCount = new Int32Array(init.mailCount);
 /** Ints of one mail entry (packed state, key, hash) and of one thread's mail. */
 const entryInts = words + 2;
 const mailInts = init.mailCapacity * entryInts;
+
+/**
+ * Writes a mail entry at `into[at..]`: the packed state at `p[from..]`, its
+ * key and hash. Copied by hand: a call of TypedArray.prototype.set costs
+ * more than a few words.
+ */
+function putEntry(into: Int32Array, at: number, p: Int32Array, from: number, key: number, h: number): void {
+  for (let k = 0; k < words; k++) into[at + k] = p[from + k];
+  into[at + words] = key;
+  into[at + words + 1] = h;
+}
 /** Per thread: the next mail entry this thread may write and the end of the block it took. */
 const mailNext = new Int32Array(parts);
 const mailEnd = new Int32Array(parts);
@@ -91,10 +102,7 @@ function flush(owned: boolean): void {
         more.set(left);
         left = more;
       }
-      const at = leftCount++ * entryInts;
-      left.set(batch.subarray(i * words, (i + 1) * words), at);
-      left[at + words] = batchKeys[i];
-      left[at + words + 1] = batchHashes[i];
+      putEntry(left, leftCount++ * entryInts, batch, i * words, batchKeys[i], batchHashes[i]);
       Atomics.add(work, 3, 1);
       continue;
     }
@@ -163,10 +171,7 @@ const sink = (p: Int32Array, stepId: number) => {
     mailNext[to] = first;
     mailEnd[to] = first + INSERT_BLOCK;
   }
-  const at = to * mailInts + mailNext[to]++ * entryInts;
-  for (let k = 0; k < words; k++) mail[at + k] = p[k];
-  mail[at + words] = keyBase + emits++;
-  mail[at + words + 1] = h;
+  putEntry(mail, to * mailInts + mailNext[to]++ * entryInts, p, 0, keyBase + emits++, h);
 };
 
 /** After expanding: the unused rest of this thread's blocks of mail gets key -1, so that their receivers skip it. */
