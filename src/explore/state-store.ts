@@ -116,12 +116,15 @@ export class StateStore implements SeenSet {
   moved = 0;
   /** @internal The fingerprint bits of an entry: `~(mask | moved)`. */
   printMask = 0;
-  /** `start` and `print` as shifts (`sized` derives them once per table, for the hot paths). */
-  private lineShift = 32;
-  private printFrom = 1;
-  private printTo = 1;
-  /** log2 of the slots of a line of the table: 3, or 0 in a shared store (see the top of this file). */
-  private lineBits: number;
+  /**
+   * @internal `start` and `print` as shifts, `(h >>> lineShift) << lineBits`
+   * and `(h >>> printFrom) << printTo`, derived once per table by `sized`.
+   */
+  lineShift = 32;
+  printFrom = 1;
+  printTo = 1;
+  /** @internal log2 of the slots of a line of the table: 3, or 0 in a shared store (see the top of this file). */
+  lineBits: number;
   private size = 0;
   /** Segments and table already handed to attached threads. */
   private sharedSegments = 0;
@@ -620,17 +623,19 @@ export class ConcurrentInserter {
    */
   insertBatch(batch: Int32Array, keys: Int32Array, n: number, made: Int32Array, known?: Int32Array, owned = false): void {
     const store = this.store;
-    const { words, table, mask, printMask, segments } = store;
+    // `start` and `print` spelled out with the shifts held in locals: calling them in these two
+    // loops measured 1.02x slower on two workers (reference run, 8 and 10 pairs).
+    const { words, table, mask, printMask, segments, lineShift, lineBits, printFrom, printTo } = store;
     const hashes = known ?? (this.hashes.length >= n ? this.hashes : (this.hashes = new Int32Array(n * 2)));
     let touched = 0;
     for (let i = 0; i < n; i++) {
       if (!known) hashes[i] = hashInts(batch, i * words, words);
-      touched ^= table[store.start(hashes[i])];
+      touched ^= table[(hashes[i] >>> lineShift) << lineBits];
     }
     for (let i = 0; i < n; i++) {
       const h = hashes[i];
-      const entry = table[store.start(h)];
-      if (entry !== 0 && (entry & printMask) === store.print(h)) {
+      const entry = table[(h >>> lineShift) << lineBits];
+      if (entry !== 0 && (entry & printMask) === (h >>> printFrom) << printTo) {
         const id = (entry & mask) - 1;
         if (id < this.base) touched ^= segments[id >>> SEGMENT_BITS][(id & (SEGMENT_STATES - 1)) * words];
       }
