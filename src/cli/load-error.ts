@@ -70,10 +70,10 @@ function thrownAt(e: Error, modelFile: string): SourcePlace | undefined {
 
 /**
  * The whole message for an error thrown while importing `modelFile` (shown
- * as `shown`, the path the user typed), without a stack trace.
+ * as `shown`, the path the user typed), or while running its code later
+ * (`head` then says what was being done), without a stack trace.
  */
-export function describeLoadError(e: unknown, shown: string, modelFile: string, cwd: string): string {
-  const head = `cannot load model file ${shown}`;
+export function describeLoadError(e: unknown, shown: string, modelFile: string, cwd: string, head = `cannot load model file ${shown}`): string {
   if (!(e instanceof Error)) return `${head}: ${String(e)}`;
   if (e instanceof ModelError) return `${head}: ${e.message}`;
   const display = (file: string) => {

@@ -57,11 +57,30 @@ export async function loadModel(nameOrPath: string, from: ModelSource): Promise<
   const inner = (mod.default as Record<string, unknown> | undefined) ?? {};
   const unwrap = !isDefinition(mod.default) && !isModel(mod.default) && typeof mod.default === 'object' && mod.default !== null;
   const exported = unwrap ? inner.default ?? inner.model : mod.default ?? mod.model;
-  if (isDefinition(exported)) return exported;
+  if (isDefinition(exported)) return withBuildErrors(exported, nameOrPath, path, from.cwd);
   if (isModel(exported)) {
     return { name: exported.name, description: `loaded from ${nameOrPath}`, params: {}, build: () => exported };
   }
   throw new ModelError(
     `${nameOrPath} does not export a model: want \`export default defineModel({ name, description, params, build })\` or a built model`,
   );
+}
+
+/**
+ * A file's definition whose `build` reports what the file's own code throws
+ * (a typo such as \`m.unlokc()\`) as loading does: the place in the file and
+ * its line, exit 2, not as a bug in interleave with a stack trace.
+ */
+function withBuildErrors(def: ModelDefinition, shown: string, path: string, cwd: string): ModelDefinition {
+  return {
+    ...def,
+    build: (values) => {
+      try {
+        return def.build(values);
+      } catch (e) {
+        if (e instanceof ModelError) throw e;
+        throw new ModelError(describeLoadError(e, shown, path, cwd, `cannot build model ${def.name} from ${shown}`));
+      }
+    },
+  };
 }

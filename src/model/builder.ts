@@ -183,6 +183,16 @@ export interface LocationOptions {
   readonly validEnd?: boolean;
 }
 
+/**
+ * The options a step takes (`StepSpec`, and `validEnd` for `step`): a model
+ * file run without a type check can still misspell one (`next` for `goto`),
+ * which would otherwise be dropped without a word.
+ */
+const STEP_OPTIONS: Readonly<Record<keyof StepSpec, true>> = {
+  name: true, action: true, source: true, guard: true, op: true, effects: true, goto: true,
+  required: true, progress: true, mustComplete: true, sleep: true, kernelWait: true,
+};
+
 export class ProcessBuilder {
   readonly locals: VarDecl[] = [];
   readonly locations: Array<{ label: string; specs: readonly StepSpec[]; options: LocationOptions }> = [];
@@ -223,6 +233,8 @@ export class ModelBuilder {
   private readonly properties: Property[] = [];
   private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
   private readonly liveness: LivenessProperty[] = [];
+  /** Unknown step options met while building (see `STEP_OPTIONS`), reported with `validateModel`'s problems. */
+  private readonly optionProblems: string[] = [];
 
   constructor(readonly name: string, readonly params: Params = {}) {}
 
@@ -295,6 +307,13 @@ export class ModelBuilder {
     const labels = p.locations.map((l) => l.label);
     const locations: Location[] = p.locations.map(({ label, specs, options: locOptions }, i) => {
       const fallthrough = labels[i + 1] ?? END_LABEL;
+      const alone = specs.length === 1;
+      for (const spec of specs) {
+        const known = alone ? [...Object.keys(STEP_OPTIONS), 'validEnd'] : Object.keys(STEP_OPTIONS);
+        for (const key of Object.keys(spec)) {
+          if (!known.includes(key)) this.optionProblems.push(`process ${name}, step '${label}': unknown option '${key}' (known: ${known.join(', ')})`);
+        }
+      }
       const steps = specs.map((spec, k): Step => {
         const next: Branch[] =
           spec.goto === undefined ? [{ to: fallthrough }]
@@ -425,7 +444,7 @@ export class ModelBuilder {
         ? { liveness: Object.freeze([...this.liveness, ...this.processes.flatMap(derivedLiveness)]) }
         : {}),
     });
-    const problems = validateModel(model);
+    const problems = [...this.optionProblems, ...validateModel(model)];
     if (problems.length > 0) {
       throw new ModelError(`model ${model.name} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }

@@ -84,6 +84,23 @@ describe('the real CLI, from a folder outside the repository', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('shows what a definition\'s build throws as the place in the file, not as a bug in interleave', () => {
+    writeFileSync(join(dir, 'typo.ts'), TWO_PROBLEMS.replace("op: L.unlock(), goto: 'nowhere'", 'op: (L as any).unlokc()').replace("b.mutex('dev->lock')", "b.mutex('dev')"));
+    const r = run(['check', 'typo.ts']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot build model user\/two-problems from typo\.ts: TypeError: .*unlokc is not a function/);
+    // The place when the runtime kept it (a file importing the installed package does), else which file ran.
+    expect(r.stderr).toMatch(/at typo\.ts:\d+:\d+|\(thrown while running typo\.ts\)/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at .*\(/);
+  });
+
+  it('names a step option it does not know (a misspelt goto) among the model\'s problems', () => {
+    writeFileSync(join(dir, 'next.ts'), TWO_PROBLEMS.replace("goto: 'nowhere'", "next: 'lock'").replace("b.mutex('dev->lock')", "b.mutex('dev')"));
+    const r = run(['check', 'next.ts']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/process t1, step 'unlock': unknown option 'next' \(known: .*goto.*\)/);
+  });
+
   it('shows a syntax error as file:line:column with the offending line', () => {
     writeFileSync(join(dir, 'syntax.ts'), "import { ModelBuilder } from 'nowhere';\nconst b = new ModelBuilder('x';\nexport default b.build();\n");
     const r = run(['check', 'syntax.ts']);
