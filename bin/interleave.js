@@ -2,7 +2,7 @@
 // Entry point: wires the real terminal and Ctrl-C into the CLI and sets the
 // exit code. It runs the compiled build (dist/, made by `npm run build`, which
 // `npm ci` runs through `prepare`). When a source file is newer than the build
-// (an edited or rebased checkout) it rebuilds first, so the command and a
+// (an edited or rebased checkout; never in an installed copy) it rebuilds first, so the command and a
 // model file's `import 'interleave-checker'` (which resolves to dist/) run the
 // same, current code; without typescript to build with, it runs the
 // TypeScript sources through tsx.
@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 if (!buildIsCurrent(root)) {
   try {
-    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: ['ignore', 2, 'inherit'] });
   } catch {
     // The build failed (its errors are on stderr): run the sources.
   }

@@ -29,6 +29,10 @@ try {
   rmSync(old, { recursive: true, force: true });
   try { renameSync(join(root, 'dist'), old); } catch { /* no previous build */ }
   renameSync(fresh, join(root, 'dist'));
+} catch (e) {
+  // tsc printed why (a failed rename is the other way here): a stack trace of this script would only bury it.
+  console.error(`interleave: the build failed (${e.status !== undefined ? `tsc exited with ${e.status}` : e.message}); the command will run the TypeScript sources (slower start)`);
+  process.exitCode = 1;
 } finally {
   rmSync(fresh, { recursive: true, force: true });
   rmSync(old, { recursive: true, force: true });
