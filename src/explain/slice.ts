@@ -97,6 +97,8 @@ export function sliceTrace(
       core.add(p.process);
       if (p.wait?.primitive) resources.add(p.wait.primitive);
       for (const r of p.wait?.releasers ?? []) core.add(r);
+      // A holder keeps the lock even when it cannot give it back (it finished holding it): its acquire is the cause.
+      for (const h of p.wait?.holders ?? []) core.add(h.process);
     }
   }
 
@@ -114,8 +116,11 @@ export function sliceTrace(
   // Owner locks: per (task, lock, mode) a stack of acquires; the wake-up completing one rides along.
   const held = new Map<string, number[][]>();
   const pendingAcquire = new Map<number, number[]>(); // pid -> [attempt] while asleep on a lock
-  // Semaphores: outstanding downs in order.
+  // Semaphores: outstanding downs in order; ups no down was waiting for (a unit banked, a completion's done).
   const downs = new Map<string, number[]>();
+  const ups = new Map<string, number[]>();
+  /** A down that took the unit an earlier up banked -> that up: kept together (who gave what the stuck tasks lack). */
+  const gaveUnit = new Map<number, number>();
   // Job queues: submissions waiting, and what each worker runs.
   const queued = new Map<string, number[]>();
   const running = new Map<number, { queue: string; pair: number[] }>();
@@ -146,13 +151,17 @@ export function sliceTrace(
       }
     } else if (slice === 'unit-take' || slice === 'unit-give') {
       if (slice === 'unit-take' && out !== 'woke') downs.set(op.primitive, [...(downs.get(op.primitive) ?? []), i]);
+      if (slice === 'unit-take' && out === 'ran') {
+        const banked = ups.get(op.primitive)?.shift();
+        if (banked !== undefined) gaveUnit.set(i, banked);
+      }
       if (slice === 'unit-take' && out === 'woke') dropped.add(i); // the wake-up of a down already counted
       if (slice === 'unit-give') {
         const oldest = downs.get(op.primitive)?.shift();
         if (oldest !== undefined) {
           dropped.add(oldest);
           dropped.add(i);
-        }
+        } else ups.set(op.primitive, [...(ups.get(op.primitive) ?? []), i]);
       }
     } else if (slice === 'job-submit' || slice === 'job-take') {
       if (slice === 'job-submit') queued.set(op.primitive, [...(queued.get(op.primitive) ?? []), i]);
@@ -183,6 +192,7 @@ export function sliceTrace(
     if (core.has(name(i))) keep.add(i);
     else if (sliceRole(op.primitive, op.op) === 'unit-take') keep.add(i); // a unit the cycle waits for
   });
+  for (const [take, up] of gaveUnit) if (keep.has(take) && !dropped.has(up)) keep.add(up);
   // Submissions of in-flight jobs a kept worker runs.
   for (const job of running.values()) {
     if (job.pair.length === 2 && keep.has(job.pair[1]) && !dropped.has(job.pair[0])) keep.add(job.pair[0]);

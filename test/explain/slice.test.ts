@@ -4,6 +4,8 @@ import { buildReport, type CheckReport } from '../../src/explain/report.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { instantiate } from '../../src/model/definition.js';
+import type { Model } from '../../src/model/types.js';
+import { completeOnce, forgottenUnlock } from './small-models.js';
 
 const report = (name: string, params: Record<string, string | number>): CheckReport => {
   const cm = compileModel(instantiate(registry.find((d) => d.name === name)!, params));
@@ -52,6 +54,22 @@ describe('sliceTrace', () => {
       'writer#1 start_copy', 'writer#2 down_read', 'writer#2 check/over', 'writer#2 sleep (sleeps)',
       'snapshot_ctr down_write (sleeps)', 'kcopyd copy_callback', 'kcopyd retry_down_read (sleeps)',
     ]);
+  });
+});
+
+const reportOf = (m: Model): CheckReport => {
+  const cm = compileModel(m);
+  return buildReport(cm, check(cm).run());
+};
+
+describe('sliceTrace without a cycle', () => {
+  it('keeps the acquire of a lock whose holder finished without giving it back', () => {
+    expect(sliced(reportOf(forgottenUnlock()))).toEqual(['t lock', 'u lock (sleeps)']);
+  });
+
+  it('keeps the complete() whose done another waiter took, with that wait', () => {
+    const r = reportOf(completeOnce());
+    expect(sliced(r)).toEqual(['cb complete', 'w#1 wait', 'w#2 wait (sleeps)']);
   });
 });
 

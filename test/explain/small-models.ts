@@ -94,3 +94,25 @@ export function stepIds(cm: { steps: ReadonlyArray<{ id: number; pid: number; st
     return cs.id;
   });
 }
+
+/** t takes M and finishes without giving it back; u then waits for M forever. */
+export function forgottenUnlock(): Model {
+  const b = new ModelBuilder('forgotten-unlock');
+  const M = b.mutex('M');
+  b.process('t', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&M)', source: at(50, 't'), op: M.lock() })
+    .step('work', { action: 'do_work()', source: at(51, 't') }));
+  b.process('u', {}, (p) => p
+    .step('lock', { action: 'mutex_lock(&M)', source: at(60, 'u'), op: M.lock() })
+    .step('unlock', { action: 'mutex_unlock(&M)', source: at(61, 'u'), op: M.unlock() }));
+  return b.build();
+}
+
+/** One complete() for two waiters: whoever waits second sleeps forever. */
+export function completeOnce(): Model {
+  const b = new ModelBuilder('complete-once');
+  const done = b.completion('done');
+  b.process('cb', {}, (p) => p.step('complete', { action: 'complete(&done)', source: at(70, 'cb'), op: done.complete() }));
+  b.process('w', { instances: 2 }, (p) => p.step('wait', { action: 'wait_for_completion(&done)', source: at(80, 'w'), op: done.wait() }));
+  return b.build();
+}
