@@ -50,7 +50,19 @@ export const SPIN_COMMANDS = {
   compile: 'gcc -O2 -DNOREDUCE -DSAFETY -o pan pan.c',
   compileBfs: 'gcc -O2 -DNOREDUCE -DSAFETY -DBFS -o pan pan.c',
   run: './pan -m100000',
+  /** With progress labels: SPIN's non-progress-cycle search (`b.nonProgressCycles`). */
+  compileNp: 'gcc -O2 -DNOREDUCE -DNP -o pan pan.c',
+  runNp: './pan -l -m100000',
 } as const;
+
+/**
+ * The model's liveness properties the Promela file does not state, by name:
+ * it has no never claims, so all of them, except the non-progress-cycle
+ * check when progress steps are labelled (that is SPIN's `pan -l`).
+ */
+export function livenessLeftOut(model: Model, progressLabels = false): string[] {
+  return (model.liveness ?? []).filter((p) => !(progressLabels && p.kind === 'non-progress')).map((p) => p.name);
+}
 
 export interface PromelaOptions {
   /** A first comment line, e.g. the command that produced the file. */
@@ -500,6 +512,7 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
   };
 
   const out: string[] = [];
+  const leftOut = livenessLeftOut(model, options.progressLabels);
   const header = [
     `${model.name}${paramText(model) ? ` (${paramText(model)})` : ''}`,
     ...(options.generatedBy ? [options.generatedBy] : []),
@@ -517,6 +530,17 @@ export function toPromela(input: Model | CompiledModel, options: PromelaOptions 
     'The counts agree exactly when nothing is violated; otherwise each search stops',
     'at its first violation, at different points (./pan -c0 explores everything).',
     '',
+    ...(options.progressLabels
+      ? [
+        'Non-progress cycles (steps marked progress pass a progress_ label, one more',
+        'state each, so the state count is not interleave\'s):',
+        `  ${SPIN_COMMANDS.generate}`,
+        `  ${SPIN_COMMANDS.compileNp}`,
+        `  ${SPIN_COMMANDS.runNp}    (add -f for weak fairness)`,
+        '',
+      ]
+      : []),
+    ...(leftOut.length > 0 ? [`Left out (no never claims): ${leftOut.join('; ')}. interleave check checks them.`, ''] : []),
     'Deadlock is an "invalid end state"; invariants are assertions.',
     'Processes (SPIN _pid = interleave pid):',
     ...layout.processes.map((p) => `  ${p.pid}  ${p.name}`),

@@ -31,6 +31,20 @@ describe('interleave export', () => {
     expect(new Set(texts).size).toBe(1);
   });
 
+  it('says which liveness properties the file leaves out, and labels progress steps for pan -l with --progress-labels', async () => {
+    const live = ['export', 'dm-snapshot/semaphore', '--writers', '2', '--cow-threshold', '0', '--ctrs', '1', '--rounds', 'forever'];
+    const plain = fakeIO();
+    expect(await main(live, plain)).toBe(0);
+    expect(plain.out[0]).not.toMatch(/progress_/);
+    expect(plain.out[0]).toContain('Left out (no never claims): every started origin bio completes; snapshot_ctr makes progress.');
+    expect(plain.err.join('\n')).toMatch(/^note: the Promela file leaves out the liveness properties \(every started origin bio completes; snapshot_ctr makes progress\): interleave check checks them; --progress-labels/);
+    const dir = mkdtempSync(join(tmpdir(), 'interleave-export-'));
+    const labelled = fakeIO(dir);
+    expect(await main([...live, '--progress-labels', '-o', 'np.pml'], labelled)).toBe(0);
+    expect(readFileSync(join(dir, 'np.pml'), 'utf8')).toMatch(/goto progress_1/);
+    expect(labelled.out.join('\n')).toContain('gcc -O2 -DNOREDUCE -DNP -o pan pan.c && ./pan -l -m100000');
+  });
+
   it('rejects an unknown format with exit 2, naming the supported ones', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'interleave-export-'));
     const io = fakeIO(dir);
