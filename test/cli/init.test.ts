@@ -30,7 +30,7 @@ describe('interleave init', () => {
     expect(pkg.dependencies).toEqual({ [PKG]: `file:${ROOT}` });
     // `npx tsc` must find TypeScript, and npm must not warn about (or, from npm 12, skip) this package's build on install.
     expect(pkg.devDependencies).toEqual({ typescript: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.typescript });
-    expect(pkg.allowScripts).toEqual({ [`file:${ROOT}`]: true });
+    expect(pkg.allowScripts).toEqual({ [`file:${ROOT}`]: true, esbuild: true });
     // Installed offline, so without the registry's TypeScript; tsc is run from this repository below.
     writeFileSync(join(proj, 'package.json'), JSON.stringify({ ...pkg, devDependencies: {} }));
     for (const f of ['tsconfig.json', 'model.ts', 'gate.json', '.gitignore']) expect(existsSync(join(proj, f)), f).toBe(true);

@@ -124,7 +124,8 @@ export async function initCommand(argv: readonly string[], io: CliIO): Promise<E
       devDependencies: { typescript: devDependencies?.typescript ?? 'latest' },
       // Outside the registry this package builds itself on install (its `prepare`); npm 11 warns about
       // install scripts not in allowScripts and npm 12 skips them. npm names a file: dependency by its spec.
-      allowScripts: { [spec.startsWith('file:') ? spec : pkg]: true },
+      // esbuild (under tsx, which loads .ts model files) checks its platform binary in a postinstall.
+      allowScripts: { [spec.startsWith('file:') ? spec : pkg]: true, esbuild: true },
     }, null, 2)}\n`],
     ['tsconfig.json', `${JSON.stringify(TSCONFIG, null, 2)}\n`],
     ['model.ts', MODEL(pkg)],
