@@ -42,7 +42,8 @@ ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join
   interleave run`;
 
 export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode> {
-  const [name, ...rest] = argv;
+  // `interleave help check` is `interleave check --help`.
+  const [name, ...rest] = argv[0] === 'help' && argv.length === 2 && Object.hasOwn(commands, argv[1]) ? [argv[1], '--help'] : argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       io.stdout(USAGE);

@@ -82,6 +82,8 @@ function reason(e: unknown): string {
 /** Why nothing can be written inside `dir` (which need not exist yet), or undefined when it can. */
 function problemWithDir(dir: string): string | undefined {
   const abs = resolve(dir);
+  // Results and their clean-up would mix with the system's own folders.
+  if (dirname(abs) === abs) return 'it is the root of the file system; name a folder for the results, such as out/';
   const existing = existingAncestor(abs);
   if (!statSync(existing).isDirectory()) {
     return existing === abs ? 'it is a file, not a folder' : `${existing} is a file, not a folder`;
@@ -128,6 +130,8 @@ function isWritable(path: string): boolean {
 }
 
 function probe(dir: string): string | undefined {
+  // What the probe makes it takes back if the folder cannot be made whole (a name too long halfway down).
+  const made = existingAncestor(resolve(dir)) === resolve(dir) ? undefined : firstMissing(resolve(dir));
   try {
     ensureDir(dir);
     const tmp = join(dir, `.interleave-probe.${process.pid}.${counter++}`);
@@ -135,8 +139,16 @@ function probe(dir: string): string | undefined {
     rmSync(tmp, { force: true });
     return undefined;
   } catch (e) {
+    if (made !== undefined) rmSync(made, { recursive: true, force: true });
     return reason(e);
   }
+}
+
+/** The outermost folder of `abs` that does not exist yet. */
+function firstMissing(abs: string): string {
+  let p = abs;
+  while (!existsSync(dirname(p)) && dirname(p) !== p) p = dirname(p);
+  return p;
 }
 
 /** Makes `dir` and its missing parents, one level at a time. */

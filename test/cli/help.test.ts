@@ -20,6 +20,12 @@ describe('--help', () => {
     expect(new Set(named)).toEqual(new Set(['result.json', 'report.txt', EXPLORER_FILE, ...Object.values(DIAGRAM_FILES)]));
   });
 
+  it('takes `help COMMAND` as `COMMAND --help`', async () => {
+    const io = fakeIO();
+    expect(await main(['help', 'check'], io)).toBe(0);
+    expect(io.out.join('\n')).toBe(CHECK_USAGE);
+  });
+
   it('lists the sweep command in the top-level usage', async () => {
     const io = fakeIO();
     expect(await main(['--help'], io)).toBe(0);

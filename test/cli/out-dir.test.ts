@@ -24,6 +24,7 @@ describe('checkOutputDir / checkOutputFile', () => {
     ['a folder under a file', join(dir, 'afile', 'sub'), /afile is a file, not a folder$/],
     ['/proc', '/proc/interleave-out', /it is under \/proc, a proc pseudo-filesystem of the kernel$/],
     ['/sys', '/sys/interleave-out', /it is under \/sys, a sysfs pseudo-filesystem of the kernel$/],
+    ['the root folder', '/', /it is the root of the file system; name a folder for the results, such as out\/$/],
   ])('refuses %s in one line', (_, path, message) => {
     expect(() => checkOutputDir(path, '--out X')).toThrow(OutputPathError);
     expect(() => checkOutputDir(path, '--out X')).toThrow(message);
@@ -38,6 +39,12 @@ describe('checkOutputDir / checkOutputFile', () => {
     mkdirSync(locked, { mode: 0o555 });
     expect(() => checkOutputDir(join(locked, 'out'), '--out X')).toThrow(/permission denied$/);
     chmodSync(locked, 0o755);
+  });
+
+  it('takes back the folders it made when one further down cannot be made (a name too long)', () => {
+    const long = join(dir, 'long', ...Array.from({ length: 20 }, () => 'd'.repeat(250)), 'x'.repeat(300));
+    expect(() => checkOutputDir(long, '--out X')).toThrow(/the name is too long$/);
+    expect(existsSync(join(dir, 'long'))).toBe(false);
   });
 
   it('accepts a new folder several levels deep, makes it and leaves no probe behind', () => {
