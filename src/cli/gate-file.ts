@@ -31,6 +31,7 @@ import { UsageError } from './io.js';
 import { loadModel, modelFileOf, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
 import { GATE_SCHEMA_FILE, schemaIssues, typeName } from './gate-schema.js';
+import { reason } from './out-dir.js';
 
 export { GATE_SCHEMA_FILE };
 
@@ -272,10 +273,11 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
 export async function loadGateFile(path: string, source: string, models: ModelSource): Promise<GateFile> {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // A byte-order mark (some Windows editors write one) is not JSON, and invisible in the parser's complaint.
+    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new GateFileError(source, [{ path: FILE, message: code === 'ENOENT' ? 'no such file (give the gate file with --config FILE)' : `cannot read it (${code ?? String(e)})` }]);
+    throw new GateFileError(source, [{ path: FILE, message: code === 'ENOENT' ? 'no such file (give the gate file with --config FILE)' : `cannot read it (${reason(e)})` }]);
   }
   const json = parseGateJson(text, source);
   const base = dirname(path);

@@ -42,7 +42,9 @@ export function takeMaxMemory(args: ParsedArgs): number | undefined {
   const text = takeString(args, 'max-memory');
   if (text === undefined) return undefined;
   const bytes = parseSize(text);
-  if (bytes === undefined) throw new UsageError(`--max-memory wants a size like 512M or 2G, got ${JSON.stringify(text)}`);
+  if (bytes === undefined) throw new UsageError(`--max-memory wants a size like 512M, 2G or 1.5G (a bare number is MiB), got ${JSON.stringify(text)}`);
+  // A limit no search can stay under stops every search at its first state: surely a slip.
+  if (bytes < 2 ** 10) throw new UsageError(`--max-memory must be at least 1K, got ${JSON.stringify(text)}`);
   return bytes;
 }
 

@@ -65,9 +65,11 @@ function existingAncestor(path: string): string {
   return p;
 }
 
-function reason(e: unknown): string {
+/** Why a file operation failed, in words (`EISDIR` -> "it is a folder, not a file"). */
+export function reason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
+    case 'ENOENT': return 'no such file or folder';
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EROFS': return 'a read-only file system';
     case 'ENOSPC': return 'no space left on the device';

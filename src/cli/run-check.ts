@@ -104,10 +104,10 @@ export function defaultMemoryCap(): number {
   return Math.floor(totalmem() * 0.6);
 }
 
-/** Parses `512`, `512M`, `2G` (MiB by default) into bytes. */
+/** Parses `512`, `512M`, `1.5G` (MiB by default) into whole bytes. */
 export function parseSize(text: string): number | undefined {
-  const m = /^(\d+)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
   if (!m) return undefined;
   const unit = { '': 2 ** 20, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
-  return Number(m[1]) * unit;
+  return Math.floor(Number(m[1]) * unit);
 }

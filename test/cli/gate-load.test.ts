@@ -56,6 +56,13 @@ describe('interleave gate: one model file in several checks', () => {
 });
 
 describe('interleave gate: mistakes caught when the gate file is loaded (exit 2, nothing explored)', () => {
+  it('reads a gate file that starts with a byte-order mark', async () => {
+    const dir = gateDir({});
+    writeFileSync(join(dir, 'gate.json'), `\uFEFF${JSON.stringify({ checks: [{ name: 'fixed', model: './abba-fix.ts', params: { fixed: 1 }, expect: 'ok' }] })}`);
+    const io = fakeIO(dir);
+    expect(await main(['gate', '--out', join(dir, 'out')], io)).toBe(0);
+  });
+
   it('names a property the model does not have, with the ones it has', async () => {
     const dir = gateDir({ checks: [{ name: 'bound', model: 'dm-snapshot/unthrottled', params: { writers: 3, 'max-inflight': 2 }, expect: 'invariant', property: 'in-flight copy <= 2' }] });
     const io = fakeIO(dir);

@@ -10,6 +10,17 @@ describe('interleave check limits and reductions', () => {
     expect(JSON.parse(io.out.join('\n'))).toMatchObject({ verdict: 'unknown', completion: 'memory-limit', complete: false });
   });
 
+  it('takes --max-memory as a decimal size and refuses one no search fits in', async () => {
+    const run = async (size: string) => {
+      const io = fakeIO();
+      const code = await main(['check', 'dm-snapshot/semaphore', '--writers', '1', '--ctrs', '0', '--max-memory', size, '--quiet'], io);
+      return { code, err: io.err.join('\n') };
+    };
+    expect((await run('1.5G')).code).toBe(0);
+    expect(await run('0')).toEqual({ code: 2, err: expect.stringMatching(/^interleave: --max-memory must be at least 1K, got "0"/) });
+    expect(await run('lots')).toEqual({ code: 2, err: expect.stringMatching(/a bare number is MiB/) });
+  });
+
   it('reports the same verdict with --symmetry and --workers, and records them', async () => {
     const io = fakeIO();
     const code = await main(['check', 'dm-snapshot/semaphore', '--writers', '3', '--ctrs', '2', '--symmetry', '--workers', '2', '--json'], io);

@@ -24,6 +24,12 @@ describe('interleave simulate', () => {
     expect(io.out.join('\n')).toMatch(/100 random runs from seed 1: no violation hit; 100 finished/);
   });
 
+  it('says in words why a trace file cannot be read', async () => {
+    const io = fakeIO(tmpdir());
+    expect(await main(['replay', '.'], io)).toBe(2);
+    expect(io.err.join('\n')).toMatch(/^interleave: cannot read \.: it is a folder, not a file/);
+  });
+
   it('reproduces a run from its own seed', async () => {
     const many = fakeIO();
     await main(['simulate', ...semaphore, '--seed', '5', '--runs', '100', '--json'], many);
@@ -124,6 +130,6 @@ describe('interleave replay', () => {
   it('exits 2 for a missing file', async () => {
     const io = fakeIO(tmp());
     expect(await main(['replay', 'missing.json'], io)).toBe(2);
-    expect(io.err.join('\n')).toMatch(/cannot read missing.json: ENOENT/);
+    expect(io.err.join('\n')).toMatch(/cannot read missing.json: no such file or folder/);
   });
 });

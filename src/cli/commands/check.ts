@@ -29,7 +29,7 @@ reports a shortest counterexample if a deadlock or violated property exists.
                      saying why the state graph was too large to draw
 --max-nodes N        draw the state graph only up to N states (default 2000)
 --max-states N       stop after N states (partial result, exit 3)
---max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 2G; exit 3);
+--max-memory SIZE    stop when the state store exceeds SIZE (e.g. 512M, 1.5G; MiB if bare; exit 3);
                      default 60% of this machine's memory
 --symmetry           store one state per permutation of interchangeable processes
                      (the writers); same verdicts, far fewer states

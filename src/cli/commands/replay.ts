@@ -9,6 +9,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
+import { reason } from '../out-dir.js';
 
 export const REPLAY_USAGE = `usage: interleave replay <trace.json> [--model NAME|FILE] [--quiet]
 
@@ -49,7 +50,7 @@ export async function replayCommand(argv: readonly string[], io: CliIO): Promise
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${args.positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${args.positionals[0]}: ${reason(e)}`);
   }
   let trace;
   try {
