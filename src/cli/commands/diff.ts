@@ -30,7 +30,7 @@ examples:
   interleave diff dm-snapshot/in-progress dm-snapshot/in-progress:mutant=lost-wakeup --writers 2..3 --cow-threshold 0..1 --ctrs 0..1
 
 Both models must accept every parameter of the grid. Uses symmetry reduction
-where it is sound. Writes DIR/diff.json (default out/diff/). With --shard I/N,
+where it is sound. Writes DIR/<a>-vs-<b>.json (default out/diff/). With --shard I/N,
 checks only shard I of N of the grid (balanced by estimated cost) and writes
 DIR/part.json; \`interleave merge\` of all N parts writes the same diff as one
 run. Exit codes: 0 done, 2 bad usage or model, 130 interrupted.`;

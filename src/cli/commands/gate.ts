@@ -59,7 +59,8 @@ The report ends with what the gate proved and within which bounds: "no
 deadlock for writers 1..4" is a bounded proof and says nothing about writers 5.
 
 exit codes: 0 every expectation holds, 1 some expectation does not hold,
-            2 bad usage or a malformed gate file, 130 interrupted`;
+            2 bad usage or a malformed gate file, 130 interrupted;
+            4, 5: as 0, 1, but files under --out could not be written`;
 
 export async function gateCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));

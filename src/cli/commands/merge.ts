@@ -31,8 +31,8 @@ machine would have written:
                         configurations; "checked" and "skipped" are the shards'
                         sums (a shard cannot skip what another shard's failure
                         dominates)
-  swarm --job I      -> swarm.json: the first violation any job found, as a
-                        trace \\\`interleave replay\\\` re-runs (exit code 1), or "no
+  swarm --job I      -> swarm.json: the shortest violation any job found, as a
+                        trace \`interleave replay\` re-runs (exit code 1), or "no
                         violation found by N jobs covering about X states",
                         verdict unknown, never ok (exit code 3)
 

@@ -48,7 +48,8 @@ The matrix's columns are the values of the last parameter given with more than
 one value; its rows, every combination of the others.
 
 exit codes: 0 the sweep completed, whatever it found (a sweep reports, it does
-            not judge), 2 bad usage or model, 130 interrupted (partial matrix printed)
+            not judge), 2 bad usage or model, 130 interrupted (partial matrix printed),
+            4 completed but files under --out could not be written
 
 example:
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2 --rwsem writer-fair,reader-preferring`;
