@@ -4,7 +4,7 @@
  * (merge = render(union of the shards' results)), so both write the same
  * junit.xml, summary.md and gate.json. Also a shard's part of a gate.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { gatePassed, type GateCase, type GateCheck, type GateParams, type GateReport } from '../explain/gate.js';
 import type { CheckReport } from '../explain/report.js';
@@ -15,17 +15,14 @@ import { gateToJunit } from '../render/junit.js';
 import { ExitCode } from './exit-codes.js';
 import type { GateFile } from './gate-file.js';
 import type { CliIO } from './io.js';
-import type { OutputWriter } from './out-dir.js';
+import { clearOldRunFolders, type OutputWriter } from './out-dir.js';
 import { modelVersion, partHeader, sha256, type Part } from './part-file.js';
 import type { Reporter, ReportMode } from './reporter.js';
 import { unitKey, type Shard, type ShardUnit } from './shard.js';
 
 /** Removes case directories an earlier gate run wrote (those holding a result.json), so none shows a stale result. */
 export function clearOldCases(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && existsSync(join(dir, entry.name, 'result.json'))) rmSync(join(dir, entry.name), { recursive: true, force: true });
-  }
+  clearOldRunFolders(dir, 'result.json');
 }
 
 /** The exploration a gate case needs: configurations shared by checks with the same reductions are explored once. */

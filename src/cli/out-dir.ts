@@ -11,7 +11,7 @@
  * many steps as the path has parts: Node's recursive mkdir spins forever
  * under /proc.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, notWritten } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
@@ -236,4 +236,16 @@ export function displayFiles(cwd: string, files: Readonly<Record<string, string>
 export function runSlug(model: string, params: Readonly<Record<string, string | number>>): string {
   const p = Object.entries(params).map(([k, v]) => `${k}-${v}`).join('_');
   return `${model.replace(/[^A-Za-z0-9-]+/g, '-')}${p ? `--${p}` : ''}`.replace(/[^A-Za-z0-9_.-]/g, '-');
+}
+
+/**
+ * Removes the folders of `dir` an earlier run wrote, known by the file
+ * `marker` each holds (a gate case's result.json, a sweep's explorer), so
+ * none is left beside the new ones to show a stale result.
+ */
+export function clearOldRunFolders(dir: string, marker: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory() && existsSync(join(dir, entry.name, marker))) rmSync(join(dir, entry.name), { recursive: true, force: true });
+  }
 }

@@ -100,6 +100,16 @@ describe('interleave sweep', () => {
     expect(out).toContain(smallest.stuck!);
   });
 
+  it('leaves no explorer of an earlier sweep into the same --out beside its own', async () => {
+    const dir = tempDir();
+    const sweep = (writers: string) => main(['sweep', MODEL, '--writers', writers, '--cow-threshold', '1', '--ctrs', '1', '--out', 'sw', '--quiet'], fakeIO(dir));
+    await sweep('2..3');
+    const folders = () => readdirSync(join(dir, 'sw'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders()).toHaveLength(2);
+    await sweep('2');
+    expect(folders()).toHaveLength(1);
+  });
+
   it('prints only JSON with --json and only the summary line with --quiet', async () => {
     const io = fakeIO(tempDir());
     expect(await main(['sweep', MODEL, '--writers', '1..2', '--ctrs', '1', '--json'], io)).toBe(0);

@@ -13,7 +13,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
+import { checkOutputDir, clearOldRunFolders, OutputWriter, runSlug } from '../out-dir.js';
 import { writePart } from '../part-file.js';
 import { shardText, takeShardOptions, unitsOf } from '../shard.js';
 import { finishSweep, sweepShardPart, sweepUnits, type SweepInput } from '../sweep-outputs.js';
@@ -82,6 +82,8 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const explorers: string[] = [];
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: true });
+  // An earlier sweep's explorers would sit beside this one's, for configurations it may not have.
+  await writer.attempt(outDir, () => clearOldRunFolders(outDir, EXPLORER_FILE));
   try {
     for (const [n, i] of dealt.entries()) {
       const combo = combos[i];
