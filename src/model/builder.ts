@@ -12,7 +12,10 @@ import {
   type KernelWait, type LivenessProperty, type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SleepState,
   type SourceRef, type Step, type VarDecl,
 } from './types.js';
+import { checkStepSpec, type LocationOptions, type StepSpec } from './step-spec.js';
 import { validateModel } from './validate.js';
+
+export type { LocationOptions, StepSpec } from './step-spec.js';
 
 /**
  * Where the generated worker steps point: process_one_work's call of the work
@@ -154,45 +157,6 @@ export class WorkqueueHandle {
   }
 }
 
-export interface StepSpec {
-  /** Names one alternative of a `choice`; defaults to its position (1, 2, ...). */
-  readonly name?: string;
-  readonly action: string;
-  readonly source: SourceRef;
-  readonly guard?: ExprLike;
-  readonly op?: PrimitiveOp;
-  readonly effects?: readonly Effect[];
-  /** A label, or branches tried in order; the default is the next declared step. */
-  readonly goto?: string | readonly Branch[];
-  readonly required?: boolean;
-  /** Running this step is progress (SPIN's `progress` label). */
-  readonly progress?: boolean;
-  /**
-   * A process that has started must come back to this step: `true` or the
-   * property's name (steps sharing a name share the property).
-   */
-  readonly mustComplete?: boolean | string;
-  /** The task state while asleep here, when not the op's default: `{ op: m.lock(), sleep: 'killable' }` is mutex_lock_killable. */
-  readonly sleep?: SleepState;
-  /** The kernel sleeps here in an open-coded `schedule()` loop or a `wait_event()` macro, modelled by this op (see `Step.kernelWait`). */
-  readonly kernelWait?: KernelWait;
-}
-
-export interface LocationOptions {
-  /** The process may stop here for good (an idle worker); not a deadlock. */
-  readonly validEnd?: boolean;
-}
-
-/**
- * The options a step takes (`StepSpec`, and `validEnd` for `step`): a model
- * file run without a type check can still misspell one (`next` for `goto`),
- * which would otherwise be dropped without a word.
- */
-const STEP_OPTIONS: Readonly<Record<keyof StepSpec, true>> = {
-  name: true, action: true, source: true, guard: true, op: true, effects: true, goto: true,
-  required: true, progress: true, mustComplete: true, sleep: true, kernelWait: true,
-};
-
 export class ProcessBuilder {
   readonly locals: VarDecl[] = [];
   readonly locations: Array<{ label: string; specs: readonly StepSpec[]; options: LocationOptions }> = [];
@@ -206,7 +170,7 @@ export class ProcessBuilder {
 
   /** A location with a single step. */
   step(label: string, spec: StepSpec & LocationOptions): this {
-    this.locations.push({ label, specs: [spec], options: { validEnd: spec.validEnd } });
+    this.locations.push({ label, specs: [spec], options: { validEnd: spec?.validEnd } });
     return this;
   }
 
@@ -233,8 +197,8 @@ export class ModelBuilder {
   private readonly properties: Property[] = [];
   private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
   private readonly liveness: LivenessProperty[] = [];
-  /** Unknown step options met while building (see `STEP_OPTIONS`), reported with `validateModel`'s problems. */
-  private readonly optionProblems: string[] = [];
+  /** Malformed step specs met while building (see `checkStepSpec`), reported with `validateModel`'s problems. */
+  private readonly specProblems: string[] = [];
 
   constructor(readonly name: string, readonly params: Params = {}) {}
 
@@ -308,24 +272,23 @@ export class ModelBuilder {
     const locations: Location[] = p.locations.map(({ label, specs, options: locOptions }, i) => {
       const fallthrough = labels[i + 1] ?? END_LABEL;
       const alone = specs.length === 1;
-      for (const spec of specs) {
-        const known = alone ? [...Object.keys(STEP_OPTIONS), 'validEnd'] : Object.keys(STEP_OPTIONS);
-        for (const key of Object.keys(spec)) {
-          if (!known.includes(key)) this.optionProblems.push(`process ${name}, step '${label}': unknown option '${key}' (known: ${known.join(', ')})`);
-        }
-      }
-      const steps = specs.map((spec, k): Step => {
+      const steps = specs.map((given, k): Step => {
+        // A malformed part is reported and left out, so the rest of the model is still checked.
+        const checked = checkStepSpec(given, alone);
+        const spec: StepSpec = typeof given === 'object' && given !== null ? given : ({} as StepSpec);
+        const stepName = specs.length === 1 && spec.name === undefined ? label : `${label}/${spec.name ?? k + 1}`;
+        for (const problem of checked.problems) this.specProblems.push(`process ${name}, step '${stepName}': ${problem}`);
         const next: Branch[] =
-          spec.goto === undefined ? [{ to: fallthrough }]
+          spec.goto === undefined || !checked.goto ? [{ to: fallthrough }]
           : typeof spec.goto === 'string' ? [{ to: spec.goto }]
-          : spec.goto.map((b) => Object.freeze({ ...b }));
+          : spec.goto.map((b) => Object.freeze({ ...b, ...(b.when !== undefined ? { when: toExpr(b.when) } : {}) }));
         return Object.freeze({
-          name: specs.length === 1 && spec.name === undefined ? label : `${label}/${spec.name ?? k + 1}`,
+          name: stepName,
           action: spec.action,
           source: spec.source,
-          ...(spec.guard !== undefined ? { guard: toExpr(spec.guard) } : {}),
-          ...(spec.op !== undefined ? { op: spec.op } : {}),
-          effects: Object.freeze([...(spec.effects ?? [])]),
+          ...(spec.guard !== undefined && checked.guard ? { guard: toExpr(spec.guard) } : {}),
+          ...(spec.op !== undefined && checked.op ? { op: spec.op } : {}),
+          effects: Object.freeze(checked.effects ? [...(spec.effects ?? [])] : []),
           next: Object.freeze(next),
           required: spec.required ?? false,
           ...(spec.progress ? { progress: true } : {}),
@@ -444,7 +407,7 @@ export class ModelBuilder {
         ? { liveness: Object.freeze([...this.liveness, ...this.processes.flatMap(derivedLiveness)]) }
         : {}),
     });
-    const problems = [...this.optionProblems, ...validateModel(model)];
+    const problems = [...this.specProblems.map((p) => `${model.name}: ${p}`), ...validateModel(model)];
     if (problems.length > 0) {
       throw new ModelError(`model ${model.name} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
