@@ -55,8 +55,31 @@ export interface ModelCatalog {
   readonly mainJob: readonly RunSpec[];
 }
 
+/**
+ * Freezes a definition, after checking its parameters: a default outside its
+ * own range would be used by every run that leaves the flag out, while the
+ * same value given on the command line is refused. Every problem is listed,
+ * as `build()` lists a model's.
+ */
 export function defineModel<const S extends ParamSpecs>(def: ModelDefinition<S>): ModelDefinition<S> {
+  const problems = Object.entries(def.params ?? {}).flatMap(([name, spec]) => paramProblems(spec).map((p) => `${def.name}: parameter ${name}: ${p}`));
+  if (problems.length > 0) throw new ModelError(`model ${def.name} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return Object.freeze(def);
+}
+
+function paramProblems(spec: ParamSpec): string[] {
+  if (spec.kind === 'int') {
+    const bounds = [['min', spec.min], ['max', spec.max], ['default', spec.default]] as const;
+    const notInt = bounds.filter(([, v]) => !Number.isInteger(v)).map(([what, v]) => `${what} ${String(v)} is not an integer`);
+    if (notInt.length > 0) return notInt;
+    if (spec.min > spec.max) return [`its range ${describeRange(spec)} is empty (intParam takes min, max, default, description)`];
+    if (spec.default < spec.min || spec.default > spec.max) {
+      return [`default ${spec.default} is outside its range ${describeRange(spec)} (intParam takes min, max, default, description)`];
+    }
+    return [];
+  }
+  if (spec.values.length === 0) return ['has no values'];
+  return spec.values.includes(spec.default) ? [] : [`default ${JSON.stringify(spec.default)} is not one of its values ${describeRange(spec)}`];
 }
 
 export function intParam(min: number, max: number, dflt: number, description: string): ParamSpec {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveParams, instantiate } from '../../src/model/definition.js';
+import { ModelError } from '../../src/model/model-error.js';
 import semaphore from '../../models/dm-snapshot/semaphore.js';
 
 describe('resolveParams', () => {
@@ -29,5 +30,30 @@ describe('enumParam with omitDefault', () => {
     expect(resolveParams(def, {})).toEqual({});
     expect(resolveParams(def, { rounds: '1' })).toEqual({});
     expect(resolveParams(def, { rounds: 'forever' })).toEqual({ rounds: 'forever' });
+  });
+});
+
+describe('defineModel', () => {
+  it('refuses a parameter whose default is outside its range, listing every such parameter', async () => {
+    const { defineModel, enumParam, intParam } = await import('../../src/model/definition.js');
+    const define = () => defineModel({
+      name: 'user/bad-param',
+      description: '',
+      params: { callers: intParam(1, 3, 5, 'tasks'), depth: intParam(4, 2, 3, 'empty range'), order: enumParam(['ab', 'ba'], 'ab', 'ok') },
+      build: () => { throw new Error('unused'); },
+    });
+    expect(define).toThrow(ModelError);
+    expect(define).toThrow([
+      'model user/bad-param is invalid:',
+      '  - user/bad-param: parameter callers: default 5 is outside its range 1..3 (intParam takes min, max, default, description)',
+      '  - user/bad-param: parameter depth: its range 4..2 is empty (intParam takes min, max, default, description)',
+    ].join('\n'));
+  });
+
+  it('refuses an enum default that is not one of its values', async () => {
+    const { defineModel } = await import('../../src/model/definition.js');
+    const params = { order: { kind: 'enum', values: ['ab', 'ba'], default: 'abba', description: '' } } as const;
+    expect(() => defineModel({ name: 'user/bad-enum', description: '', params, build: () => { throw new Error('unused'); } }))
+      .toThrow('user/bad-enum: parameter order: default "abba" is not one of its values ab|ba');
   });
 });
