@@ -10,6 +10,12 @@ export interface ParsedArgs {
   /** Flags with a value, by name (without dashes). */
   readonly values: Map<string, string>;
   readonly switches: Set<string>;
+  /**
+   * The command's own options taken out of `values` (with `takeInt`,
+   * `takeString`), as given: what is left in `values` is the model's, and a
+   * model parameter of the same name would never see its flag.
+   */
+  readonly taken: Map<string, string>;
 }
 
 /** `switches` never take a value; every other flag does. */
@@ -47,7 +53,7 @@ export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     values.set(name, value);
   }
-  return { positionals, values, switches: on };
+  return { positionals, values, switches: on, taken: new Map() };
 }
 
 /** Takes a non-negative integer flag out of `values`. */
@@ -55,12 +61,15 @@ export function takeInt(args: ParsedArgs, name: string, min = 0): number | undef
   const raw = args.values.get(name);
   if (raw === undefined) return undefined;
   args.values.delete(name);
+  args.taken.set(name, raw);
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
 export function takeString(args: ParsedArgs, name: string): string | undefined {
   const raw = args.values.get(name);
+  if (raw === undefined) return undefined;
   args.values.delete(name);
+  args.taken.set(name, raw);
   return raw;
 }

@@ -37,6 +37,27 @@ export async function takeModelArgument(args: ParsedArgs, io: CliIO, c: ModelCom
   return args.positionals[0];
 }
 
+/**
+ * The model's parameters from the command line: the flags the command did
+ * not take as its own. A parameter named like one of the command's options
+ * (`workers` for check's threads, `out`) cannot be told apart from it when
+ * that flag is given, and the option would silently win; that is refused,
+ * naming both, rather than guessed. The command's option names are a
+ * contract, so the hint is to rename the parameter. Not given, the flag is
+ * no ambiguity: the parameter keeps its default, as everywhere else.
+ */
+export function takeModelParams(def: ModelDefinition, args: ParsedArgs, command: string): Map<string, string> {
+  for (const name of Object.keys(def.params)) {
+    const given = args.taken.has(name) ? `--${name} ${args.taken.get(name)}` : args.switches.has(name) ? `--${name}` : undefined;
+    if (given === undefined) continue;
+    throw new UsageError(
+      `${def.name}: parameter ${name} has the name of ${command}'s own option --${name}, so ${given} is ambiguous: ${command} would take it as its option, never as the parameter`,
+      `rename the parameter ${name} in the model's defineModel params; ${command}'s --${name} keeps its meaning`,
+    );
+  }
+  return args.values;
+}
+
 /** `--max-memory SIZE` in bytes. */
 export function takeMaxMemory(args: ParsedArgs): number | undefined {
   const text = takeString(args, 'max-memory');

@@ -6,7 +6,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, modelFileOf } from '../load-model.js';
-import { paramHelp, takeFairness, takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { paramHelp, takeFairness, takeMaxMemory, takeModelArgument, takeModelParams } from '../model-command.js';
 import { checkOutputDir, displayFiles, OutputWriter } from '../out-dir.js';
 import { createReporter } from '../reporter.js';
 import { exitCodeOf, runCheck, writeCheckOutputs } from '../run-check.js';
@@ -87,7 +87,7 @@ export async function checkCommand(argv: readonly string[], io: CliIO): Promise<
   if (safetyOnly && fairness !== undefined) throw new UsageError('--safety-only leaves liveness out, and --fairness asks for it', 'give one of them');
 
   const def = await loadModel(modelArg, io);
-  const given = Object.fromEntries(args.values);
+  const given = Object.fromEntries(takeModelParams(def, args, 'check'));
   const run: RunStart = { model: def.name, params: resolveParams(def, given), index: 1, total: 1 };
   const outDir = out !== undefined ? resolve(io.cwd, out) : undefined;
   if (outDir !== undefined) checkOutputDir(outDir, `--out ${out}`);

@@ -11,6 +11,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, type ModelSource } from '../load-model.js';
+import { takeModelParams } from '../model-command.js';
 import { checkOutputDir, OutputWriter } from '../out-dir.js';
 import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { diffOutcome, finishDiff, type DiffPartBody, type DiffRow } from '../grid-outputs.js';
@@ -67,7 +68,7 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
   const outText = takeString(args, 'out');
   const { shard, costs } = takeShardOptions(args, io.cwd);
   const sides = [await loadSide(args.positionals[0], io), await loadSide(args.positionals[1], io)] as const;
-  const grids = sides.map((s) => buildParamGrid(s.def, args.values));
+  const grids = sides.map((s) => buildParamGrid(s.def, takeModelParams(s.def, args, 'diff')));
   const combos = expandGrid(grids[0]);
   for (const side of sides) {
     for (const c of combos) {

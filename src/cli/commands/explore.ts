@@ -11,7 +11,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { takeModelArgument } from '../model-command.js';
+import { takeModelArgument, takeModelParams } from '../model-command.js';
 import { runSlug, checkOutputFile } from '../out-dir.js';
 import { writeExplorer } from '../explorer-file.js';
 import { expandShortOutput } from './export.js';
@@ -36,7 +36,7 @@ export async function exploreCommand(argv: readonly string[], io: CliIO): Promis
   if (modelArg === undefined) return ExitCode.Ok;
   const output = takeString(args, 'output');
   const def = await loadModel(modelArg, io);
-  const given = Object.fromEntries(args.values);
+  const given = Object.fromEntries(takeModelParams(def, args, 'explore'));
   const params = resolveParams(def, given);
   const model = instantiate(def, given);
   const path = resolve(io.cwd, output ?? `out/explore/${runSlug(def.name, params)}.html`);

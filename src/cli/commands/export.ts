@@ -1,5 +1,5 @@
 /** `interleave export <model> [params] --format promela [-o FILE]`: the model for another checker. */
-import { takeModelArgument } from '../model-command.js';
+import { takeModelArgument, takeModelParams } from '../model-command.js';
 import { resolve } from 'node:path';
 import { instantiate, resolveParams } from '../../model/definition.js';
 import { livenessLeftOut, PromelaExportError, SPIN_COMMANDS, toPromela } from '../../render/promela.js';
@@ -52,7 +52,7 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   const output = takeString(args, 'output');
 
   const def = await loadModel(modelArg, io);
-  const given = Object.fromEntries(args.values);
+  const given = Object.fromEntries(takeModelParams(def, args, 'export'));
   const path = output !== undefined && output !== '-' ? resolve(io.cwd, output) : undefined;
   if (path !== undefined) checkOutputFile(path, `-o ${output}`);
   const params = resolveParams(def, given);

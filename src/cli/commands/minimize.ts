@@ -18,7 +18,7 @@ import { modelVersion, partHeader, sha256, writePart, type Part } from '../part-
 import { shardText, takeShardOptions, unitKey, unitsOf } from '../shard.js';
 import { createReporter } from '../reporter.js';
 import { checkOne, failed } from '../grid-runner.js';
-import { takeModelArgument } from '../model-command.js';
+import { takeModelArgument, takeModelParams } from '../model-command.js';
 
 export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VALUES ...] [--json] [--out DIR] [--shard I/N [--costs FILE]]
 
@@ -44,7 +44,7 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
   const outText = takeString(args, 'out');
   const { shard, costs } = takeShardOptions(args, io.cwd);
   const def = await loadModel(modelArg, io);
-  const grid = buildParamGrid(def, args.values);
+  const grid = buildParamGrid(def, takeModelParams(def, args, 'minimize'));
   const combos = expandGrid(grid);
   for (const c of combos) resolveParams(def, c);
   const units = combos.map((c) => ({ key: unitKey(def.name, c), model: def.name, params: c }));

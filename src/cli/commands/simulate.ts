@@ -1,5 +1,5 @@
 /** `interleave simulate <model> [params] --seed S --runs N`: seeded random schedules. */
-import { takeModelArgument } from '../model-command.js';
+import { takeModelArgument, takeModelParams } from '../model-command.js';
 import { resolve } from 'node:path';
 import { explainDiscovery } from '../../explain/counterexample.js';
 import { compileModel } from '../../explore/compile.js';
@@ -47,7 +47,7 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
   const seed = seedArg ?? (Date.now() >>> 0);
 
   const def = await loadModel(modelArg, io);
-  const model = instantiate(def, Object.fromEntries(args.values));
+  const model = instantiate(def, Object.fromEntries(takeModelParams(def, args, 'simulate')));
   const outFile = out !== undefined ? resolve(io.cwd, out) : undefined;
   if (outFile !== undefined) checkOutputFile(outFile, `--out ${out}`);
   const writer = new OutputWriter();

@@ -15,7 +15,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { takeMaxMemory, takeModelArgument, takeModelParams } from '../model-command.js';
 import { checkOutputDir, OutputWriter, runSlug } from '../out-dir.js';
 import { writePart } from '../part-file.js';
 import { swarmExitCode, swarmJobPart, swarmReportOf, type SwarmInput } from '../swarm-outputs.js';
@@ -63,7 +63,7 @@ export async function swarmCommand(argv: readonly string[], io: CliIO): Promise<
   const outText = takeString(args, 'out');
 
   const def = await loadModel(modelArg, io);
-  const model = instantiate(def, Object.fromEntries(args.values));
+  const model = instantiate(def, Object.fromEntries(takeModelParams(def, args, 'swarm')));
   const cm = compileModel(model);
   const outDir = resolve(io.cwd, outText ?? join('out', 'swarm', runSlug(def.name, {}), `job-${job}`));
   checkOutputDir(outDir, outText !== undefined ? `--out ${outText}` : relative(io.cwd, outDir));

@@ -4,7 +4,7 @@
  * verdicts, so a kernel developer sees under which conditions a design
  * fails. Writes the same as Markdown and JSON under --out.
  */
-import { takeFairness, takeMaxMemory, takeModelArgument } from '../model-command.js';
+import { takeFairness, takeMaxMemory, takeModelArgument, takeModelParams } from '../model-command.js';
 import { join, relative, resolve } from 'node:path';
 import { resolveParams } from '../../model/definition.js';
 import type { SweepReport, SweepRun } from '../../render/sweep.js';
@@ -65,7 +65,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const fairness = takeFairness(args);
 
   const def = await loadModel(modelArg, io);
-  const grid = buildParamGrid(def, args.values);
+  const grid = buildParamGrid(def, takeModelParams(def, args, 'sweep'));
   const combos = expandGrid(grid);
   // Validate every combination before anything runs (and before the UI takes the terminal).
   for (const c of combos) resolveParams(def, c);
