@@ -27,7 +27,7 @@ const commands: Record<string, { load: () => Promise<Command>; summary: string }
   init: { load: async () => (await import('./commands/init.js')).initCommand, summary: 'start a model project in a new folder: package.json, tsconfig.json, an example model and a gate file' },
   merge: { load: async () => (await import('./commands/merge.js')).mergeCommand, summary: 'combine the parts of a sharded gate or sweep, or of a swarm, into one result' },
   swarm: { load: async () => (await import('./commands/swarm.js')).swarmCommand, summary: 'one job of a swarm: a bounded, diversified search of a configuration too big to explore' },
-  list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the registered models and their parameters' },
+  list: { load: async () => (await import('./commands/list.js')).listCommand, summary: 'list the registered models and their parameters, or those of one model file' },
 };
 
 export const USAGE = `usage: interleave <command> [options]
