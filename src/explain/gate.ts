@@ -197,15 +197,18 @@ export interface ClaimGrid {
 }
 
 /**
- * What one group of checks (same model, same expectation) establishes.
- * `holds` only when every configuration of the group ran and met the
- * expectation; then `grids` are exactly the configurations covered.
+ * What one group of checks (same model, expectation, property and fairness,
+ * and all failing or none failing) establishes. `holds` only when every
+ * configuration of the group ran and met the expectation; then `grids` are
+ * exactly the configurations covered.
  */
 export interface Claim {
   readonly model: string;
   readonly expect: Expectation;
   /** For `invariant` with a named property. */
   readonly property?: string;
+  /** The checks' fairness for the liveness pass, when they set it: part of what is claimed. */
+  readonly fairness?: string;
   readonly holds: boolean;
   /** Maximal grids: a grid wholly inside another of the group is left out. */
   readonly grids: readonly ClaimGrid[];
@@ -254,13 +257,17 @@ function within(a: Map<string, GateParamValue[]>, b: Map<string, GateParamValue[
 }
 
 /**
- * Groups the checks by model, expectation and property, in the order they
- * first appear, and says what each group establishes.
+ * Groups the checks by model, expectation, property and fairness, in the
+ * order they first appear, and says what each group establishes. A check
+ * with a failed configuration never shares a claim with one without: the
+ * failure would otherwise hide what the other proved (a bug variant expected
+ * ok folding the fixed variant's proof into "NOT established").
  */
 export function buildClaims(gate: GateReport): Claim[] {
   const groups = new Map<string, number[]>();
   gate.checks.forEach((c, i) => {
-    const key = JSON.stringify([c.model, c.expect, c.property ?? null]);
+    const failing = casesOf(gate, i).some((k) => !k.judgement.passed);
+    const key = JSON.stringify([c.model, c.expect, c.property ?? null, c.fairness ?? null, failing]);
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   const claims: Claim[] = [];
@@ -311,6 +318,7 @@ export function buildClaims(gate: GateReport): Claim[] {
       model: first.model,
       expect: first.expect,
       ...(first.property !== undefined ? { property: first.property } : {}),
+      ...(first.fairness !== undefined ? { fairness: first.fairness } : {}),
       holds: failed === 0 && ran === planned,
       grids: kept,
       configurations: keys.size,

@@ -5,6 +5,7 @@
  * and plain data.
  */
 import { buildClaims, casesOf, gatePassed, gateTotals, type Claim, type ClaimGrid, type GateCase, type GateParamValue, type GateReport } from '../explain/gate.js';
+import { underFairness } from '../explain/report.js';
 import type { ReportSection } from './final-report.js';
 import { markdownTable } from './markdown.js';
 import { configTitle, diagramPaths, formatCount, formatDuration, traceTable, traceTableData, type Tone } from './text.js';
@@ -42,16 +43,20 @@ function whereFound(grid: ClaimGrid): string {
   return `${grid.configurations === 1 ? 'at' : 'in every configuration of'} ${gridText(grid)}`;
 }
 
+/** ` (liveness checked under weak fairness)`: a check's fairness is part of its claim; nothing without one. */
+const fairnessNote = (claim: Claim) => (claim.fairness !== undefined ? ` (liveness checked ${underFairness(claim.fairness)})` : '');
+
 /** One sentence: what a group of checks establishes and within which bounds, or that it does not. */
 export function claimText(claim: Claim): string {
   const where = claim.grids.map(gridText).join('; and for ');
+  const fair = fairnessNote(claim);
   if (claim.interrupted) {
     return `NOT established (interrupted): ${claim.model}: for ${where}, ${plural(claim.notRun, 'configuration')} never ran; those explored before Ctrl-C met the expectation.`;
   }
   if (!claim.holds) {
     const parts = [claim.failed > 0 ? `${claim.failed} failed` : '', claim.notRun > 0 ? `${claim.notRun} not run` : ''].filter(Boolean).join(', ');
     const expected = claim.expect === 'ok' ? 'no deadlock and no violation' : claim.expect === 'deadlock' ? 'a deadlock' : claim.expect === 'liveness' ? `a liveness violation${claim.property ? ` of "${claim.property}"` : ''}` : `a violation${claim.property ? ` of "${claim.property}"` : ''}`;
-    return `NOT established: ${claim.model}: expected ${expected} for ${where}; of ${plural(claim.configurations, 'configuration')}, ${parts}.`;
+    return `NOT established: ${claim.model}: expected ${expected}${fair} for ${where}; of ${plural(claim.configurations, 'configuration')}, ${parts}.`;
   }
   switch (claim.expect) {
     case 'ok': {
@@ -62,14 +67,14 @@ export function claimText(claim: Claim): string {
       const ran = claim.requiredStepsRan.length > 0
         ? ` Not vacuous: every step the model marks required ran for ${claim.requiredStepsRan.map(gridText).join('; and for ')}.`
         : '';
-      return `${claim.model}: no deadlock, and every property holds${props}, in every schedule, for ${where}.${ran} Bounded: ${beyond}.`;
+      return `${claim.model}: no deadlock, and every property holds${props}, in every schedule${fair}, for ${where}.${ran} Bounded: ${beyond}.`;
     }
     case 'deadlock':
-      return `${claim.model}: a deadlock is reachable ${claim.grids.map(whereFound).join('; and ')}.`;
+      return `${claim.model}: a deadlock is reachable${fair} ${claim.grids.map(whereFound).join('; and ')}.`;
     case 'invariant':
-      return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a property'} is violated ${claim.grids.map(whereFound).join('; and ')}.`;
+      return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a property'} is violated${fair} ${claim.grids.map(whereFound).join('; and ')}.`;
     case 'liveness':
-      return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a liveness property'} fails on an infinite fair run (a lasso) ${claim.grids.map(whereFound).join('; and ')}.`;
+      return `${claim.model}: ${claim.property ? `"${claim.property}"` : 'a liveness property'} fails on an infinite fair run (a lasso${claim.fairness !== undefined ? `, ${underFairness(claim.fairness)}` : ''}) ${claim.grids.map(whereFound).join('; and ')}.`;
   }
 }
 
@@ -152,7 +157,7 @@ export function gateToMarkdown(
   const passed = gatePassed(gate);
   const out: string[] = [];
   out.push(`# interleave proof gate: ${passed ? '✅ PASSED' : gate.complete ? '❌ FAILED' : '⚠️ INTERRUPTED'}`, '');
-  out.push(`\`${gate.source}\`: ${plural(gate.checks.length, 'check')}, ${plural(t.planned, 'configuration')} (${formatCount(t.explored)} explored${t.ran - t.explored > 0 ? `, ${t.ran - t.explored} shared between checks` : ''}), ${formatCount(t.states)} states, ${formatDuration(gate.elapsedMs)}. ${passed ? 'Every expectation holds.' : `${plural(t.failed, 'configuration')} did not meet its expectation${t.planned > t.ran ? `; ${t.planned - t.ran} not run` : ''}.`}`, '');
+  out.push(`\`${gate.source}\`: ${plural(gate.checks.length, 'check')}, ${plural(t.planned, 'configuration')} (${formatCount(t.explored)} explored${t.ran - t.explored > 0 ? `, ${t.ran - t.explored} shared between checks` : ''}), ${formatCount(t.states)} states, ${formatDuration(gate.elapsedMs)}. ${passed ? 'Every expectation holds.' : `${plural(t.failed, 'configuration')} did not meet ${t.failed === 1 ? 'its' : 'their'} expectation${t.planned > t.ran ? `; ${t.planned - t.ran} not run` : ''}.`}`, '');
   out.push('## What this proves, within which bounds', '', BOUNDED_NOTE, '');
   for (const claim of buildClaims(gate)) out.push(`- ${claim.holds ? '✅' : claim.interrupted ? '⚠️' : '❌'} ${claimText(claim)}`);
   out.push('', '## Checks', '');

@@ -13,6 +13,8 @@ export interface CheckSpec {
   readonly property?: string;
   readonly requireSteps?: boolean;
   readonly symmetry?: boolean;
+  /** Carried into the check only (the fixture's explorations run without a liveness pass). */
+  readonly fairness?: string;
 }
 
 export function gateCheck(spec: CheckSpec): GateCheck {
@@ -30,6 +32,7 @@ export function gateCheck(spec: CheckSpec): GateCheck {
     ...(spec.property !== undefined ? { property: spec.property } : {}),
     requireSteps: spec.requireSteps ?? false,
     symmetry: spec.symmetry ?? false,
+    ...(spec.fairness !== undefined ? { fairness: spec.fairness } : {}),
     workers: 1,
   };
 }

@@ -81,6 +81,23 @@ describe('buildClaims', () => {
     const partial = buildClaims(gateReport([{ name: 'cut', model: 'dm-snapshot/semaphore', params: { writers: [1, 2] }, expect: 'ok' }], { runOnly: 1 }));
     expect(partial[0]).toMatchObject({ holds: false, failed: 0, notRun: 1 });
   });
+
+  it('keeps a check that held out of a claim a failing check of the same model and expectation makes', () => {
+    // A trial's gate: the bug expected ok (wrong) and the fix expected ok; the fix's proof must stand on its own.
+    const claims = buildClaims(gateReport([
+      { name: 'bug', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok' },
+      { name: 'fix', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1], rwsem: ['reader-preferring'] }, expect: 'ok' },
+    ]));
+    expect(claims.map((c) => [c.grids.flatMap((g) => g.checks), c.holds, c.failed])).toEqual([[['bug'], false, 1], [['fix'], true, 0]]);
+  });
+
+  it('groups only checks with the same fairness, and carries it into the claim', () => {
+    const claims = buildClaims(gateReport([
+      { name: 'plain', model: 'dm-snapshot/semaphore', params: { writers: [1] }, expect: 'ok' },
+      { name: 'weak', model: 'dm-snapshot/semaphore', params: { writers: [1] }, expect: 'ok', fairness: 'weak' },
+    ]));
+    expect(claims.map((c) => [c.grids.flatMap((g) => g.checks), c.fairness])).toEqual([[['plain'], undefined], [['weak'], 'weak']]);
+  });
 });
 
 describe('gatePassed and gateTotals', () => {

@@ -43,6 +43,16 @@ describe('claimText', () => {
     );
   });
 
+  it('states the fairness a check set, in a proof and in a failure', () => {
+    const gate = gateReport([
+      { name: 'fix', model: 'dm-snapshot/semaphore', params: { writers: [1] }, expect: 'ok', fairness: 'weak' },
+      { name: 'bug', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok', fairness: 'strong' },
+    ]);
+    const [fix, bug] = buildClaims(gate).map(claimText);
+    expect(fix).toMatch(/^dm-snapshot\/semaphore: no deadlock, and every property holds .*, in every schedule \(liveness checked under weak fairness\), for writers=1, /);
+    expect(bug).toMatch(/^NOT established: dm-snapshot\/semaphore: expected no deadlock and no violation \(liveness checked under strong fairness\) for writers=2, /);
+  });
+
   it('marks grids explored with symmetry reduction', () => {
     const sym = gateReport([{ name: 's', model: 'dm-snapshot/in-progress', params: { writers: [2, 3] }, expect: 'ok', symmetry: true }]);
     expect(claimText(buildClaims(sym)[0])).toContain('(2 configurations, explored with symmetry reduction)');
@@ -65,6 +75,13 @@ describe('gateToMarkdown', () => {
     expect(md).toContain('### ❌ semaphore | expected ok: dm-snapshot/semaphore writers=2 bios=1 ctrs=1 rwsem=writer-fair cow-threshold=1 completion-order=submission');
     expect(md).toContain('```text\n#  process');
     expect(md).toContain('Diagrams (in the `out` artifact): `out/gate/cases/x/waitfor.svg`');
+  });
+
+  it('says "did not meet its expectation" of one failed configuration and "their" of more', () => {
+    const one = gateReport([{ name: 'x', model: 'dm-snapshot/semaphore', params: { writers: [1, 2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok' }]);
+    expect(gateToMarkdown(one)).toContain('1 configuration did not meet its expectation.');
+    const two = gateReport([{ name: 'x', model: 'dm-snapshot/semaphore', params: { writers: [1, 2], 'cow-threshold': [1], ctrs: [1] }, expect: 'deadlock' }, { name: 'y', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok' }]);
+    expect(gateToMarkdown(two)).toContain('2 configurations did not meet their expectation.');
   });
 
   it('says PASSED when every expectation holds', () => {
