@@ -207,8 +207,17 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
     }
     if (found.length > before) continue;
     if (typeof entry.property === 'string') {
-      // Safety properties and liveness ones (a liveness check names the latter).
-      const names = (m: Model) => [...m.properties, ...(m.liveness ?? [])].map((p) => p.name);
+      // Safety properties and liveness ones (a liveness check names the latter), and the
+      // checker's own invariants the model can violate (atomic-sleep), known once compiled.
+      const builtIn = (m: Model): readonly string[] => {
+        try {
+          return compileModel(m).builtInProperties;
+        } catch (e) {
+          if (!(e instanceof ModelError)) throw e;
+          return [];
+        }
+      };
+      const names = (m: Model) => [...[...m.properties, ...(m.liveness ?? [])].map((p) => p.name), ...builtIn(m)];
       const lacking = built.findIndex((m) => !names(m).includes(entry.property as string));
       if (lacking >= 0) {
         const known = names(built[lacking]).map((n) => JSON.stringify(n)).join(', ');

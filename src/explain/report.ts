@@ -3,7 +3,7 @@
  * explorer's result plus its explanation. Pure; renderers only format it.
  */
 import type { ExploredLevels } from '../explore/bfs.js';
-import type { CompiledModel } from '../explore/compile.js';
+import { BUILT_IN_PROPERTIES, type CompiledModel } from '../explore/compile.js';
 import type { CheckResult } from '../explore/result.js';
 import type { Model } from '../model/types.js';
 import { explainDiscovery, type Counterexample } from './counterexample.js';
@@ -50,7 +50,7 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
   return {
     result,
     properties: [
-      'no deadlock', ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`),
+      'no deadlock', ...cm.builtInProperties.map((p) => `always: ${p} (${BUILT_IN_PROPERTIES[p]})`), ...cm.alwaysProperties.map((p) => `always: ${p}`), ...cm.atEndProperties.map((p) => `at end: ${p}`),
       ...(found.liveness?.properties.map((p) => `liveness (${fairnessPhrase(found.liveness!.fairness)}): ${p}`) ?? []),
     ],
     notChecked: livenessNotChecked(cm, found),

@@ -51,6 +51,12 @@ export interface CompiledModel {
   /** Index into `atEndProperties` of the first terminal property violated, or -1. */
   violatedAtEnd(s: Int32Array): number;
   readonly alwaysProperties: readonly string[];
+  /**
+   * The checker's own invariants this model can violate, by the name a
+   * violation reports (`atomic-sleep` when some process can be atomic):
+   * a gate names them like the model's properties, a report lists them.
+   */
+  readonly builtInProperties: readonly BuiltInProperty[];
   readonly atEndProperties: readonly string[];
   /** Every process is finished or idle at a valid end, and none is asleep. */
   allAtValidEnd(s: Int32Array): boolean;
@@ -59,6 +65,12 @@ export interface CompiledModel {
 
 /** How the kernel prints a might_sleep() failure; a run-time error with this message is an `atomic-sleep` violation. */
 export const ATOMIC_SLEEP_MESSAGE = 'BUG: sleeping function called from invalid context';
+
+/** The checker's own invariants, by the property name a violation reports, with what each says holds. */
+export const BUILT_IN_PROPERTIES = {
+  'atomic-sleep': 'no sleeping function called in atomic context',
+} as const;
+export type BuiltInProperty = keyof typeof BUILT_IN_PROPERTIES;
 
 /** The discovery property of a run-time error: `atomic-sleep` for a sleep in atomic context, else `assertion`. */
 export function runtimeErrorProperty(message: string): 'atomic-sleep' | 'assertion' {
@@ -337,6 +349,8 @@ export function compileModel(model: Model): CompiledModel {
     violatedAlways: gen.always,
     violatedAtEnd: gen.atEnd,
     alwaysProperties: always.map((p) => p.name),
+    // Only a model where something can be atomic (an irq process, a spinlock) can sleep in atomic context.
+    builtInProperties: atomicCheck ? ['atomic-sleep'] : [],
     atEndProperties: atEnd.map((p) => p.name),
     allAtValidEnd(s) {
       for (const proc of layout.processes) {

@@ -23,9 +23,23 @@ const ABBA_FIX = `
     return b.build();
   } });`;
 
+/** A spin_lock then a mutex_lock (a sleep in atomic context) unless `fixed=1` takes the mutex first. */
+const SPIN_MUTEX = `
+  import { ModelBuilder, defineModel, intParam, sourceIn } from '${process.cwd()}/src/index.ts';
+  const at = sourceIn('drivers/x.c', 'v1');
+  export default defineModel({ name: 'user/spin-mutex', description: 'mutex_lock under spin_lock', params: { fixed: intParam(0, 1, 0, '1: mutex first') }, build: ({ fixed }) => {
+    const b = new ModelBuilder('user/spin-mutex', { fixed });
+    const s = b.spinlock('s'); const m = b.mutex('m');
+    const take = [{ name: 'spin', action: 'spin_lock(&s)', op: s.lock() }, { name: 'mutex', action: 'mutex_lock(&m)', op: m.lock() }];
+    b.process('t', {}, (p) => { for (const [i, t] of (fixed ? take.reverse() : take).entries()) p.step(t.name, { action: t.action, source: at(i + 1, 'f'), op: t.op });
+      p.step('sunlock', { action: 'spin_unlock(&s)', source: at(3, 'f'), op: s.unlock() }).step('munlock', { action: 'mutex_unlock(&m)', source: at(4, 'f'), op: m.unlock() }); });
+    return b.build();
+  } });`;
+
 function gateDir(gate: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'interleave-gate-load-'));
   writeFileSync(join(dir, 'abba-fix.ts'), ABBA_FIX);
+  writeFileSync(join(dir, 'spin-mutex.ts'), SPIN_MUTEX);
   writeFileSync(join(dir, 'abba.ts'), abbaModelFile('user/plain-abba'));
   writeFileSync(join(dir, 'gate.json'), JSON.stringify(gate));
   return dir;
@@ -69,6 +83,19 @@ describe('interleave gate: mistakes caught when the gate file is loaded (exit 2,
     expect(await main(['gate'], io)).toBe(2);
     expect(io.err[0]).toMatch(/^interleave: gate\.json: checks\[0\]\.property: dm-snapshot\/unthrottled has no property "in-flight copy <= 2" \(its properties: .*"in-flight copies <= 2"/);
     expect(io.err.join('\n')).not.toMatch(/\[1\/1\]/);
+  });
+
+  it('takes the built-in atomic-sleep as a property of a model that can sleep in atomic context, and only of one', async () => {
+    const dir = gateDir({ checks: [
+      { name: 'sleeps', model: 'spin-mutex.ts', params: { fixed: 0 }, expect: 'invariant', property: 'atomic-sleep' },
+      { name: 'fixed', model: 'spin-mutex.ts', params: { fixed: 1 }, expect: 'ok' },
+    ] });
+    const io = fakeIO(dir);
+    expect(await main(['gate', '--quiet'], io)).toBe(0);
+    expect(io.out.join('\n')).toMatch(/PASSED: every expectation holds/);
+    const plain = fakeIO(gateDir({ checks: [{ name: 'abba', model: 'abba.ts', expect: 'invariant', property: 'atomic-sleep' }] }));
+    expect(await main(['gate'], plain)).toBe(2);
+    expect(plain.err[0]).toMatch(/checks\[0\]\.property: user\/plain-abba has no property "atomic-sleep" \(its properties: none\)/);
   });
 
   it('refuses requireSteps on a model that marks no step required', async () => {

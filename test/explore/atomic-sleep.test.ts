@@ -26,6 +26,20 @@ describe('sleeping in atomic context', () => {
     const report = buildReport(cm, r);
     expect(report.counterexample!.trace.map((t) => t.step)).toEqual(['spin']);
     expect(report.counterexample!.failingStep).toMatchObject({ process: 'irq_thread', action: 'mutex_lock(&dev->mutex)' });
+    // A property a gate can name and the report lists, as the model can violate it.
+    expect(cm.builtInProperties).toEqual(['atomic-sleep']);
+    expect(report.properties).toContain('always: atomic-sleep (no sleeping function called in atomic context)');
+  });
+
+  it('lists atomic-sleep only for a model where something can be atomic', () => {
+    const b = new ModelBuilder('test/mutex-only');
+    const m = b.mutex('m');
+    b.process('t', {}, (p) => p
+      .step('lock', { action: 'mutex_lock', source: at(1, 'h'), op: m.lock() })
+      .step('unlock', { action: 'mutex_unlock', source: at(2, 'h'), op: m.unlock() }));
+    const cm = compileModel(b.build());
+    expect(cm.builtInProperties).toEqual([]);
+    expect(buildReport(cm, check(cm).run()).properties).toEqual(['no deadlock']);
   });
 
   it('does not complain once the spinlock is dropped, and never about spin_trylock or a non-sleeping op', () => {
