@@ -9,6 +9,7 @@
  * about writers = 5.
  */
 import type { ParamSpecs } from '../model/definition.js';
+import { afterSteps, plural } from '../render/count.js';
 import { fairnessPhrase, type CheckReport } from './report.js';
 
 /** What a gate check expects the explorer to find. */
@@ -81,14 +82,14 @@ export interface GateReport {
   readonly elapsedMs: number;
 }
 
-const steps = (report: CheckReport) => report.counterexample?.trace.length ?? '?';
+const after = (report: CheckReport) => afterSteps(report.counterexample?.trace.length);
 
 /** `a lasso of 5 + 4 steps`: the prefix and the cycle that repeats forever. */
 export function lassoSize(report: CheckReport): string {
   const d = report.result.discovery;
   if (!d || d.loopStart === undefined) return 'a lasso';
   const loop = d.path.length - d.loopStart;
-  return loop === 0 ? `the run stops for good after ${d.loopStart} steps` : `a lasso of ${d.loopStart} + ${loop} steps repeating forever`;
+  return loop === 0 ? `the run stops for good ${afterSteps(d.loopStart)}` : `a lasso of ${d.loopStart} + ${loop} steps repeating forever`;
 }
 
 function found(report: CheckReport): string {
@@ -98,13 +99,13 @@ function found(report: CheckReport): string {
     case 'ok':
       return 'no deadlock and every property holds';
     case 'deadlock':
-      return `a deadlock after ${steps(report)} steps${cx?.analysis.cycle ? ` (${cx.analysis.summary})` : ''}`;
+      return `a deadlock ${after(report)}${cx?.analysis.cycle ? ` (${cx.analysis.summary})` : ''}`;
     case 'invariant':
-      return `"${cx?.property ?? '?'}" violated after ${steps(report)} steps`;
+      return `"${cx?.property ?? '?'}" violated ${after(report)}`;
     case 'liveness':
       return `"${cx?.property ?? '?'}" fails: ${lassoSize(report)} (${fairnessPhrase(r.liveness?.fairness)})`;
     case 'unknown':
-      return `no verdict: the search stopped (${r.completion}) after ${r.stats.states} states`;
+      return `no verdict: the search stopped (${r.completion}) after ${plural(r.stats.states, 'state')}`;
   }
 }
 

@@ -12,6 +12,7 @@ import { atEndMessage, deadlockMessage, invariantMessage } from '../explore/clas
 import type { StepOutcome, TraceRow } from './trace.js';
 import { buildTrace, describePrimitives } from './trace.js';
 import { processStatuses } from './process-status.js';
+import { afterSteps } from '../render/count.js';
 
 /** A saved trace, as much of it as replay uses. */
 export interface SavedTrace {
@@ -215,7 +216,7 @@ function checkEnding(
     const n = trace.rows.length;
     if (k === n) {
       if (enabled() !== 0 || !cm.allAtValidEnd(last)) return bad('the file reports a run that stops for good, but it can go on at the end', 'not stopped');
-      return done(undefined, `liveness: the run stops for good after ${k} steps and "${trace.property}" never comes true`);
+      return done(undefined, `liveness: the run stops for good ${afterSteps(k)} and "${trace.property}" never comes true`);
     }
     const start = states[k];
     if (start.some((v, i) => v !== last[i])) return bad(`the file reports a cycle from step ${k + 1}, but the state after step ${n} is not the one where it began`, 'not a cycle');

@@ -21,6 +21,7 @@ import type { Counterexample } from '../explain/counterexample.js';
 import { wokeMark } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { COLORS, FONT, html, legend, paddedLabel, wrap } from './dot-style.js';
+import { plural } from './count.js';
 
 export interface TraceDotOptions {
   readonly title?: string;
@@ -39,12 +40,12 @@ export function traceToDot(cx: Counterexample, options: TraceDotOptions = {}): s
   const shown = options.slice ? cx.slice.indices.map((i) => cx.trace[i - 1]) : cx.trace;
   const rowOf = new Map(shown.map((t, i) => [t.index, i + 1]));
   const heading = options.slice
-    ? `slice of the schedule: the ${shown.length} of ${cx.trace.length} steps the final state depends on`
+    ? `slice of the schedule: the ${shown.length} of ${plural(cx.trace.length, 'step')} the final state depends on`
     : cx.kind === 'deadlock' ? 'schedule to the deadlock'
-    : cx.loopStart !== undefined ? `run violating "${cx.property}": ${cx.loopStart} steps, then a cycle of ${cx.trace.length - cx.loopStart} that repeats forever`
+    : cx.loopStart !== undefined ? `run violating "${cx.property}": ${plural(cx.loopStart, 'step')}, then a cycle of ${cx.trace.length - cx.loopStart} that repeats forever`
     : `schedule violating "${cx.property}"`;
   const g = new Digraph('trace', {
-    label: `<${wrap(`${title}${heading}${options.slice ? '' : ` (${cx.trace.length} steps)`}`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
+    label: `<${wrap(`${title}${heading}${options.slice ? '' : ` (${plural(cx.trace.length, 'step')})`}`, 70).map((l) => `<b>${html(l)}</b>`).join('<br/>')}<br/>${legend('one lane per process, time runs down · blue dashed: job submitted -> taken · green: lock or wake-up handed over -> woken · red: asleep for good', COLORS.muted)}>`,
     labelloc: 't',
     fontname: FONT,
     fontsize: 12,

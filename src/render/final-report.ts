@@ -20,6 +20,7 @@ import {
   type RunEntry,
   type Tone,
 } from './text.js';
+import { plural } from './count.js';
 
 export type ReportSection =
   | {
@@ -87,7 +88,7 @@ function violationSections(heading: string, entry: RunEntry): ReportSection[] {
   const { header, rows } = traceTableData(cx.trace);
   const stuck = cx.blocked.map((b) => `  ${b.process}: ${b.wait?.summary ?? 'no step enabled'}`);
   return [
-    text(`${heading}: ${what} in ${cx.trace.length} steps`, { tone: 'bad', bold: true }),
+    text(`${heading}: ${what} in ${plural(cx.trace.length, 'step')}`, { tone: 'bad', bold: true }),
     { kind: 'table', header, rows },
     ...(stuck.length > 0 ? [text(`Blocked forever:\n${stuck.join('\n')}`)] : []),
     ...pointers(entry),

@@ -8,6 +8,7 @@ import { buildClaims, casesOf, gatePassed, gateTotals, type Claim, type ClaimGri
 import { underFairness } from '../explain/report.js';
 import type { ReportSection } from './final-report.js';
 import { markdownTable } from './markdown.js';
+import { plural } from './count.js';
 import { configTitle, diagramPaths, formatCount, formatDuration, traceTable, traceTableData, type Tone } from './text.js';
 
 /** Failures shown in full (trace and all); the rest are listed in the table and the JUnit file. */
@@ -26,8 +27,6 @@ export function formatValues(values: readonly GateParamValue[]): string {
   }
   return parts.join(',');
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** `writers 1..4, ctrs 0..2, with bios=1, rwsem=writer-fair (36 configurations)`. */
 export function gridText(grid: ClaimGrid): string {
@@ -171,7 +170,7 @@ export function gateToMarkdown(
       out.push(`### ❌ ${failureHeading(gate, c)}`, '', c.judgement.reason, '');
       const cx = c.report.counterexample;
       if (cx) {
-        out.push('<details><summary>shortest schedule (' + cx.trace.length + ' steps)</summary>', '', '```text', traceTable(cx.trace), '```', '', '</details>', '');
+        out.push(`<details><summary>shortest schedule (${plural(cx.trace.length, 'step')})</summary>`, '', '```text', traceTable(cx.trace), '```', '', '</details>', '');
         out.push(`${cx.analysis.summary}`, '');
       }
       const diagrams = diagramPaths(c.files).filter((p) => p.endsWith('.svg'));

@@ -9,6 +9,7 @@
 import { buildClaims, casesOf, gateTotals, type GateCase, type GateReport } from '../explain/gate.js';
 import { claimText } from './gate-summary.js';
 import { configTitle, diagramPaths, traceTable, verdictLine } from './text.js';
+import { plural } from './count.js';
 
 /** Characters XML 1.0 cannot carry at all: C0 controls other than tab, newline and return, lone surrogates, U+FFFE and U+FFFF. */
 const INVALID_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -38,7 +39,7 @@ function failureText(c: GateCase): string {
   const lines = [c.judgement.reason, '', verdictLine(c.report)];
   const cx = c.report.counterexample;
   if (cx) {
-    lines.push('', `Shortest schedule (${cx.trace.length} steps):`, traceTable(cx.trace));
+    lines.push('', `Shortest schedule (${plural(cx.trace.length, 'step')}):`, traceTable(cx.trace));
     if (cx.blocked.length > 0) lines.push('', 'Blocked forever:', ...cx.blocked.map((b) => `  ${b.process}: ${b.wait?.summary ?? 'no step enabled'}`));
     lines.push('', cx.analysis.summary);
   }

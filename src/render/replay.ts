@@ -9,6 +9,7 @@ import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
 import { describePrimitives, variableValues, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { configTitle, outcomeMark } from './text.js';
+import { plural } from './count.js';
 
 /** One state as indented lines: variables, processes (with locals), primitives. */
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
@@ -33,7 +34,7 @@ const stepLine = (t: TraceRow) =>
 export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay): string {
   const head = configTitle(trace.model, trace.params);
   if (replay.problem) return `${head}: DOES NOT REPLAY: ${replay.problem.message}`;
-  return `${head}: replays: ${replay.steps.length} of ${trace.rows.length} steps enabled as recorded${trace.finalState ? ', same final state' : ''}; ${replay.ending ?? ''}`;
+  return `${head}: replays: ${replay.steps.length} of ${plural(trace.rows.length, 'step')} enabled as recorded${trace.finalState ? ', same final state' : ''}; ${replay.ending ?? ''}`;
 }
 
 export function replayToText(cm: CompiledModel, trace: SavedTrace, replay: SavedTraceReplay, options: { states?: boolean } = {}): string {

@@ -9,6 +9,7 @@ import type { Counterexample } from '../explain/counterexample.js';
 import type { SimulationResult } from '../explore/simulate.js';
 import type { Params } from '../model/types.js';
 import { configTitle, formatCount, traceTable } from './text.js';
+import { afterSteps } from './count.js';
 
 export const SIMULATE_SCHEMA = 'interleave/simulate@1';
 
@@ -43,7 +44,7 @@ export function simulationToText(report: SimulationReport): string {
   const cx = report.counterexample;
   if (first && cx) {
     const what = cx.kind === 'deadlock' ? 'a deadlock' : cx.property === 'assertion' ? 'a failed assertion' : cx.property === 'atomic-sleep' ? 'a sleep in atomic context' : `a violation of "${cx.property}"`;
-    lines.push('', `First violation: run ${first.index} (seed ${first.seed}) reached ${what} after ${first.steps} steps; reproduce it with ${reproduceFlags(report)}.`);
+    lines.push('', `First violation: run ${first.index} (seed ${first.seed}) reached ${what} ${afterSteps(first.steps)}; reproduce it with ${reproduceFlags(report)}.`);
     lines.push('This path is random, not a shortest one: `interleave check` finds the shortest.', '', traceTable(cx.trace));
     if (cx.blocked.length > 0) {
       lines.push('', 'Blocked at the end:', ...cx.blocked.map((b) => `  ${b.process} at '${b.at}': ${b.wait?.summary ?? b.action ?? ''}`));

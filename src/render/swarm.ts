@@ -10,6 +10,7 @@ import type { Counterexample } from '../explain/counterexample.js';
 import type { SwarmJobResult } from '../explore/swarm.js';
 import type { Params } from '../model/types.js';
 import { configTitle, formatCount, traceTable } from './text.js';
+import { plural } from './count.js';
 
 export const SWARM_SCHEMA = 'interleave/swarm@1';
 
@@ -47,7 +48,7 @@ export function swarmSummaryLine(s: SwarmReport): string {
   if (s.found) {
     const cx = s.found.counterexample;
     const what = cx.kind === 'deadlock' ? 'DEADLOCK' : `VIOLATION of "${cx.property}"`;
-    return `${head}: ${what} found by job ${s.found.job + 1}, ${cx.trace.length} steps (not a shortest trace)`;
+    return `${head}: ${what} found by job ${s.found.job + 1}, ${plural(cx.trace.length, 'step')} (not a shortest trace)`;
   }
   return `${head}: no violation found by ${s.results.length} jobs covering about ${formatCount(swarmStates(s))} states (estimated); verdict unknown: a bounded search proves nothing${s.complete ? '' : ' (INTERRUPTED)'}`;
 }
@@ -55,7 +56,7 @@ export function swarmSummaryLine(s: SwarmReport): string {
 export function swarmToText(s: SwarmReport): string {
   const lines = [swarmSummaryLine(s), ''];
   for (const r of s.results) {
-    lines.push(`  job ${r.job + 1}/${r.jobs} ${r.strategy} seed ${r.seed}: ${r.stop}${r.found ? ` (${r.found.property}, ${r.found.steps} steps)` : ''}, ${formatCount(r.states)} states, depth ${r.maxDepth}${r.depthLimit > 0 ? ` (bound ${r.depthLimit})` : ''}, ${(r.elapsedMs / 1000).toFixed(2)} s`);
+    lines.push(`  job ${r.job + 1}/${r.jobs} ${r.strategy} seed ${r.seed}: ${r.stop}${r.found ? ` (${r.found.property}, ${plural(r.found.steps, 'step')})` : ''}, ${formatCount(r.states)} states, depth ${r.maxDepth}${r.depthLimit > 0 ? ` (bound ${r.depthLimit})` : ''}, ${(r.elapsedMs / 1000).toFixed(2)} s`);
   }
   const cx = s.found?.counterexample;
   if (cx) {

@@ -14,6 +14,7 @@ import {
   type RunEntry,
   type Tone,
 } from './text.js';
+import { plural } from './count.js';
 
 export const SWEEP_SCHEMA = 'interleave/sweep@1';
 
@@ -179,7 +180,7 @@ export function sweepToMarkdown(s: SweepReport, options: { readonly link?: (path
     `_${SWEEP_LEGEND}_`,
     '',
     ...(smallest
-      ? [`Smallest counterexample: ${formatParams(smallest.report.result.params)}, ${smallest.report.counterexample!.trace.length} steps.`, '']
+      ? [`Smallest counterexample: ${formatParams(smallest.report.result.params)}, ${plural(smallest.report.counterexample!.trace.length, 'step')}.`, '']
       : []),
     '## Runs',
     '',

@@ -6,6 +6,7 @@ import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
 import type { Params } from '../model/types.js';
 import { formatSourceShort } from '../model/source-ref.js';
+import { afterSteps, formatCount, plural } from './count.js';
 
 export function formatParams(params: Params): string {
   return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -17,16 +18,7 @@ export function configTitle(model: string, params: Params): string {
   return p ? `${model} ${p}` : model;
 }
 
-/**
- * `488,692`: a count with thousands separators. Written out rather than with
- * toLocaleString, whose first call loads ICU's locale data (about 60 ms of
- * CPU, a sixth of the CLI's start-up).
- */
-export function formatCount(n: number): string {
-  const [int, frac] = String(n).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+$)/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
+export { formatCount, plural } from './count.js';
 
 /** Where an incomplete search stopped, naming the limit: `at the memory limit of 1.2 GiB (--max-memory ...)`. */
 function stopText(report: CheckReport): string {
@@ -54,12 +46,12 @@ export function verdictLine(report: CheckReport): string {
   const r = report.result;
   const what =
     r.verdict === 'ok' ? `OK: no deadlock, every property ${(report.notChecked ?? []).length > 0 ? 'checked ' : ''}holds`
-    : r.verdict === 'deadlock' ? `DEADLOCK after ${report.counterexample?.trace.length ?? '?'} steps`
-    : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" after ${report.counterexample?.trace.length ?? '?'} steps`
+    : r.verdict === 'deadlock' ? `DEADLOCK ${afterSteps(report.counterexample?.trace.length)}`
+    : r.verdict === 'invariant' ? `VIOLATION of "${report.counterexample?.property}" ${afterSteps(report.counterexample?.trace.length)}`
     : r.verdict === 'liveness' ? `LIVENESS VIOLATION of "${report.counterexample?.property}" ${underFairness(r.liveness?.fairness)}: ${lassoSize(report)}`
     : r.completion === 'bitstate' ? 'NO VIOLATION FOUND by a bitstate search (not a proof)'
     : `UNKNOWN: search stopped ${stopText(report)}, no violation in the states explored`;
-  return `${configTitle(r.model, r.params)}: ${what} (${formatCount(r.stats.states)} states, ${formatCount(r.stats.transitions)} transitions, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
+  return `${configTitle(r.model, r.params)}: ${what} (${plural(r.stats.states, 'state')}, ${plural(r.stats.transitions, 'transition')}, depth ${r.stats.depth}, ${(r.stats.elapsedMs / 1000).toFixed(2)} s)`;
 }
 
 /** The width of each column of a fixed-width table: its widest cell. */
@@ -208,16 +200,18 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
   const loopStart = r.discovery?.loopStart;
   if (cx && loopStart !== undefined) lines.push('', ...lassoText(report, loopStart));
   else if (cx) {
-    const switches = cx.switches === undefined ? '' : `, ${cx.switches} context switch${cx.switches === 1 ? '' : 'es'}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
+    const switches = cx.switches === undefined ? '' : `, ${plural(cx.switches, 'context switch', 'context switches')}${cx.bfsSwitches !== undefined && cx.bfsSwitches > cx.switches ? `, the fewest of any shortest schedule; BFS found one with ${cx.bfsSwitches}` : ''}`;
     // Partial-order reduction keeps every deadlock and violation but not every schedule to it, so not always a shortest one.
     const reduced = r.reductions.includes('por');
     const what = cx.kind === 'deadlock' ? 'schedule to the deadlock' : `schedule violating "${cx.property}"`;
-    const heading = reduced ? `A ${what} (${cx.trace.length} steps; found with --por, which keeps every violation but not always its shortest schedule)` : `Shortest ${what} (${cx.trace.length} steps${switches})`;
-    lines.push('', `${heading}:`, '');
-    lines.push(traceTableData(cx.trace));
-    if (cx.failingStep) lines.push('', `then ${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
+    const heading = reduced ? `A ${what} (${plural(cx.trace.length, 'step')}; found with --por, which keeps every violation but not always its shortest schedule)` : `Shortest ${what} (${plural(cx.trace.length, 'step')}${switches})`;
+    // No steps: the first step from the initial state fails (a softirq's wait_for_completion()), or an
+    // invariant is false there; an empty table and "then" would read as if something were missing.
+    if (cx.trace.length === 0) lines.push('', 'From the initial state, before any step:');
+    else lines.push('', `${heading}:`, '', traceTableData(cx.trace));
+    if (cx.failingStep) lines.push('', `${cx.trace.length === 0 ? '' : 'then '}${cx.failingStep.process}: ${cx.failingStep.action} fails: ${cx.message}`);
     if (cx.slice.indices.length > 0 && cx.slice.indices.length < cx.trace.length) {
-      lines.push('', `The ${cx.slice.indices.length} steps the final state depends on (slice; the rest only took and gave back locks or finished work):`, '');
+      lines.push('', `${cx.slice.indices.length === 1 ? 'The step' : `The ${cx.slice.indices.length} steps`} the final state depends on (slice; the rest only took and gave back locks or finished work):`, '');
       lines.push(traceTableData(cx.slice.indices.map((i) => cx.trace[i - 1])));
     }
     if (cx.scenario) lines.push('', scenarioToText(cx.scenario));
@@ -265,12 +259,12 @@ function lassoText(report: CheckReport, loopStart: number): string[] {
   const prefix = cx.trace.slice(0, loopStart);
   const loop = cx.trace.slice(loopStart);
   const lines = [`"${cx.property}" fails ${underFairness(report.result.liveness?.fairness)}: ${cx.message}.`, ''];
-  lines.push(prefix.length === 0 ? 'From the initial state (no prefix):' : `Shortest prefix to the cycle (${prefix.length} steps):`, '');
+  lines.push(prefix.length === 0 ? 'From the initial state (no prefix):' : `Shortest prefix to the cycle (${plural(prefix.length, 'step')}):`, '');
   if (prefix.length > 0) lines.push(traceTable(prefix), '');
   if (loop.length === 0) {
     lines.push('Then nothing: every process has stopped at a valid end, and the run stays in this state forever.');
   } else {
-    lines.push(`The cycle (${loop.length} steps), which repeats forever and ends in the state where it began:`, '');
+    lines.push(`The cycle (${plural(loop.length, 'step')}), which repeats forever and ends in the state where it began:`, '');
     lines.push(traceTable(loop));
   }
   const stepping = new Set(loop.map((t) => t.process));
@@ -319,7 +313,8 @@ export function verdictCell(report: CheckReport): string {
   if (r.verdict === 'unknown') return `unknown (${r.completion})`;
   const d = r.discovery;
   if (d?.loopStart !== undefined) return `liveness (${d.loopStart}+${d.path.length - d.loopStart} steps)`;
-  return `${r.verdict} (${report.counterexample?.trace.length ?? '?'} steps)`;
+  const n = report.counterexample?.trace.length;
+  return `${r.verdict} (${n === undefined ? '? steps' : plural(n, 'step')})`;
 }
 
 /** `7 ms`, `4.21 s`, `1 m 05 s`. */

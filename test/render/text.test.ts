@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/explain/report.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
-import { checkToText, configTitle, verdictLine } from '../../src/render/text.js';
+import { checkToText, configTitle, verdictCell, verdictLine } from '../../src/render/text.js';
 import { abba, guardedLock } from '../explain/small-models.js';
 import { announcedWrite, spinLoop } from '../explore/liveness-models.js';
 import { ModelBuilder } from '../../src/model/builder.js';
@@ -79,5 +79,47 @@ describe('the fairness a liveness violation was found under', () => {
     const report = buildReport(cm, check(cm).fairness({ all: 'none' }).run());
     expect(verdictLine(report)).toContain('LIVENESS VIOLATION of "no non-progress cycle" without fairness:');
     expect(checkToText(report)).toContain('properties checked: no deadlock; liveness (no fairness): ');
+  });
+});
+
+describe('counts in the report', () => {
+  const at = sourceIn('drivers/x/y.c', 'test');
+  /** `update` takes the spinlock then the mutex (one step before the failing call); a softirq waits at once (none). */
+  function atomicSleep(which: 'spin' | 'softirq') {
+    const b = new ModelBuilder(`test/atomic-${which}`);
+    const s = b.spinlock('s');
+    const m = b.mutex('m');
+    const c = b.completion('c');
+    if (which === 'spin') {
+      b.process('update', {}, (p) => p
+        .step('spin', { action: 'spin_lock(&s)', source: at(1, 'f'), op: s.lock() })
+        .step('lock', { action: 'mutex_lock(&m)', source: at(2, 'f'), op: m.lock() })
+        .step('unlock', { action: 'mutex_unlock(&m)', source: at(3, 'f'), op: m.unlock() })
+        .step('unspin', { action: 'spin_unlock(&s)', source: at(4, 'f'), op: s.unlock() }));
+    } else {
+      b.process('timer', { context: 'softirq' }, (p) => p.step('wait', { action: 'wait_for_completion(&c)', source: at(5, 'g'), op: c.wait() }));
+      b.process('waker', {}, (p) => p.step('complete', { action: 'complete(&c)', source: at(6, 'h'), op: c.complete() }));
+    }
+    const cm = compileModel(b.build());
+    return buildReport(cm, check(cm).run());
+  }
+
+  it('says "1 step", never "1 steps"', () => {
+    const report = atomicSleep('spin');
+    expect(verdictLine(report)).toMatch(/: VIOLATION of "atomic-sleep" after 1 step \(/);
+    const text = checkToText(report);
+    expect(verdictCell(report)).toBe('invariant (1 step)');
+    expect(text).toContain('Shortest schedule violating "atomic-sleep" (1 step, 0 context switches):');
+    expect(text).not.toMatch(/\b1 steps\b/);
+  });
+
+  it('words a violation before any step as one in the initial state, without an empty schedule', () => {
+    const report = atomicSleep('softirq');
+    expect(report.counterexample!.trace).toEqual([]);
+    expect(verdictLine(report)).toMatch(/: VIOLATION of "atomic-sleep" in the initial state \(/);
+    const text = checkToText(report);
+    expect(text).not.toContain('0 steps');
+    expect(text).not.toContain('Shortest schedule');
+    expect(text).toContain('From the initial state, before any step:\n\ntimer: wait_for_completion(&c) fails: BUG: sleeping function called from invalid context');
   });
 });

@@ -7,6 +7,7 @@
 import type { CheckReport } from '../../explain/report.js';
 import type { Model } from '../../model/types.js';
 import { configTitle } from '../text.js';
+import { afterSteps, plural } from '../count.js';
 
 export const EXPLORER_SCHEMA = 'interleave/explorer@1';
 
@@ -54,8 +55,8 @@ export function explorerDataOfReport(report: CheckReport, model: Model): Explore
   const loopStart = r.discovery?.loopStart;
   const states = `${r.stats.states.toLocaleString('en-US')} states explored`;
   const headline = !cx ? `${what}: ${states}${r.completion === 'complete' ? ', every schedule checked' : ''}`
-    : loopStart !== undefined ? `${what}: ${loopStart} steps, then a cycle of ${path.length - loopStart} that repeats forever (${states})`
-    : `${what} after ${path.length} steps (${states})`;
+    : loopStart !== undefined ? `${what}: ${plural(loopStart, 'step')}, then a cycle of ${path.length - loopStart} that repeats forever (${states})`
+    : `${what} ${afterSteps(path.length)} (${states})`;
   return {
     ...explorerDataOfModel(model, title, path), verdict: r.verdict, headline, slice: cx ? [...cx.slice.indices] : [],
     ...(cx && loopStart !== undefined ? { loopStart } : {}),
@@ -71,7 +72,7 @@ export function explorerDataOfModel(model: Model, title: string, path: readonly 
     hash: modelHash(model),
     path: [...path],
     verdict: 'none',
-    headline: path.length > 0 ? `a recorded schedule of ${path.length} steps` : 'no recorded schedule: choose each step yourself',
+    headline: path.length > 0 ? `a recorded schedule of ${plural(path.length, 'step')}` : 'no recorded schedule: choose each step yourself',
     slice: [],
   };
 }
