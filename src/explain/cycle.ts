@@ -176,15 +176,18 @@ export function findDeadEnds(graph: WaitForGraph): Finding[] {
     const out = graph.edges.filter((e) => e.from === b.resource && e.blocks.includes(me));
     if (b.needsRelease) {
       if (out.length > 0) continue;
-      const what = b.mode === 'wake-up' ? 'a wake-up' : b.mode === 'down' ? 'a unit' : `a ${b.mode}`;
-      const why = b.releasers.length === 0
-        ? 'no process has an operation that releases it'
-        : b.releasers.map((r) => describeReleaser(r, jobWord)).join('; ');
+      // A flush waits for a work item to finish (mode `flush reset_work`), not for something given.
+      const flushed = /^flush (.+)$/.exec(b.mode)?.[1];
+      const what = flushed !== undefined ? `${flushed} on ${resource} to finish, which no process left can bring about`
+        : `${b.mode === 'wake-up' ? 'a wake-up' : b.mode === 'down' ? 'a unit' : `a ${b.mode}`} on ${resource} that no process left can give`;
+      const why = b.releasers.length > 0 ? b.releasers.map((r) => describeReleaser(r, jobWord)).join('; ')
+        : b.releasesItself ? `only ${b.process}'s own code does it, after this wait`
+        : 'no process has an operation that does it';
       findings.push({
         kind: 'no-waker',
         process: b.process,
         resource,
-        text: `no waker: ${b.process} waits for ${what} on ${resource} that no process left can give (${why})`,
+        text: `no waker: ${b.process} waits for ${what} (${why})`,
       });
       continue;
     }

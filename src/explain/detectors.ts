@@ -138,7 +138,29 @@ function judgeCycle(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitFor
   return [lockdep, { detector: 'DEPT', reports: true, note: `DEPT could report this cycle once it has seen these waits and their wake-ups: it stages every wait in it (${waits}).` }];
 }
 
-function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], path: readonly number[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {
+/**
+ * A sleeper waiting inside what it waits for, on a wait lockdep annotates as a
+ * lock acquisition (flush_work of the work it is running: process_one_work
+ * holds the work's lockdep map around the function, __flush_work acquires it
+ * again): lockdep's recursive-locking report, whoever else could end the wait.
+ */
+function recursiveAcquisition(cm: CompiledModel, sleepers: readonly Sleeper[], s: Int32Array): DetectorVerdict | undefined {
+  for (const x of sleepers) {
+    if (!x.visibility.lockdep.sees) continue;
+    const runtime = cm.primitives[cm.layout.primitiveIndex.get(x.decl.name)!];
+    if (!runtime.waitInfo(s, x.pid, x.step.step.op!.op).insideItself) continue;
+    const why = moduleOf(x.decl).lockdepSelfWait?.(x.decl, { process: x.process, call: x.call });
+    if (why !== undefined) return { detector: 'lockdep', reports: true, note: `lockdep reports this as recursive locking ("possible recursive locking detected"): ${why}.` };
+  }
+  return undefined;
+}
+
+function judgeStuck(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], s: Int32Array, path: readonly number[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {
+  const [lockdep, dept] = judgeStuckWaits(cm, analysis, sleepers, path, trace);
+  return [recursiveAcquisition(cm, sleepers, s) ?? lockdep, dept];
+}
+
+function judgeStuckWaits(cm: CompiledModel, analysis: WaitForAnalysis, sleepers: readonly Sleeper[], path: readonly number[], trace: readonly TraceRow[]): [DetectorVerdict, DetectorVerdict] {
   for (const f of analysis.findings) {
     if (f.kind !== 'no-waker' || f.resource === undefined) continue;
     const sleeper = sleepers.find((x) => x.process === f.process);
@@ -201,6 +223,6 @@ function judgeHungTask(sleepers: readonly Sleeper[]): DetectorVerdict {
 /** lockdep, DEPT and the hung-task detector, in that order, for the deadlock at state `s`, reached by the step ids `path` (`trace` its rows). */
 export function judgeDetectors(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitForGraph, s: Int32Array, path: readonly number[], trace: readonly TraceRow[]): DetectorVerdict[] {
   const sleepers = sleepersAt(cm, graph, s);
-  const [lockdep, dept] = analysis.cycle ? judgeCycle(cm, analysis, graph, sleepers) : judgeStuck(cm, analysis, sleepers, path, trace);
+  const [lockdep, dept] = analysis.cycle ? judgeCycle(cm, analysis, graph, sleepers) : judgeStuck(cm, analysis, sleepers, s, path, trace);
   return [lockdep, dept, judgeHungTask(sleepers)];
 }

@@ -117,6 +117,8 @@ export interface WaitForBlock {
   readonly needsRelease: boolean;
   /** Processes whose code can release it, with their state now (owner-less resources only). */
   readonly releasers: ReadonlyArray<{ readonly process: string; readonly state: ProcessState; readonly viaJobs?: string }>;
+  /** Its own code also releases it (a work function flushing its own work): no help while it waits. */
+  readonly releasesItself?: boolean;
   /** For a plain guard: the condition text. */
   readonly condition?: string;
 }
@@ -302,11 +304,15 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
     }
     // Owner-less: only a releasing op by someone else helps.
     const releasers: Array<WaitForBlock['releasers'][number]> = [];
+    let releasesItself = false;
     const tokens = moduleOf(prim.decl).nodeFacts(prim.decl, prim, s).tokens;
     const initial = tokens?.initial;
     const tokensOut = tokens ? tokens.initial - tokens.available : undefined;
     for (const r of releasersOf(cm, w.primitive)) {
-      if (r === st.pid) continue;
+      if (r === st.pid) {
+        releasesItself = true;
+        continue;
+      }
       const viaJobs = jobLoopReleasing(cm, workers, r, w.primitive);
       releasers.push({ process: name(r), state: stateOf(r), ...(viaJobs ? { viaJobs } : {}) });
       if (stateOf(r) === 'done') continue;
@@ -330,7 +336,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
         addReleasedBy(rid, processNodeId(name(r)), `${releaseVerb(w.mode)} only by`, me);
       }
     }
-    blocked.push({ process: st.process, resource: rid, mode: w.mode, needsRelease: true, releasers });
+    blocked.push({ process: st.process, resource: rid, mode: w.mode, needsRelease: true, releasers, ...(releasesItself ? { releasesItself } : {}) });
   }
   return { nodes, edges, blocked };
 }

@@ -75,6 +75,12 @@ export interface WaitInfo {
    * jobs): only some process executing a release operation can help.
    */
   readonly needsRelease: boolean;
+  /**
+   * It waits inside what it waits for: only its own code, after the wait,
+   * could end it (a worker flushing the work it is running). Whether lockdep
+   * reports that is the module's `lockdepSelfWait`.
+   */
+  readonly insideItself?: boolean;
 }
 
 export interface PrimitiveRuntime {
@@ -230,6 +236,12 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
    * naming the tasks whose code releases it, e.g. a semaphore's up() by kcopyd.
    */
   lockdepBlindSpot?(decl: D, releasers: readonly string[]): string;
+  /**
+   * For a wait lockdep sees that the sleeper waits inside (`insideItself`: a
+   * work function flushing its own work): the recursive acquisition lockdep
+   * reports, as a sentence. Without it such a wait is judged unreported.
+   */
+  lockdepSelfWait?(decl: D, sleeper: { readonly process: string; readonly call: string }): string;
   /** What a hand-off by this primitive is called in a trace: `hands over m`, `wake-up on wq`. */
   handOffLabel(decl: D): string;
   /** Names the Promela encoding derives from its prefix (`_readers`, `_q`, ...). */

@@ -36,6 +36,17 @@
  * (its barrier's completion is init_completion_map(&barr->done,
  * &target->lockdep_map)). So "flush_work() under a mutex the work function
  * takes" is reported as a circular dependency (work_completion)(&w) -> mutex.
+ * A work function that flushes its own work is reported too, as recursive
+ * locking: the map process_one_work holds is a copy of work->lockdep_map
+ * (lockdep_copy_map, same lock class), and __flush_work acquires that class
+ * again (lock_map_acquire is an exclusive, non-recursive acquisition). On an
+ * ordered workqueue start_flush_work adds a second report: process_one_work
+ * also runs every work function under lock_map_acquire(&pwq->wq->lockdep_map),
+ * and start_flush_work does lock_map_acquire/release(&pwq->wq->lockdep_map)
+ * when `pwq->wq->saved_max_active == 1 || pwq->wq->rescuer` (its comment:
+ * "Force a lock recursion deadlock when using flush_work() inside a
+ * single-threaded or rescuer equipped workqueue"). A rescuer is not modelled,
+ * so only `workers: 1` gets the second.
  *
  * Slots: [worklist len, worklist entries (work index + 1)...,
  *         running worker pid + 1 per work, flushers of the current run
@@ -158,7 +169,9 @@ export function createWorkqueue(decl: WorkqueueDecl, ctx: PrimitiveContext): Pri
     waitInfo(s, pid) {
       const k = workOf(s, pid);
       // Only the work's completion on a worker releases a flusher: owner-less, like a completion.
-      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true };
+      // A flush of the instance running on the flusher itself: its own work function flushing it.
+      const inside = k >= 0 && s[RUN + k] === pid + 1 && ((s[CUR + k] >> pid) & 1) === 1;
+      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true, ...(inside ? { insideItself: true } : {}) };
     },
     jobs(s) {
       const out = [];
@@ -192,6 +205,11 @@ export const workqueueModule: PrimitiveModule<WorkqueueDecl> = {
     },
     dept: { sees: true, why: 'the flush waits on a completion (wait_for_completion(&barr.done), kernel/workqueue.c:3052 at v5.11), which DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) tracks (patch 10/40)' },
   },
+  lockdepSelfWait: (decl, { process, call }) =>
+    `${process} runs the work function inside process_one_work, which holds lock_map_acquire(&lockdep_map), a copy of work->lockdep_map and so of its lock class (kernel/workqueue.c:2251 at v5.11), and ${call} acquires work->lockdep_map again in __flush_work (:3047) before it waits` +
+    (decl.workers === 1
+      ? `; ${decl.name} is ordered (max_active 1), so start_flush_work also acquires ${decl.name}'s own lockdep_map, which process_one_work holds around every work function ("Force a lock recursion deadlock when using flush_work() inside a single-threaded or rescuer equipped workqueue")`
+      : ''),
   opVisibility: {
     cancelSync: {
       lockdep: { sees: false, why: 'cancel_work_sync reaches __flush_work(work, true), and with from_cancel set it skips lock_map_acquire(&work->lockdep_map) (kernel/workqueue.c:3046-3049 at v5.11); the barrier\'s init_completion_map (:2672) gives the completion a map only cross-release used' },

@@ -5,7 +5,7 @@ import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import type { Model } from '../../src/model/types.js';
 import { explore, exploreCase, LOST_WAKEUP, SEMAPHORE_DEADLOCK, SLEEP_HOLDING_LOCK } from './acceptance-cases.js';
-import { abba, deadGuard, guardedLock, semaphoreBehindLock } from './small-models.js';
+import { abba, deadGuard, guardedLock, selfFlush, semaphoreBehindLock } from './small-models.js';
 
 const analyzeModel = (m: Model) => {
   const cm = compileModel(m);
@@ -93,5 +93,15 @@ describe('analyzeWaitFor', () => {
     const { report } = explore('dm-snapshot/unthrottled', { writers: 3, ctrs: 1, 'max-inflight': 2 });
     expect(report.result.verdict).toBe('invariant');
     expect(report.counterexample!.analysis).toEqual({ findings: [], summary: 'no cycle: no process is blocked' });
+  });
+});
+
+describe('a flush nobody can end', () => {
+  it('says the work must finish, and that only the flusher\'s own code finishes it', () => {
+    const a = analyzeModel(selfFlush(1));
+    expect(a.verdict).toBe('deadlock');
+    expect(a.findings.map((f) => f.text)).toEqual([
+      "no waker: mywq_worker waits for reset_work on mywq to finish, which no process left can bring about (only mywq_worker's own code does it, after this wait)",
+    ]);
   });
 });

@@ -13,7 +13,8 @@ import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
-import type { SleepState } from '../../src/model/types.js';
+import type { Model, SleepState } from '../../src/model/types.js';
+import { selfFlush } from './small-models.js';
 
 const at = sourceIn('drivers/x/y.c', 'test');
 
@@ -175,6 +176,26 @@ describe('detectors of a deadlock', () => {
     expect(detector(r, 'lockdep').note).not.toMatch(/lost wake-up/);
     expect(detector(r, 'DEPT').note).toMatch(/open-coded prepare_to_wait\(\)\/schedule\(\) loop is not staged/);
     expect(detector(r, 'hung-task').reports).toBe(true);
+  });
+
+  it('says lockdep reports a work function flushing its own work as recursive locking on the work\'s lockdep map', () => {
+    const report = (m: Model) => {
+      const cm = compileModel(m);
+      return buildReport(cm, check(cm).run());
+    };
+    // Ordered: the workqueue's own map is acquired recursively too (start_flush_work, max_active 1).
+    const ordered = report(selfFlush(1));
+    expect(ordered.result.verdict).toBe('deadlock');
+    expect(detector(ordered, 'lockdep')).toMatchObject({ reports: true });
+    expect(detector(ordered, 'lockdep').note).toMatch(/^lockdep reports this as recursive locking \("possible recursive locking detected"\): mywq_worker runs the work function inside process_one_work, which holds lock_map_acquire\(&lockdep_map\), a copy of work->lockdep_map/);
+    expect(detector(ordered, 'lockdep').note).toMatch(/flush_work\(&reset_work\) acquires work->lockdep_map again in __flush_work/);
+    expect(detector(ordered, 'lockdep').note).toMatch(/start_flush_work also acquires mywq's own lockdep_map/);
+    expect(detector(ordered, 'lockdep').note).not.toMatch(/no lock is involved/);
+    // A pool: another worker could end some flush, never this one; the work's own map is still taken twice.
+    const pool = report(selfFlush(2));
+    expect(detector(pool, 'lockdep')).toMatchObject({ reports: true });
+    expect(detector(pool, 'lockdep').note).toMatch(/mywq_worker#1 runs the work function/);
+    expect(detector(pool, 'lockdep').note).not.toMatch(/start_flush_work/);
   });
 
   it('says lockdep cannot see cancel_work_sync, which skips the work item\'s lockdep map', () => {

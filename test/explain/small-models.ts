@@ -116,3 +116,16 @@ export function completeOnce(): Model {
   b.process('w', { instances: 2 }, (p) => p.step('wait', { action: 'wait_for_completion(&done)', source: at(80, 'w'), op: done.wait() }));
   return b.build();
 }
+
+/** reset_work's function flushes reset_work itself, on a workqueue of `workers` workers: it waits for its own run to end. */
+export function selfFlush(workers = 1): Model {
+  const b = new ModelBuilder(`self-flush-${workers}`);
+  const wq = b.workqueue('mywq', { workers });
+  const handle: { flush?: () => ReturnType<ReturnType<typeof wq.work>['flush']> } = {};
+  const w = wq.work('reset_work', (p) => p
+    .step('flush', { action: 'flush_work(&reset_work)', source: at(10, 'reset_fn'), op: handle.flush!() }));
+  handle.flush = () => w.flush();
+  b.process('submit', {}, (p) => p
+    .step('queue', { action: 'queue_work(mywq, &reset_work)', source: at(30, 'submit'), op: w.queue() }));
+  return b.build();
+}
