@@ -142,14 +142,16 @@ function judgeCycle(cm: CompiledModel, analysis: WaitForAnalysis, graph: WaitFor
  * A sleeper waiting inside what it waits for, on a wait lockdep annotates as a
  * lock acquisition (flush_work of the work it is running: process_one_work
  * holds the work's lockdep map around the function, __flush_work acquires it
- * again): lockdep's recursive-locking report, whoever else could end the wait.
+ * again; or of a work behind it on an ordered workqueue, whose map both take):
+ * lockdep's recursive-locking report, whoever else could end the wait.
  */
 function recursiveAcquisition(cm: CompiledModel, sleepers: readonly Sleeper[], s: Int32Array): DetectorVerdict | undefined {
   for (const x of sleepers) {
     if (!x.visibility.lockdep.sees) continue;
     const runtime = cm.primitives[cm.layout.primitiveIndex.get(x.decl.name)!];
-    if (!runtime.waitInfo(s, x.pid, x.step.step.op!.op).insideItself) continue;
-    const why = moduleOf(x.decl).lockdepSelfWait?.(x.decl, { process: x.process, call: x.call });
+    const inside = runtime.waitInfo(s, x.pid, x.step.step.op!.op).inside;
+    if (inside === undefined) continue;
+    const why = moduleOf(x.decl).lockdepSelfWait?.(x.decl, { process: x.process, call: x.call }, inside);
     if (why !== undefined) return { detector: 'lockdep', reports: true, note: `lockdep reports this as recursive locking ("possible recursive locking detected"): ${why}.` };
   }
   return undefined;

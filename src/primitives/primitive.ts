@@ -76,11 +76,12 @@ export interface WaitInfo {
    */
   readonly needsRelease: boolean;
   /**
-   * It waits inside what it waits for: only its own code, after the wait,
-   * could end it (a worker flushing the work it is running). Whether lockdep
-   * reports that is the module's `lockdepSelfWait`.
+   * It waits inside what it waits for, so only its own code, after the wait,
+   * could end it: `item`, a worker flushing the work it is running; `queue`,
+   * a worker of an ordered workqueue flushing another work queued behind the
+   * one it runs. Whether lockdep reports that is the module's `lockdepSelfWait`.
    */
-  readonly insideItself?: boolean;
+  readonly inside?: 'item' | 'queue';
 }
 
 export interface PrimitiveRuntime {
@@ -237,11 +238,11 @@ export interface PrimitiveModule<D extends PrimitiveDecl = PrimitiveDecl> {
    */
   lockdepBlindSpot?(decl: D, releasers: readonly string[]): string;
   /**
-   * For a wait lockdep sees that the sleeper waits inside (`insideItself`: a
-   * work function flushing its own work): the recursive acquisition lockdep
+   * For a wait lockdep sees that the sleeper waits inside (`WaitInfo.inside`:
+   * a work function flushing its own work): the recursive acquisition lockdep
    * reports, as a sentence. Without it such a wait is judged unreported.
    */
-  lockdepSelfWait?(decl: D, sleeper: { readonly process: string; readonly call: string }): string;
+  lockdepSelfWait?(decl: D, sleeper: { readonly process: string; readonly call: string }, inside: 'item' | 'queue'): string;
   /** What a hand-off by this primitive is called in a trace: `hands over m`, `wake-up on wq`. */
   handOffLabel(decl: D): string;
   /** Names the Promela encoding derives from its prefix (`_readers`, `_q`, ...). */

@@ -46,7 +46,8 @@
  * when `pwq->wq->saved_max_active == 1 || pwq->wq->rescuer` (its comment:
  * "Force a lock recursion deadlock when using flush_work() inside a
  * single-threaded or rescuer equipped workqueue"). A rescuer is not modelled,
- * so only `workers: 1` gets the second.
+ * so only `workers: 1` gets the second; there a work function flushing any
+ * other work of its own workqueue is the same recursion on the workqueue's map.
  *
  * Slots: [worklist len, worklist entries (work index + 1)...,
  *         running worker pid + 1 per work, flushers of the current run
@@ -169,9 +170,11 @@ export function createWorkqueue(decl: WorkqueueDecl, ctx: PrimitiveContext): Pri
     waitInfo(s, pid) {
       const k = workOf(s, pid);
       // Only the work's completion on a worker releases a flusher: owner-less, like a completion.
-      // A flush of the instance running on the flusher itself: its own work function flushing it.
-      const inside = k >= 0 && s[RUN + k] === pid + 1 && ((s[CUR + k] >> pid) & 1) === 1;
-      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true, ...(inside ? { insideItself: true } : {}) };
+      // The flusher runs the work it flushes (its own work function), or, on an ordered
+      // workqueue, another work, which the flushed one must wait behind.
+      const runs = (j: number) => s[RUN + j] === pid + 1;
+      const inside = k < 0 ? undefined : runs(k) ? 'item' : decl.workers === 1 && decl.works.some((_, j) => runs(j)) ? 'queue' : undefined;
+      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true, ...(inside ? { inside } : {}) };
     },
     jobs(s) {
       const out = [];
@@ -205,11 +208,12 @@ export const workqueueModule: PrimitiveModule<WorkqueueDecl> = {
     },
     dept: { sees: true, why: 'the flush waits on a completion (wait_for_completion(&barr.done), kernel/workqueue.c:3052 at v5.11), which DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) tracks (patch 10/40)' },
   },
-  lockdepSelfWait: (decl, { process, call }) =>
-    `${process} runs the work function inside process_one_work, which holds lock_map_acquire(&lockdep_map), a copy of work->lockdep_map and so of its lock class (kernel/workqueue.c:2251 at v5.11), and ${call} acquires work->lockdep_map again in __flush_work (:3047) before it waits` +
-    (decl.workers === 1
-      ? `; ${decl.name} is ordered (max_active 1), so start_flush_work also acquires ${decl.name}'s own lockdep_map, which process_one_work holds around every work function ("Force a lock recursion deadlock when using flush_work() inside a single-threaded or rescuer equipped workqueue")`
-      : ''),
+  lockdepSelfWait: (decl, { process, call }, inside) => {
+    const ordered = `${decl.name} is ordered (max_active 1), so start_flush_work acquires ${decl.name}'s own lockdep_map, which process_one_work holds around every work function of ${decl.name} ("Force a lock recursion deadlock when using flush_work() inside a single-threaded or rescuer equipped workqueue")`;
+    if (inside === 'queue') return `${process} runs a work function of ${decl.name}, and ${call} waits for a work queued behind it: ${ordered}`;
+    return `${process} runs the work function inside process_one_work, which holds lock_map_acquire(&lockdep_map), a copy of work->lockdep_map and so of its lock class (kernel/workqueue.c:2251 at v5.11), and ${call} acquires work->lockdep_map again in __flush_work (:3047) before it waits` +
+      (decl.workers === 1 ? `; besides, ${ordered}` : '');
+  },
   opVisibility: {
     cancelSync: {
       lockdep: { sees: false, why: 'cancel_work_sync reaches __flush_work(work, true), and with from_cancel set it skips lock_map_acquire(&work->lockdep_map) (kernel/workqueue.c:3046-3049 at v5.11); the barrier\'s init_completion_map (:2672) gives the completion a map only cross-release used' },

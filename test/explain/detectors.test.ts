@@ -14,7 +14,7 @@ import { compileModel } from '../../src/explore/compile.js';
 import { ModelBuilder } from '../../src/model/builder.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import type { Model, SleepState } from '../../src/model/types.js';
-import { selfFlush } from './small-models.js';
+import { flushBehind, selfFlush } from './small-models.js';
 
 const at = sourceIn('drivers/x/y.c', 'test');
 
@@ -189,13 +189,19 @@ describe('detectors of a deadlock', () => {
     expect(detector(ordered, 'lockdep')).toMatchObject({ reports: true });
     expect(detector(ordered, 'lockdep').note).toMatch(/^lockdep reports this as recursive locking \("possible recursive locking detected"\): mywq_worker runs the work function inside process_one_work, which holds lock_map_acquire\(&lockdep_map\), a copy of work->lockdep_map/);
     expect(detector(ordered, 'lockdep').note).toMatch(/flush_work\(&reset_work\) acquires work->lockdep_map again in __flush_work/);
-    expect(detector(ordered, 'lockdep').note).toMatch(/start_flush_work also acquires mywq's own lockdep_map/);
+    expect(detector(ordered, 'lockdep').note).toMatch(/besides, mywq is ordered \(max_active 1\), so start_flush_work acquires mywq's own lockdep_map/);
     expect(detector(ordered, 'lockdep').note).not.toMatch(/no lock is involved/);
     // A pool: another worker could end some flush, never this one; the work's own map is still taken twice.
     const pool = report(selfFlush(2));
     expect(detector(pool, 'lockdep')).toMatchObject({ reports: true });
     expect(detector(pool, 'lockdep').note).toMatch(/mywq_worker#1 runs the work function/);
     expect(detector(pool, 'lockdep').note).not.toMatch(/start_flush_work/);
+    // Another work behind the running one on an ordered workqueue: its map, taken by start_flush_work.
+    const behind = report(flushBehind(1));
+    expect(behind.result.verdict).toBe('deadlock');
+    expect(detector(behind, 'lockdep')).toMatchObject({ reports: true });
+    expect(detector(behind, 'lockdep').note).toMatch(/mywq_worker runs a work function of mywq, and flush_work\(&work_b\) waits for a work queued behind it: mywq is ordered \(max_active 1\), so start_flush_work acquires mywq's own lockdep_map/);
+    expect(report(flushBehind(2)).result.verdict).toBe('ok');
   });
 
   it('says lockdep cannot see cancel_work_sync, which skips the work item\'s lockdep map', () => {

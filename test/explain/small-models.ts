@@ -129,3 +129,18 @@ export function selfFlush(workers = 1): Model {
     .step('queue', { action: 'queue_work(mywq, &reset_work)', source: at(30, 'submit'), op: w.queue() }));
   return b.build();
 }
+
+/** work_a's function flushes work_b, queued after it on the same workqueue of `workers` workers (ordered with one: work_b waits behind work_a). */
+export function flushBehind(workers = 1): Model {
+  const b = new ModelBuilder(`flush-behind-${workers}`);
+  const wq = b.workqueue('mywq', { workers });
+  const handle: { flush?: () => ReturnType<ReturnType<typeof wq.work>['flush']> } = {};
+  const wb = wq.work('work_b', (p) => p.step('nop', { action: 'dev->x = 1', source: at(20, 'b_fn'), effects: [] }));
+  const wa = wq.work('work_a', (p) => p
+    .step('flush', { action: 'flush_work(&work_b)', source: at(10, 'a_fn'), op: handle.flush!() }));
+  handle.flush = () => wb.flush();
+  b.process('submit', {}, (p) => p
+    .step('qa', { action: 'queue_work(mywq, &work_a)', source: at(30, 'submit'), op: wa.queue() })
+    .step('qb', { action: 'queue_work(mywq, &work_b)', source: at(31, 'submit'), op: wb.queue() }));
+  return b.build();
+}
