@@ -35,13 +35,14 @@ export interface BlockedOn {
   readonly summary: string;
 }
 
-/** pid -> processes whose code can release primitive `prim` (by any releasing op). */
-export function releasersOf(cm: CompiledModel, primitive: string): number[] {
+/** pid -> processes whose code can release primitive `prim` (by any of `ops`, by default its releasing ops). */
+export function releasersOf(cm: CompiledModel, primitive: string, ops?: readonly string[]): number[] {
   const prim = cm.primitives.find((p) => p.decl.name === primitive);
   if (!prim) return [];
+  const releasing = ops ?? prim.releaseOps;
   const pids = new Set<number>();
   for (const cs of cm.steps) {
-    if (cs.step.op?.primitive === primitive && prim.releaseOps.includes(cs.step.op.op)) pids.add(cs.pid);
+    if (cs.step.op?.primitive === primitive && releasing.includes(cs.step.op.op)) pids.add(cs.pid);
   }
   return [...pids].sort((a, b) => a - b);
 }
@@ -109,7 +110,7 @@ function blockedOn(
   const holders = info.holders.filter((h) => h.pid !== pid).map((h) => ({ process: name(h.pid), mode: h.mode }));
   const queuedBehind = info.queuedAhead.map((q) => ({ process: name(q.pid), mode: q.mode }));
   // Finished processes will never release anything; idle ones only if given work.
-  const candidates = info.needsRelease ? releasersOf(cm, info.primitive).filter((r) => r !== pid && stateOf(r) !== 'done') : [];
+  const candidates = info.needsRelease ? releasersOf(cm, info.primitive, info.releasedBy).filter((r) => r !== pid && stateOf(r) !== 'done') : [];
   const releasers = candidates.map(name);
   const call = kernelCallExpr(prim.decl, opStep);
   const parts: string[] = [];

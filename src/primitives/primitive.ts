@@ -75,6 +75,8 @@ export interface WaitInfo {
    * jobs): only some process executing a release operation can help.
    */
   readonly needsRelease: boolean;
+  /** The ops that end this wait when they are not the primitive's `releaseOps` (an idle worker waits for a queue_work, not a finish). */
+  readonly releasedBy?: readonly string[];
   /**
    * It waits inside what it waits for, so only its own code, after the wait,
    * could end it: `item`, a worker flushing the work it is running; `queue`,

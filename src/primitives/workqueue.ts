@@ -167,7 +167,9 @@ export function createWorkqueue(decl: WorkqueueDecl, ctx: PrimitiveContext): Pri
       for (let k = 0; k < K; k++) for (const pid of bitsOf(s[CUR + k] | s[PEND + k])) out.push({ pid, mode: `flush ${decl.works[k]}` });
       return out;
     },
-    waitInfo(s, pid) {
+    waitInfo(s, pid, op) {
+      // A worker with nothing to run waits for some work to be queued.
+      if (op === 'take') return { primitive: decl.name, mode: 'work', holders: [], queuedAhead: [], needsRelease: true, releasedBy: ['queueWork'] };
       const k = workOf(s, pid);
       // Only the work's completion on a worker releases a flusher: owner-less, like a completion.
       // The flusher runs the work it flushes (its own work function), or, on an ordered
