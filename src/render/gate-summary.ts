@@ -137,6 +137,23 @@ function failures(gate: GateReport): GateCase[] {
   return gate.cases.filter((c) => !c.judgement.passed);
 }
 
+/**
+ * The failures shown in full: every failing check's first (the first with a
+ * counterexample, if any has one: the trace is what a reader needs), then
+ * the others in gate order up to MAX_DETAILED_FAILURES. Only the first ten in
+ * order hid a check whose failures came after another check's many (a
+ * deadlock that went missing behind ten bugs no longer found).
+ */
+function detailedFailures(failed: readonly GateCase[]): GateCase[] {
+  const shown = new Set<GateCase>();
+  for (const check of new Set(failed.map((c) => c.check))) {
+    const own = failed.filter((c) => c.check === check);
+    shown.add(own.find((c) => c.report.counterexample !== undefined) ?? own[0]);
+  }
+  for (const c of failed) if (shown.size < MAX_DETAILED_FAILURES) shown.add(c);
+  return failed.filter((c) => shown.has(c));
+}
+
 function failureHeading(gate: GateReport, c: GateCase): string {
   const check = gate.checks[c.check];
   return `${check.name}: ${configTitle(check.model, c.params)}`;
@@ -166,7 +183,8 @@ export function gateToMarkdown(
   const failed = failures(gate);
   if (failed.length > 0) {
     out.push('', '## Failures', '');
-    for (const c of failed.slice(0, MAX_DETAILED_FAILURES)) {
+    const detailed = detailedFailures(failed);
+    for (const c of detailed) {
       out.push(`### ❌ ${failureHeading(gate, c)}`, '', c.judgement.reason, '');
       const cx = c.report.counterexample;
       if (cx) {
@@ -177,7 +195,7 @@ export function gateToMarkdown(
       if (c.files?.explorer) out.push(`Step through it: [explorer.html](${encodeURI(link(c.files.explorer))}) (\`${rel(c.files.explorer)}\`, opens offline in a browser)`, '');
       if (diagrams.length > 0) out.push(`Diagrams (in the \`out\` artifact): ${diagrams.map((d) => `\`${rel(d)}\``).join(', ')}`, '');
     }
-    if (failed.length > MAX_DETAILED_FAILURES) out.push(`… and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations: see junit.xml.`, '');
+    if (failed.length > detailed.length) out.push(`… and ${plural(failed.length - detailed.length, 'more failing configuration')} of the same checks: see junit.xml.`, '');
   }
   // The counterexamples a check expected (the bug still found, the mutants still caught), to step through.
   const expected = gate.cases.filter((c) => c.judgement.passed && c.files?.explorer);
@@ -199,7 +217,8 @@ export function gateSections(gate: GateReport, written: readonly string[] = []):
     { kind: 'table', header: CHECK_HEADER, rows: rows.map(checkCells), tones: rows.map((r) => CHECK_HEADER.map((h) => (h === 'result' ? rowTone(r) : undefined))) },
   ];
   const failed = failures(gate);
-  for (const c of failed.slice(0, MAX_DETAILED_FAILURES)) {
+  const detailed = detailedFailures(failed);
+  for (const c of detailed) {
     sections.push({ kind: 'text', text: `FAIL ${failureHeading(gate, c)}\n${c.judgement.reason}`, tone: 'bad', bold: true });
     const cx = c.report.counterexample;
     if (cx) {
@@ -213,7 +232,7 @@ export function gateSections(gate: GateReport, written: readonly string[] = []):
     ].filter(Boolean);
     if (lines.length > 0) sections.push({ kind: 'text', text: lines.join('\n') });
   }
-  if (failed.length > MAX_DETAILED_FAILURES) sections.push({ kind: 'text', text: `... and ${failed.length - MAX_DETAILED_FAILURES} more failing configurations (see junit.xml)` });
+  if (failed.length > detailed.length) sections.push({ kind: 'text', text: `... and ${plural(failed.length - detailed.length, 'more failing configuration')} of the same checks (see junit.xml)` });
   const claims = buildClaims(gate);
   sections.push({ kind: 'text', text: 'What this gate proves, within which bounds:', bold: true });
   for (const claim of claims) {

@@ -84,6 +84,20 @@ describe('gateToMarkdown', () => {
     expect(gateToMarkdown(two)).toContain('2 configurations did not meet their expectation.');
   });
 
+  it('details every failing check, with its counterexample, however many failures come before it', () => {
+    const gate = gateReport([
+      { name: 'bug gone', model: 'dm-snapshot/semaphore', params: { writers: [1, 2, 3], 'cow-threshold': [0, 1, 2], ctrs: [0], rwsem: ['writer-fair', 'reader-preferring'] }, expect: 'deadlock' },
+      { name: 'fix broken', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1] }, expect: 'ok' },
+    ]);
+    const md = gateToMarkdown(gate);
+    expect(md).toContain('### ❌ fix broken: dm-snapshot/semaphore writers=2');
+    expect(md).toContain('<summary>shortest schedule');
+    expect(md.match(/^### ❌/gm)).toHaveLength(10);
+    expect(md).toContain('… and 9 more failing configurations of the same checks: see junit.xml.');
+    const text = finalReportToText({ kind: 'gate', gate, written: [] });
+    expect(text).toContain('FAIL fix broken: dm-snapshot/semaphore writers=2');
+  });
+
   it('says PASSED when every expectation holds', () => {
     const gate = gateReport([{ name: 'bug', model: 'dm-snapshot/semaphore', params: { writers: [2], 'cow-threshold': [1], ctrs: [1] }, expect: 'deadlock' }]);
     expect(gateToMarkdown(gate)).toMatch(/^# interleave proof gate: ✅ PASSED\n/);
