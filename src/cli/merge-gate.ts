@@ -56,18 +56,19 @@ export async function mergeGate(parts: ReadonlyArray<LoadedPart<GatePartBody>>, 
   const found = new Map<string, { c: PartCase; part: LoadedPart<GatePartBody> }>();
   for (const part of parts) for (const c of part.body.cases) found.set(`${c.check}\n${gateUnitKey(checks[c.check], c.params)}`, { c, part });
 
-  // The unsharded order; an interrupted shard leaves a gap, and the merged gate stops there as an interrupted run would.
+  // The unsharded order; an interrupted shard leaves gaps (its configurations that did not run), and
+  // the merged gate is interrupted, but keeps what every shard did run.
   const cases: GateCase[] = [];
   const written = new Map<string, { files: Readonly<Record<string, string>>; part: LoadedPart<GatePartBody> }>();
   const withCounterexample = new Set<number>();
   let complete = parts.every((p) => p.complete);
-  outer: for (const [ci, check] of checks.entries()) {
+  for (const [ci, check] of checks.entries()) {
     for (const params of check.configurations) {
       const key = gateUnitKey(check, params);
       const hit = found.get(`${ci}\n${key}`);
       if (!hit) {
         complete = false;
-        break outer;
+        continue;
       }
       const { c, part } = hit;
       // Evidence as the unsharded gate picks it: every failure, and the first counterexample of each check.

@@ -75,7 +75,11 @@ export interface GateReport {
   /** The gate file, as named to the user. */
   readonly source: string;
   readonly checks: readonly GateCheck[];
-  /** In check order, then configuration order; fewer than planned when interrupted. */
+  /**
+   * In check order, then configuration order; fewer than planned when
+   * interrupted (a run stops at one place; a merge of shards one of which
+   * was interrupted misses that shard's rest, wherever it lies).
+   */
   readonly cases: readonly GateCase[];
   /** False when the run was interrupted before every case ran. */
   readonly complete: boolean;
@@ -184,6 +188,12 @@ export function gatePassed(gate: GateReport): boolean {
 /** The cases of one check. */
 export function casesOf(gate: GateReport, check: number): GateCase[] {
   return gate.cases.filter((c) => c.check === check);
+}
+
+/** The configurations of a check that did not run (the gate, or one of its shards, was interrupted), in order. */
+export function notRunOf(gate: GateReport, check: number): GateParams[] {
+  const ran = new Set(casesOf(gate, check).map((c) => configKey(c.params)));
+  return gate.checks[check].configurations.filter((k) => !ran.has(configKey(k)));
 }
 
 /** A set of configurations that is a product: for each parameter, the values covered. */

@@ -6,7 +6,7 @@
  * the diagram paths; a case never run (interrupted) is <skipped>. Verdict and
  * counts go in each case's <properties> and <system-out>. Pure: returns a string.
  */
-import { buildClaims, casesOf, gateTotals, type GateCase, type GateReport } from '../explain/gate.js';
+import { buildClaims, casesOf, gateTotals, notRunOf, type GateCase, type GateReport } from '../explain/gate.js';
 import { claimText } from './gate-summary.js';
 import { configTitle, diagramPaths, traceTable, verdictLine } from './text.js';
 import { plural } from './count.js';
@@ -109,7 +109,7 @@ export function gateToJunit(gate: GateReport, options: { readonly timestamp?: Da
     if (claim) out.push(`      <property${attrs({ name: 'bounded-claim', value: claimText(claim) })}/>`);
     out.push('    </properties>');
     for (const c of cases) out.push(testCase(gate, c, '    '));
-    for (const params of check.configurations.slice(cases.length)) {
+    for (const params of notRunOf(gate, i)) {
       out.push(`    <testcase${attrs({ classname: check.name, name: configTitle(check.model, params), time: '0.000' })}>`);
       out.push(`      <skipped${attrs({ message: 'not run: the gate was interrupted' })}/>`);
       out.push('    </testcase>');

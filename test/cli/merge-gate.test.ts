@@ -149,6 +149,21 @@ describe('interleave merge refuses parts that do not make one gate', () => {
     expect(existsSync(join(dir, 'out', 'gate', 'junit.xml'))).toBe(false);
   });
 
+  it('keeps every configuration the shards ran when one was interrupted, and marks only the rest not run', async () => {
+    const dir = await shards(small, 2, 'parts');
+    const file = join(dir, 'parts', 's1', 'part.json');
+    const part = JSON.parse(read(join(dir, 'parts', 's1'), 'part.json')) as { complete: boolean; body: { cases: unknown[] } };
+    expect(part.body.cases.length).toBeGreaterThan(0);
+    // As if Ctrl-C came before this shard's first configuration ran.
+    const dropped = part.body.cases.length;
+    writeFileSync(file, JSON.stringify({ ...part, complete: false, body: { ...part.body, cases: [] } }));
+    const merged = await cli(dir, 'merge', join('parts', 's1'), join('parts', 's2'), '--out', 'merged', '--quiet');
+    expect(merged.code).toBe(130);
+    const gate = JSON.parse(read(join(dir, 'merged'), 'gate.json')) as { totals: { planned: number; ran: number } };
+    expect(gate.totals.ran).toBe(gate.totals.planned - dropped);
+    expect(read(join(dir, 'merged'), 'junit.xml').match(/<skipped /g)).toHaveLength(dropped);
+  });
+
   it('names a duplicated shard', async () => {
     const dir = await shards(small, 2, 'parts');
     mkdirSync(join(dir, 'again'));
