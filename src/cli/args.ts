@@ -49,19 +49,18 @@ export function parseArgs(argv: readonly string[], switches: ReadonlySet<string>
     let value: string | undefined;
     if (eq >= 0) value = a.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
-    values.set(name, value);
+    // Kept without its value rather than refused here: only the command knows whether it has such an
+    // option at all, and "--bogus needs a value" misleads about a misspelt one (`takeString` refuses it).
+    values.set(name, value ?? '');
   }
   return { positionals, values, switches: on, taken: new Map() };
 }
 
 /** Takes a non-negative integer flag out of `values`. */
 export function takeInt(args: ParsedArgs, name: string, min = 0): number | undefined {
-  const raw = args.values.get(name);
+  const raw = takeString(args, name);
   if (raw === undefined) return undefined;
-  args.values.delete(name);
-  args.taken.set(name, raw);
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
@@ -71,5 +70,6 @@ export function takeString(args: ParsedArgs, name: string): string | undefined {
   if (raw === undefined) return undefined;
   args.values.delete(name);
   args.taken.set(name, raw);
+  if (raw === '') throw new UsageError(`--${name} needs a value`);
   return raw;
 }

@@ -55,6 +55,7 @@ export function takeModelParams(def: ModelDefinition, args: ParsedArgs, command:
       `rename the parameter ${name} in the model's defineModel params; ${command}'s --${name} keeps its meaning`,
     );
   }
+  for (const [name, value] of args.values) if (value === '' && name in def.params) throw new UsageError(`--${name} needs a value`);
   return args.values;
 }
 

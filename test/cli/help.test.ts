@@ -40,7 +40,20 @@ describe('usage errors', () => {
     expect(io.err).toEqual(['interleave: list takes no option --verbose\nhint: see interleave list --help']);
     const run = fakeIO();
     expect(await main(['run', '--frob'], run)).toBe(2);
-    expect(run.err).toEqual(['interleave: --frob needs a value\nhint: see interleave run --help']);
+    expect(run.err).toEqual(['interleave: run takes no option --frob\nhint: see interleave run --help']);
+  });
+
+  it('say an unknown flag at the end is unknown, and a known one there needs a value', async () => {
+    const said = async (...argv: string[]) => {
+      const io = fakeIO();
+      expect(await main(argv, io)).toBe(2);
+      return io.err[0].split('\n')[0];
+    };
+    expect(await said('gate', '--bogus')).toBe('interleave: gate takes no option --bogus');
+    expect(await said('check', 'dm-snapshot/semaphore', '--bogus')).toMatch(/^interleave: dm-snapshot\/semaphore: unknown parameter --bogus \(known: --writers/);
+    expect(await said('check', 'dm-snapshot/semaphore', '--max-states')).toBe('interleave: --max-states needs a value');
+    expect(await said('check', 'dm-snapshot/semaphore', '--writers')).toBe('interleave: --writers needs a value');
+    expect(await said('check', 'dm-snapshot/semaphore', '--writers=', '--ctrs', '1')).toBe('interleave: --writers needs a value');
   });
 
   it('name only the flags that were given', async () => {
