@@ -12,7 +12,7 @@ import {
   type KernelWait, type LivenessProperty, type PrimitiveOp, type ProcessDecl, type Property, type RwSemaphorePolicy, type SleepState,
   type SourceRef, type Step, type VarDecl,
 } from './types.js';
-import { checkStepSpec, type LocationOptions, type StepSpec } from './step-spec.js';
+import { checkStepSpec, conditionIssue, type LocationOptions, type StepSpec } from './step-spec.js';
 import { validateModel } from './validate.js';
 
 export type { LocationOptions, StepSpec } from './step-spec.js';
@@ -197,7 +197,7 @@ export class ModelBuilder {
   private readonly properties: Property[] = [];
   private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
   private readonly liveness: LivenessProperty[] = [];
-  /** Malformed step specs met while building (see `checkStepSpec`), reported with `validateModel`'s problems. */
+  /** Malformed step specs and property expressions met while building (see `checkStepSpec`), reported with `validateModel`'s problems. */
   private readonly specProblems: string[] = [];
 
   constructor(readonly name: string, readonly params: Params = {}) {}
@@ -313,14 +313,27 @@ export class ModelBuilder {
 
   /** Every run, under the chosen fairness, reaches a state where `expr` holds. */
   eventually(name: string, expr: ExprLike): this {
+    if (!this.conditions(name, { 'its expression': expr })) return this;
     this.liveness.push(Object.freeze({ kind: 'eventually', name, expr: toExpr(expr) }));
     return this;
   }
 
   /** Whenever `from` holds, `to` holds then or later (`from ~> to`). */
   leadsTo(name: string, from: ExprLike, to: ExprLike): this {
+    if (!this.conditions(name, { 'its from': from, 'its to': to })) return this;
     this.liveness.push(Object.freeze({ kind: 'leads-to', name, from: toExpr(from), to: toExpr(to) }));
     return this;
+  }
+
+  /**
+   * Whether a property's expressions are conditions; if not, each is listed
+   * among the model's problems (a JS comparison `n <= 1` is a boolean, fixed
+   * once when the file ran: the property would test nothing).
+   */
+  private conditions(name: string, exprs: Record<string, unknown>): boolean {
+    const issues = Object.entries(exprs).map(([what, x]) => conditionIssue(what, x)).filter((i): i is string => i !== undefined);
+    for (const issue of issues) this.specProblems.push(`property '${name}': ${issue}`);
+    return issues.length === 0;
   }
 
   /** SPIN's non-progress-cycle check (`-l`): no infinite run without a `progress` step. */
@@ -331,12 +344,14 @@ export class ModelBuilder {
 
   /** An invariant: must hold in every reachable state. */
   always(name: string, expr: ExprLike): this {
+    if (!this.conditions(name, { 'its expression': expr })) return this;
     this.properties.push(Object.freeze({ kind: 'always', name, expr: toExpr(expr) }));
     return this;
   }
 
   /** Must hold whenever the system has stopped with every process at a valid end. */
   atEnd(name: string, expr: ExprLike): this {
+    if (!this.conditions(name, { 'its expression': expr })) return this;
     this.properties.push(Object.freeze({ kind: 'at-end', name, expr: toExpr(expr) }));
     return this;
   }

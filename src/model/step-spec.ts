@@ -118,6 +118,11 @@ function isCondition(x: unknown): boolean {
   return typeof x !== 'boolean' && isExprLike(x);
 }
 
+/** Why `x` is no condition (a property's, a guard's), or undefined when it is one. */
+export function conditionIssue(what: string, x: unknown): string | undefined {
+  return isCondition(x) ? undefined : conditionProblem(what, x);
+}
+
 function conditionProblem(what: string, x: unknown): string {
   if (typeof x === 'boolean') {
     return `${what} is the JS value ${x}, not an expression: a comparison such as got === 1 is evaluated once, when the model file runs; write eq(got, 1) (also ne, lt, le, gt, ge, and, or, not)`;

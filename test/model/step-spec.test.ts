@@ -95,3 +95,22 @@ describe('a malformed step spec is one of the model\'s problems, named with proc
     expect(b.build().processes[0].locations.map((l) => l.label)).toEqual(['a', 'b']);
   });
 });
+
+describe('a property whose expression is a JS comparison (a boolean) is one of the model\'s problems', () => {
+  it('for always, atEnd, eventually and leadsTo, each named', () => {
+    const b = new ModelBuilder('test/props');
+    const n = b.var('n', 0, { max: 1 });
+    b.process('p', {}, (p) => p.step('s', { action: 'a', source: at(1, 'f'), effects: [inc(n)] }));
+    const js = (n as unknown as number) <= 1;
+    b.always('n small', js as never).atEnd('n set', false as never).eventually('n grows', true as never).leadsTo('n moves', eq(n, 0), js as never);
+    b.always('fine', eq(n, n));
+    expect(() => b.build()).toThrow(ModelError);
+    let message = '';
+    try { b.build(); } catch (e) { message = (e as Error).message; }
+    expect(message).toContain("test/props: property 'n small': its expression is the JS value false, not an expression: a comparison such as got === 1 is evaluated once");
+    expect(message).toContain("property 'n set': its expression is the JS value false");
+    expect(message).toContain("property 'n grows': its expression is the JS value true");
+    expect(message).toContain("property 'n moves': its to is the JS value false");
+    expect(message).not.toContain("'fine'");
+  });
+});
