@@ -46,6 +46,11 @@ export interface Part<B = unknown> extends PartHeader {
   readonly body: B;
 }
 
+/** A part as written: its body's checksum beside it (see `writePart`). */
+interface WrittenPart extends Part {
+  readonly bodySha256: string;
+}
+
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -81,9 +86,15 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Writes `dir`/part.json with a checksum of its body, which merge checks: a
+ * result changed by hand (a verdict, a count) or by a damaged upload would
+ * otherwise be merged as if a search had found it.
+ */
 export function writePart(dir: string, part: Part): string {
   const path = join(dir, PART_FILE);
-  writeFileAtomic(path, `${JSON.stringify(part, replacer)}\n`);
+  const written: WrittenPart = { ...part, bodySha256: sha256(JSON.stringify(part.body, replacer)) };
+  writeFileAtomic(path, `${JSON.stringify(written, replacer)}\n`);
   return path;
 }
 
@@ -132,6 +143,10 @@ export function readPart(file: string, shown: string): Part {
   const p = json as Partial<Part>;
   if (typeof p !== 'object' || p === null || p.schema !== PART_SCHEMA || typeof p.kind !== 'string' || typeof p.shard !== 'object' || p.body === undefined) {
     throw new UsageError(`merge: ${shown}: not a shard part (schema ${PART_SCHEMA})`);
+  }
+  // JSON.stringify of what JSON.parse gave is the text that was hashed (same keys, same order, same numbers).
+  if ((json as Partial<WrittenPart>).bodySha256 !== sha256(JSON.stringify(p.body, replacer))) {
+    throw new UsageError(`merge: ${shown}: ${PART_FILE}'s results are not the ones its shard wrote (their checksum does not match)`, 're-run that shard; a part is merged only as its shard wrote it');
   }
   return json as Part;
 }

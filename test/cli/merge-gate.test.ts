@@ -16,6 +16,7 @@
  * processes explore everything again, and the whole gate would cost them
  * as much CPU as the rest of this file.
  */
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,12 +157,23 @@ describe('interleave merge refuses parts that do not make one gate', () => {
     expect(part.body.cases.length).toBeGreaterThan(0);
     // As if Ctrl-C came before this shard's first configuration ran.
     const dropped = part.body.cases.length;
-    writeFileSync(file, JSON.stringify({ ...part, complete: false, body: { ...part.body, cases: [] } }));
+    const body = { ...part.body, cases: [] };
+    writeFileSync(file, JSON.stringify({ ...part, complete: false, body, bodySha256: createHash('sha256').update(JSON.stringify(body)).digest('hex') }));
     const merged = await cli(dir, 'merge', join('parts', 's1'), join('parts', 's2'), '--out', 'merged', '--quiet');
     expect(merged.code).toBe(130);
     const gate = JSON.parse(read(join(dir, 'merged'), 'gate.json')) as { totals: { planned: number; ran: number } };
     expect(gate.totals.ran).toBe(gate.totals.planned - dropped);
     expect(read(join(dir, 'merged'), 'junit.xml').match(/<skipped /g)).toHaveLength(dropped);
+  });
+
+  it('refuses a part whose results were changed after its shard wrote them', async () => {
+    const dir = await shards(small, 2, 'parts');
+    const file = join(dir, 'parts', 's2', 'part.json');
+    writeFileSync(file, read(join(dir, 'parts', 's2'), 'part.json').replace(/"verdict":"(ok|deadlock)"/, '"verdict":"liveness"'));
+    const r = await cli(dir, 'merge', join('parts', 's1'), join('parts', 's2'), '--out', 'merged');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^interleave: merge: parts\/s2: part\.json's results are not the ones its shard wrote \(their checksum does not match\)/);
+    expect(existsSync(join(dir, 'merged', 'junit.xml'))).toBe(false);
   });
 
   it('names a duplicated shard', async () => {
