@@ -43,9 +43,16 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 const OUTCOMES: readonly string[] = ['ran', 'blocked', 'woke'];
 
 /** Validates parsed JSON as a saved trace; throws TraceFormatError naming what is wrong. */
+/** The JSON that carries a trace: check's (and a gate case's result.json), simulate's, a merged swarm's. */
+export const TRACE_SCHEMAS: readonly string[] = ['interleave/check@1', 'interleave/simulate@1', 'interleave/swarm@1'];
+
 export function parseSavedTrace(json: unknown): SavedTrace {
   if (!isObject(json)) throw new TraceFormatError('not a JSON object');
-  const { model, params, trace, verdict, property, finalState, failingStep, lasso } = json;
+  const { schema, model, params, trace, verdict, property, finalState, failingStep, lasso } = json;
+  // Without a schema: written by hand, taken as it is; with another one, some other file of interleave's.
+  if (schema !== undefined && (typeof schema !== 'string' || !TRACE_SCHEMAS.includes(schema))) {
+    throw new TraceFormatError(`its schema is ${JSON.stringify(schema)}, not one of ${TRACE_SCHEMAS.join(', ')}`);
+  }
   if (typeof model !== 'string' || model === '') throw new TraceFormatError('"model" must be a model name');
   if (!isObject(params) || !Object.values(params).every((v) => typeof v === 'string' || typeof v === 'number')) {
     throw new TraceFormatError('"params" must be an object of numbers and strings');
@@ -255,5 +262,9 @@ function checkEnding(
     if (v < 0 || cm.atEndProperties[v] !== trace.property) return bad(`the file reports "${trace.property}" violated when everything stopped, but that is not so at the end`, 'at-end property holds');
     return done(undefined, atEndMessage(trace.property));
   }
+  // The file reports nothing (or was edited to say ok): a violation at the end is news, not a confirmation.
+  if (enabled() === 0 && !cm.allAtValidEnd(last)) return bad('the file reports no violation, but the trace ends in a deadlock', 'unreported deadlock');
+  const broken = cm.violatedAlways(last);
+  if (broken >= 0) return bad(`the file reports no violation, but "${cm.alwaysProperties[broken]}" is violated at the end`, 'unreported violation');
   return done(undefined, 'the trace replays (the file reports no violation to confirm)');
 }

@@ -114,8 +114,19 @@ describe('interleave replay', () => {
     expect(io.out[0]).toMatch(new RegExp(`DOES NOT REPLAY: step ${ctrStep}: dm-snapshot/semaphore has no process snapshot_ctr`));
   });
 
+  it('exits 1 when a trace the file says found nothing ends in a deadlock (its verdict edited to ok)', async () => {
+    const dir = tmp();
+    const checked = fakeIO(dir);
+    await main(['check', ...semaphore, '--json'], checked);
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify({ ...JSON.parse(checked.out.join('\n')), verdict: 'ok' }));
+    const io = fakeIO(dir);
+    expect(await main(['replay', 'edited.json'], io)).toBe(1);
+    expect(io.out[0]).toMatch(/the file reports no violation, but the trace ends in a deadlock/);
+  });
+
   it.each([
     ['{ not json', /is not JSON/],
+    [JSON.stringify({ schema: 'interleave/other@9', model: 'dm-snapshot/semaphore', params: {}, trace: [] }), /is not a saved trace: its schema is "interleave\/other@9", not one of interleave\/check@1/],
     [JSON.stringify({ model: 'dm-snapshot/semaphore', params: {}, verdict: 'ok' }), /is not a saved trace: the file has no trace: its verdict is ok/],
     [JSON.stringify({ model: 'nope/model', params: {}, trace: [] }), /names model "nope\/model", which is not registered/],
     [JSON.stringify({ model: 'dm-snapshot/semaphore', params: { writers: 99 }, trace: [] }), /--writers 99 is out of range/],
