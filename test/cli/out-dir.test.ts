@@ -30,6 +30,15 @@ describe('checkOutputDir / checkOutputFile', () => {
     expect(() => checkOutputDir(path, '--out X')).toThrow(message);
   });
 
+  it('refuses an output file named with a trailing slash, which means a folder, for simulate, explore and export alike', async () => {
+    for (const argv of [['simulate', ...DEADLOCK, '--out', 'sim/'], ['explore', ...DEADLOCK, '-o', 'page/'], ['export', ...DEADLOCK, '-o', 'model/']]) {
+      const io = fakeIO(dir);
+      expect(await main(argv, io), argv[0]).toBe(2);
+      expect(io.err.join('\n')).toMatch(/: it names a folder \(it ends with a slash\); give a file name$/m);
+    }
+    expect(existsSync(join(dir, 'sim'))).toBe(false);
+  });
+
   it('refuses a folder given as an output file', () => {
     expect(() => checkOutputFile(dir, '-o X')).toThrow(/cannot write to -o X: it is a folder, not a file$/);
   });

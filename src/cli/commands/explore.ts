@@ -12,7 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
 import { takeModelArgument, takeModelParams } from '../model-command.js';
-import { runSlug, checkOutputFile } from '../out-dir.js';
+import { runSlug, checkOutputFile, resolveOutputFile } from '../out-dir.js';
 import { writeExplorer } from '../explorer-file.js';
 import { expandShortOutput } from './export.js';
 
@@ -40,7 +40,7 @@ export async function exploreCommand(argv: readonly string[], io: CliIO): Promis
   const params = resolveParams(def, given);
   const model = instantiate(def, given);
   const path = resolve(io.cwd, output ?? `out/explore/${runSlug(def.name, params)}.html`);
-  checkOutputFile(path, output !== undefined ? `-o ${output}` : path);
+  checkOutputFile(output !== undefined ? resolveOutputFile(io.cwd, output) : path, output !== undefined ? `-o ${output}` : path);
   try {
     await writeExplorer(path, explorerDataOfModel(model, configTitle(def.name, params)));
   } catch (e) {

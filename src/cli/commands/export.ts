@@ -7,7 +7,7 @@ import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel } from '../load-model.js';
-import { checkOutputFile, displayPath, OutputPathError, OutputWriter } from '../out-dir.js';
+import { checkOutputFile, displayPath, OutputPathError, OutputWriter, resolveOutputFile } from '../out-dir.js';
 
 export const EXPORT_FORMATS = ['promela'] as const;
 
@@ -54,7 +54,7 @@ export async function exportCommand(argv: readonly string[], io: CliIO): Promise
   const def = await loadModel(modelArg, io);
   const given = Object.fromEntries(takeModelParams(def, args, 'export'));
   const path = output !== undefined && output !== '-' ? resolve(io.cwd, output) : undefined;
-  if (path !== undefined) checkOutputFile(path, `-o ${output}`);
+  if (path !== undefined) checkOutputFile(resolveOutputFile(io.cwd, output!), `-o ${output}`);
   const params = resolveParams(def, given);
   const model = instantiate(def, given);
   const command = ['interleave export', def.name, ...Object.entries(params).map(([k, v]) => `--${k} ${v}`), `--format ${format}`, ...(progressLabels ? ['--progress-labels'] : [])].join(' ');

@@ -10,7 +10,7 @@ import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
 import { loadModel, modelFileOf } from '../load-model.js';
-import { checkOutputFile, OutputWriter } from '../out-dir.js';
+import { checkOutputFile, OutputWriter, resolveOutputFile } from '../out-dir.js';
 
 export const SIMULATE_USAGE = `usage: interleave simulate <model> [--<param> <value> ...] [options]
 
@@ -49,7 +49,7 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
   const def = await loadModel(modelArg, io);
   const model = instantiate(def, Object.fromEntries(takeModelParams(def, args, 'simulate')));
   const outFile = out !== undefined ? resolve(io.cwd, out) : undefined;
-  if (outFile !== undefined) checkOutputFile(outFile, `--out ${out}`);
+  if (out !== undefined) checkOutputFile(resolveOutputFile(io.cwd, out), `--out ${out}`);
   const writer = new OutputWriter();
   const cm = compileModel(model);
   const sim = createSimulation(cm, { seed, runs, maxSteps });
