@@ -269,8 +269,11 @@ export class ModelBuilder {
     const p = new ProcessBuilder(name);
     body(p);
     const labels = p.locations.map((l) => l.label);
-    const locations: Location[] = p.locations.map(({ label, specs, options: locOptions }, i) => {
+    const locations: Location[] = p.locations.map(({ label, specs: given, options: locOptions }, i) => {
       const fallthrough = labels[i + 1] ?? END_LABEL;
+      // A choice given one spec instead of an array (no type check under tsx) is a problem to list, not a crash.
+      const specs: readonly StepSpec[] = Array.isArray(given) ? given : [];
+      if (!Array.isArray(given)) this.specProblems.push(`process ${name}, choice '${label}': wants an array of step specs, got ${given === null ? 'null' : typeof given}: write choice('${label}', [{ ... }, { ... }])`);
       const alone = specs.length === 1;
       const steps = specs.map((given, k): Step => {
         // A malformed part is reported and left out, so the rest of the model is still checked.

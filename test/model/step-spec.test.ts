@@ -114,3 +114,11 @@ describe('a property whose expression is a JS comparison (a boolean) is one of t
     expect(message).not.toContain("'fine'");
   });
 });
+
+describe('a choice given something other than an array of specs', () => {
+  it('is one of the model\'s problems, with how to write it', () => {
+    const b = new ModelBuilder('test/choice');
+    b.process('p', {}, (p) => p.choice('c', { action: 'a', source: at(1, 'f') } as unknown as StepSpec[]));
+    expect(() => b.build()).toThrow(/test\/choice: process p, choice 'c': wants an array of step specs, got object: write choice\('c', \[\{ \.\.\. \}, \{ \.\.\. \}\]\)/);
+  });
+});
