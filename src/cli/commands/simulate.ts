@@ -5,6 +5,7 @@ import { explainDiscovery } from '../../explain/counterexample.js';
 import { compileModel } from '../../explore/compile.js';
 import { createSimulation, DEFAULT_MAX_STEPS } from '../../explore/simulate.js';
 import { instantiate } from '../../model/definition.js';
+import { formatCount, plural } from '../../render/count.js';
 import { simulationToJson, simulationToText, type SimulationReport } from '../../render/simulation.js';
 import { parseArgs, takeInt, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
@@ -30,8 +31,11 @@ Run i uses seed S+i, so any run is reproduced on its own with --seed S+i --runs 
 --json               print one JSON object (schema interleave/simulate@1)
 --out FILE           also write that JSON to FILE (\`interleave replay FILE\` re-runs the first violation)
 
-exit codes: 0 no run hit a violation, 1 some run did, 2 bad usage or model,
-            130 interrupted`;
+exit codes: 0 no run hit a violation, 1 some run did (also when interrupted
+            after that), 2 bad usage or model, 130 interrupted before any did`;
+
+/** Without --json, a line on stderr this often, so a long simulation in a CI log is seen to be running. */
+const PROGRESS_MS = 5000;
 
 const YIELD_MS = 25;
 
@@ -55,10 +59,16 @@ export async function simulateCommand(argv: readonly string[], io: CliIO): Promi
   const sim = createSimulation(cm, { seed, runs, maxSteps });
   const started = Date.now();
   let lastYield = started;
+  let lastProgress = started;
   while (!io.signal.aborted && !sim.advance(16)) {
     if (Date.now() - lastYield >= YIELD_MS) {
       lastYield = Date.now();
       await new Promise<void>((r) => setImmediate(r));
+    }
+    if (!args.switches.has('json') && Date.now() - lastProgress >= PROGRESS_MS) {
+      lastProgress = Date.now();
+      const so = sim.result();
+      io.stderr(`progress: ${model.name}: ${formatCount(so.runs)} of ${plural(runs, 'run')}, ${plural(so.violations, 'violating run')}, elapsed ${Math.round((lastProgress - started) / 1000)} s`);
     }
   }
   const result = sim.result();
