@@ -120,7 +120,8 @@ export function resolveParams<S extends ParamSpecs>(
     if (spec.kind === 'int') {
       const v = typeof raw === 'number' ? raw : /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isInteger(v)) throw new ModelError(`${def.name}: --${name} must be an integer in ${describeRange(spec)}, got ${JSON.stringify(raw)}`);
-      if (v < spec.min || v > spec.max) throw new ModelError(`${def.name}: --${name} ${v} is out of range ${describeRange(spec)}`);
+      // The value as given: a number too big for a double would be echoed rounded (1e20 for 99999999999999999999).
+      if (v < spec.min || v > spec.max) throw new ModelError(`${def.name}: --${name} ${typeof raw === 'string' ? raw.trim() : v} is out of range ${describeRange(spec)}`);
       out[name] = v;
     } else {
       const v = String(raw);

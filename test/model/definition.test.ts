@@ -11,6 +11,7 @@ describe('resolveParams', () => {
 
   it.each([
     [{ writers: 9 }, /dm-snapshot\/semaphore: --writers 9 is out of range 1..8/],
+    [{ writers: '99999999999999999999' }, /--writers 99999999999999999999 is out of range 1..8/],
     [{ writers: 'two' }, /--writers must be an integer in 1..8, got "two"/],
     [{ rwsem: 'fair' }, /--rwsem must be one of writer-fair\|reader-preferring, got "fair"/],
     [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --rounds, --ctr-rounds, --cow-threshold, --completion-order\)/],
