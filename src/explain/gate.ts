@@ -214,6 +214,8 @@ export interface ClaimGrid {
  * exactly the configurations covered.
  */
 export interface Claim {
+  /** The checks (indices into the gate's `checks`) the claim is about. */
+  readonly checks: readonly number[];
   readonly model: string;
   readonly expect: Expectation;
   /** For `invariant` with a named property. */
@@ -327,6 +329,7 @@ export function buildClaims(gate: GateReport): Claim[] {
     properties.sort((a, b) => Number(a.startsWith('at end:')) - Number(b.startsWith('at end:')));
     claims.push({
       model: first.model,
+      checks: indices,
       expect: first.expect,
       ...(first.property !== undefined ? { property: first.property } : {}),
       ...(first.fairness !== undefined ? { fairness: first.fairness } : {}),

@@ -289,7 +289,8 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
     const prim = cm.primitives[cm.layout.primitiveIndex.get(w.primitive)!];
     edges.push({ from: me, to: rid, kind: 'waits', label: w.mode, mode: w.mode, blocks: [me] });
     const stuck = stuckAt.get(st.pid);
-    const needsRelease = stuck?.step.op !== undefined && prim.waitInfo(s, st.pid, stuck.step.op.op).needsRelease;
+    const info = stuck?.step.op !== undefined ? prim.waitInfo(s, st.pid, stuck.step.op.op) : undefined;
+    const needsRelease = info?.needsRelease === true;
     if (!needsRelease) {
       const mod = moduleOf(prim.decl);
       for (const h of w.holders) {
@@ -308,7 +309,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
     const tokens = moduleOf(prim.decl).nodeFacts(prim.decl, prim, s).tokens;
     const initial = tokens?.initial;
     const tokensOut = tokens ? tokens.initial - tokens.available : undefined;
-    for (const r of releasersOf(cm, w.primitive)) {
+    for (const r of releasersOf(cm, w.primitive, info?.releasedBy)) {
       if (r === st.pid) {
         releasesItself = true;
         continue;

@@ -101,7 +101,8 @@ export function gateToJunit(gate: GateReport, options: { readonly timestamp?: Da
       time: seconds(time),
       ...(options.timestamp ? { timestamp: options.timestamp.toISOString().replace(/\.\d+Z$/, '') } : {}),
     })}>`);
-    const claim = claims.find((cl) => cl.model === check.model && cl.expect === check.expect && cl.property === check.property);
+    // By index: two checks of one model and expectation may make different claims (one held, one failed; other fairness).
+    const claim = claims.find((cl) => cl.checks.includes(i));
     out.push('    <properties>');
     out.push(`      <property${attrs({ name: 'model', value: check.model })}/>`);
     out.push(`      <property${attrs({ name: 'expect', value: check.expect })}/>`);

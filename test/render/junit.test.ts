@@ -71,6 +71,17 @@ describe('gateToJunit', () => {
     expect(claim?.attrs.value).toMatch(/^NOT established: dm-snapshot\/semaphore/);
   });
 
+  it('gives each check its own claim when two checks of one model and expectation claim differently', () => {
+    const two = gateReport([
+      { name: 'fix holds', model: 'dm-snapshot/in-progress', params: { writers: [1, 2], mutant: ['none'] }, expect: 'ok' },
+      { name: 'mutant wrongly expected ok', model: 'dm-snapshot/in-progress', params: { writers: [2], mutant: ['lost-wakeup'], ctrs: [0], 'cow-threshold': [0] }, expect: 'ok' },
+    ]);
+    const claimOf = (suite: ReturnType<typeof findAll>[number]) => findAll(suite, 'property').find((p) => p.attrs.name === 'bounded-claim')?.attrs.value;
+    const [holds, fails] = findAll(parseXml(gateToJunit(two)), 'testsuite');
+    expect(claimOf(holds)).toMatch(/^dm-snapshot\/in-progress: no deadlock/);
+    expect(claimOf(fails)).toMatch(/^NOT established: dm-snapshot\/in-progress/);
+  });
+
   it('lists the diagram paths of a failure that has them', () => {
     const withFiles = { ...gate, cases: gate.cases.map((c, i) => (i === 1 ? { ...c, files: { report: 'out/gate/cases/x/report.txt', waitforSvg: 'out/gate/cases/x/waitfor.svg', traceDot: 'out/gate/cases/x/trace.dot' } } : c)) };
     const failure = findAll(parseXml(gateToJunit(withFiles)), 'failure')[0];
