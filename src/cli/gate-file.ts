@@ -32,6 +32,7 @@ import { loadModel, modelFileOf, type ModelSource } from './load-model.js';
 import { expandGrid, parseParamValues } from './param-grid.js';
 import { GATE_SCHEMA_FILE, schemaIssues, typeName } from './gate-schema.js';
 import { reason } from './out-dir.js';
+import { isObject } from '../model/plain-object.js';
 
 export { GATE_SCHEMA_FILE };
 
@@ -70,7 +71,6 @@ export class GateFileError extends UsageError {
   }
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Parses JSON, turning a syntax error into an issue with line and column. */
 export function parseGateJson(text: string, source: string): unknown {

@@ -112,10 +112,13 @@ export function checkOutputDir(dir: string, flag: string): void {
   if (problem) throw new OutputPathError(`cannot write results to ${flag}: ${problem}`);
 }
 
+/** A path ending in a separator: a folder, whatever is (or is not) there yet. */
+const namesFolder = (path: string) => /[\\/]$/.test(path);
+
 /** `given` (a file the user named) resolved against `cwd`, keeping a trailing slash, which `checkOutputFile` refuses. */
 export function resolveOutputFile(cwd: string, given: string): string {
   const abs = resolve(cwd, given);
-  return /[\\/]$/.test(given) ? `${abs}${sep}` : abs;
+  return namesFolder(given) ? `${abs}${sep}` : abs;
 }
 
 /** As `checkOutputDir`, for a single output file (`-o FILE`, `simulate --out FILE`). */
@@ -123,7 +126,7 @@ export function checkOutputFile(file: string, flag: string): void {
   const abs = resolve(file);
   let problem: string | undefined;
   // resolve() drops a trailing slash, which says the user meant a folder: writing a file there would surprise.
-  if (/[\\/]$/.test(file)) problem = 'it names a folder (it ends with a slash); give a file name';
+  if (namesFolder(file)) problem = 'it names a folder (it ends with a slash); give a file name';
   else if (existsSync(abs) && statSync(abs).isDirectory()) problem = 'it is a folder, not a file';
   else if (existsSync(abs) && !isWritable(abs)) problem = 'permission denied';
   else problem = problemWithDir(dirname(abs)) ?? probe(dirname(abs));

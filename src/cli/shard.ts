@@ -13,6 +13,8 @@ import { resolve } from 'node:path';
 import type { ParsedArgs } from './args.js';
 import { takeString } from './args.js';
 import { UsageError } from './io.js';
+import { isObject } from '../model/plain-object.js';
+import { reason } from './out-dir.js';
 
 /** Shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -89,7 +91,6 @@ export function unitKey(model: string, params: Readonly<Record<string, string | 
   return JSON.stringify([model, Object.entries(params).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), reductions]);
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
  * Reads the states of each exploration from a previous run's gate.json
@@ -102,7 +103,7 @@ export function readCosts(path: string, shown: string): Map<string, number> {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`--costs ${shown}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read it (${code})` : 'not valid JSON'}`, 'give the gate.json or sweep.json of an earlier run');
+    throw new UsageError(`--costs ${shown}: ${code === 'ENOENT' ? 'no such file' : code ? `cannot read it (${reason(e)})` : 'not valid JSON'}`, 'give the gate.json or sweep.json of an earlier run');
   }
   const costs = new Map<string, number>();
   const add = (model: unknown, params: unknown, states: unknown, reductions: unknown) => {

@@ -13,6 +13,7 @@ import type { StepOutcome, TraceRow } from './trace.js';
 import { buildTrace, describePrimitives } from './trace.js';
 import { processStatuses } from './process-status.js';
 import { afterSteps } from '../render/count.js';
+import { isObject } from '../model/plain-object.js';
 
 /** A saved trace, as much of it as replay uses. */
 export interface SavedTrace {
@@ -39,7 +40,6 @@ export class TraceFormatError extends Error {
   }
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const OUTCOMES: readonly string[] = ['ran', 'blocked', 'woke'];
 
 /** Validates parsed JSON as a saved trace; throws TraceFormatError naming what is wrong. */

@@ -9,6 +9,7 @@
  */
 import type { ExprLike } from './expr.js';
 import type { Branch, Effect, KernelWait, PrimitiveOp, SleepState, SourceRef } from './types.js';
+import { isObject } from './plain-object.js';
 
 export interface StepSpec {
   /** Names one alternative of a `choice`; defaults to its position (1, 2, ...). */
@@ -90,7 +91,6 @@ function isSourceRef(x: unknown): x is SourceRef {
     typeof r.func === 'string' && typeof r.commit === 'string';
 }
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /** An expression tree as the helpers in expr.ts build it, or an integer (which `toExpr` lifts). */
 function isExprLike(x: unknown): boolean {
