@@ -33,7 +33,7 @@ export interface WaitCycle {
 }
 
 export type FindingKind =
-  /** Waits for a wake-up or semaphore unit that no process left can give. */
+  /** Waits for what only a release can give (a wake-up, a semaphore unit, a flushed work's end) that no process left can bring about. */
   | 'no-waker'
   /** Waits for a lock held by a process that has stopped for good (finished, or idle at a valid end). */
   | 'held-by-stopped'
@@ -176,10 +176,7 @@ export function findDeadEnds(graph: WaitForGraph): Finding[] {
     const out = graph.edges.filter((e) => e.from === b.resource && e.blocks.includes(me));
     if (b.needsRelease) {
       if (out.length > 0) continue;
-      // A flush waits for a work item to finish (mode `flush reset_work`), not for something given.
-      const flushed = /^flush (.+)$/.exec(b.mode)?.[1];
-      const what = flushed !== undefined ? `${flushed} on ${resource} to finish, which no process left can bring about`
-        : `${b.mode === 'wake-up' ? 'a wake-up' : b.mode === 'down' ? 'a unit' : `a ${b.mode}`} on ${resource} that no process left can give`;
+      const what = `${b.awaited ?? `a ${b.mode} on ${resource}`}, which no process left can bring about`;
       const why = b.releasers.length > 0 ? b.releasers.map((r) => describeReleaser(r, jobWord)).join('; ')
         : b.releasesItself ? `only ${b.process}'s own code does it, after this wait`
         : 'no process has an operation that does it';

@@ -117,6 +117,8 @@ export interface WaitForBlock {
   readonly needsRelease: boolean;
   /** Processes whose code can release it, with their state now (owner-less resources only). */
   readonly releasers: ReadonlyArray<{ readonly process: string; readonly state: ProcessState; readonly viaJobs?: string }>;
+  /** What would end the wait, naming the resource (owner-less resources only; see `WaitInfo.awaited`). */
+  readonly awaited?: string;
   /** Its own code also releases it (a work function flushing its own work): no help while it waits. */
   readonly releasesItself?: boolean;
   /** For a plain guard: the condition text. */
@@ -337,7 +339,7 @@ export function buildWaitForGraph(cm: CompiledModel, s: Int32Array, statuses: re
         addReleasedBy(rid, processNodeId(name(r)), `${releaseVerb(w.mode)} only by`, me);
       }
     }
-    blocked.push({ process: st.process, resource: rid, mode: w.mode, needsRelease: true, releasers, ...(releasesItself ? { releasesItself } : {}) });
+    blocked.push({ process: st.process, resource: rid, mode: w.mode, needsRelease: true, releasers, awaited: info?.awaited ?? `a ${w.mode} on ${w.primitive}`, ...(releasesItself ? { releasesItself } : {}) });
   }
   return { nodes, edges, blocked };
 }

@@ -78,6 +78,11 @@ export interface WaitInfo {
   /** The ops that end this wait when they are not the primitive's `releaseOps` (an idle worker waits for a queue_work, not a finish). */
   readonly releasedBy?: readonly string[];
   /**
+   * For an owner-less wait, what would end it, naming the primitive (`a unit on cow_count`,
+   * `reset_work on mywq to finish`); explanations say `a <mode> on <primitive>` without it.
+   */
+  readonly awaited?: string;
+  /**
    * It waits inside what it waits for, so only its own code, after the wait,
    * could end it: `item`, a worker flushing the work it is running; `queue`,
    * a worker of an ordered workqueue flushing another work queued behind the

@@ -73,6 +73,7 @@ export function createSemaphore(
         holders: [],
         queuedAhead: q.entries(s).slice(0, Math.max(0, at)).map((e) => ({ pid: e.pid, mode: 'down' })),
         needsRelease: true,
+        awaited: `a unit on ${decl.name}`,
       };
     },
     describe(s, name) {

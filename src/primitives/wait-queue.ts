@@ -171,7 +171,7 @@ export function createWaitQueue(decl: WaitQueueDecl, ctx: PrimitiveContext): Pri
       return [...bitsOf(s[MEMBERS] & ~exclusiveMask(s)), ...ex].map((pid) => ({ pid, mode: mode(pid) }));
     },
     waitInfo() {
-      return { primitive: decl.name, mode: 'wake-up', holders: [], queuedAhead: [], needsRelease: true };
+      return { primitive: decl.name, mode: 'wake-up', holders: [], queuedAhead: [], needsRelease: true, awaited: `a wake-up on ${decl.name}` };
     },
     describe(s, name) {
       const ex = exclusiveMask(s);

@@ -176,7 +176,7 @@ export function createWorkqueue(decl: WorkqueueDecl, ctx: PrimitiveContext): Pri
       // workqueue, another work, which the flushed one must wait behind.
       const runs = (j: number) => s[RUN + j] === pid + 1;
       const inside = k < 0 ? undefined : runs(k) ? 'item' : decl.workers === 1 && decl.works.some((_, j) => runs(j)) ? 'queue' : undefined;
-      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true, ...(inside ? { inside } : {}) };
+      return { primitive: decl.name, mode: k >= 0 ? `flush ${decl.works[k]}` : 'flush', holders: [], queuedAhead: [], needsRelease: true, awaited: `${k >= 0 ? decl.works[k] : 'a work'} on ${decl.name} to finish`, ...(inside ? { inside } : {}) };
     },
     jobs(s) {
       const out = [];
