@@ -60,7 +60,10 @@ export function sweepCounts(s: SweepReport): Array<readonly [SweepOutcome, numbe
 /** `dm-snapshot/semaphore: 36 configurations in 3.10 s: 20 deadlock, 16 ok`. */
 export function sweepSummaryLine(s: SweepReport): string {
   const ran = s.runs.filter((r) => r.entry).length;
-  const counts = sweepCounts(s).map(([o, n]) => `${n} ${o}`).join(', ');
+  // A run stopped by Ctrl-C is `unknown` in the JSON counts, but reads as its matrix cell does.
+  const interrupted = s.runs.filter((r) => r.entry?.report.result.verdict === 'unknown' && r.entry.report.result.completion === 'interrupted').length;
+  const counts = sweepCounts(s).flatMap(([o, n]) => o !== 'unknown' || interrupted === 0 ? [`${n} ${o}`]
+    : [...(n > interrupted ? [`${n - interrupted} unknown`] : []), `${interrupted} interrupted`]).join(', ');
   const size = s.complete ? `${s.runs.length} configurations` : `INTERRUPTED (partial): ${ran} of ${s.runs.length} configurations`;
   return `${s.model}: ${size} in ${formatDuration(s.elapsedMs)}: ${counts}`;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sweepCounts, sweepFixed, sweepMatrixData, sweepSummaryLine, sweepToMarkdown, type SweepReport } from '../../src/render/sweep.js';
+import { buildReport } from '../../src/explain/report.js';
+import { check } from '../../src/explore/check.js';
+import { compileModel } from '../../src/explore/compile.js';
+import { instantiate } from '../../src/model/definition.js';
+import { registry } from '../../models/index.js';
 import { checkModel } from '../models/helpers.js';
 
 const MODEL = 'dm-snapshot/semaphore';
@@ -52,6 +57,18 @@ describe('sweepMatrixData', () => {
     expect(m.rows[2][3]).toBe('-');
     expect(sweepSummaryLine(s)).toMatch(/^dm-snapshot\/semaphore: INTERRUPTED \(partial\): 5 of 8 configurations in 1\.23 s: /);
     expect(sweepCounts(s).find(([o]) => o === 'not run')).toEqual(['not run', 3]);
+  });
+
+  it('counts a run stopped by Ctrl-C as interrupted in the summary line, as its cell says', async () => {
+    const s = sweepOf(3);
+    const params = { writers: 2, 'cow-threshold': 0, ctrs: 1 };
+    const cm = compileModel(instantiate(registry.find((d) => d.name === MODEL)!, params));
+    const stopped = buildReport(cm, await check(cm).runAsync({ signal: { aborted: true } }));
+    const runs = [...s.runs.slice(0, 5), { params, entry: { report: stopped } }, ...s.runs.slice(6)];
+    const partial = { ...s, runs };
+    expect(sweepMatrixData(partial).rows[2][3]).toBe('interrupted');
+    expect(sweepSummaryLine(partial)).toMatch(/: 5 ok, 1 interrupted, 2 not run$/);
+    expect(sweepCounts(partial).find(([o]) => o === 'unknown')).toEqual(['unknown', 1]);
   });
 });
 
