@@ -8,6 +8,10 @@ export type ExprLike = Expr | number | boolean;
 
 export function toExpr(e: ExprLike): Expr {
   if (typeof e === 'number') {
+    if (Number.isNaN(e)) {
+      // A VarRef or LocalRef is an object: JS arithmetic on it (`got - 1`) gives NaN, silently.
+      throw new TypeError('model expressions are integers, got NaN: JS arithmetic on a variable or local (such as got - 1 or n + 1) does not build an expression; write sub(got, 1), add(n, 1) or mul(n, 2)');
+    }
     if (!Number.isInteger(e)) throw new TypeError(`model expressions are integers, got ${e}`);
     return { kind: 'lit', value: e };
   }
