@@ -30,6 +30,15 @@ export type LocalRef = Expr & { readonly kind: 'local'; readonly name: string };
 export interface RangeOptions {
   readonly min?: number;
   readonly max?: number;
+  /** A name for each value from min to max, in order, as a C enum gives them (`['IDLE', 'BUSY']`): shown beside the value. */
+  readonly names?: readonly string[];
+}
+
+/** A variable or local declared with `range`'s bounds (the defaults cover `init` and 0..1). */
+function declareRange(name: string, init: number, range: RangeOptions): VarDecl {
+  const min = range.min ?? Math.min(0, init);
+  const max = range.max ?? Math.max(1, init);
+  return Object.freeze({ name, init, min, max, ...(range.names === undefined ? {} : { names: Array.isArray(range.names) ? Object.freeze([...range.names]) : range.names }) });
 }
 
 const op = (primitive: string, name: string, extra: Partial<PrimitiveOp> = {}): PrimitiveOp =>
@@ -164,7 +173,7 @@ export class ProcessBuilder {
   constructor(readonly name: string) {}
 
   local(name: string, init: number, range: RangeOptions = {}): LocalRef {
-    this.locals.push(Object.freeze({ name, init, min: range.min ?? Math.min(0, init), max: range.max ?? Math.max(1, init) }));
+    this.locals.push(declareRange(name, init, range));
     return Object.freeze({ kind: 'local', name }) as LocalRef;
   }
 
@@ -203,7 +212,7 @@ export class ModelBuilder {
   constructor(readonly name: string, readonly params: Params = {}) {}
 
   var(name: string, init: number, range: RangeOptions = {}): VarRef {
-    this.vars.push(Object.freeze({ name, init, min: range.min ?? Math.min(0, init), max: range.max ?? Math.max(1, init) }));
+    this.vars.push(declareRange(name, init, range));
     return Object.freeze({ kind: 'var', name }) as VarRef;
   }
 
@@ -367,7 +376,9 @@ export class ModelBuilder {
   private addWorkers(wq: WorkqueueHandle): void {
     const source = wq.source;
     this.process(`${wq.name}_worker`, { instances: wq.workers, symmetric: wq.workers > 1 }, (p) => {
-      const work = p.local('work', 0, { max: Math.max(1, wq.works.length - 1) });
+      // The work it runs (or ran last), by name; none before its first.
+      const names = ['none', ...wq.works.map((w) => w.handle.name)];
+      const work = p.local('work', -1, { min: -1, max: Math.max(0, names.length - 2), names: names.length >= 2 ? names : ['none', '(no work)'] });
       const bodies = wq.works.map(({ handle, body }) => {
         const b = new ProcessBuilder(p.name);
         body(b);

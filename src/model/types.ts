@@ -128,6 +128,8 @@ export interface VarDecl {
   readonly init: number;
   readonly min: number;
   readonly max: number;
+  /** What each value min..max means, in order (a C enum), for the explorer's state panel. */
+  readonly names?: readonly string[];
 }
 
 export type RwSemaphorePolicy = 'writer-fair' | 'reader-preferring';

@@ -5,6 +5,7 @@
  */
 import { walkEffects, walkExpr } from './expr.js';
 import { PRIMITIVE_OPS } from './primitive-ops.js';
+import { valueNameProblems } from './value-names.js';
 import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type SleepState, type Step } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
@@ -22,6 +23,7 @@ export function validateModel(model: Model): string[] {
     if (!Number.isInteger(v.init) || v.init < v.min || v.init > v.max) {
       problems.push(`variable ${v.name}: initial value ${v.init} is outside its range ${v.min}..${v.max}`);
     }
+    problems.push(...valueNameProblems(v).map((m) => `variable ${v.name}: ${m}`));
   }
   for (const prim of model.primitives) {
     if (!NAME.test(prim.name)) problems.push(`primitive name ${JSON.stringify(prim.name)} is not an identifier`);
@@ -70,6 +72,7 @@ export function validateModel(model: Model): string[] {
       if (!Number.isInteger(l.init) || l.init < l.min || l.init > l.max) {
         problems.push(`${at(p)}: local ${l.name} initial value ${l.init} is outside ${l.min}..${l.max}`);
       }
+      problems.push(...valueNameProblems(l).map((m) => `${at(p)}: local ${l.name}: ${m}`));
     }
     const locals = new Set(p.locals.map((l) => l.name));
     const labels = new Set<string>();

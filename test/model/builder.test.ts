@@ -144,3 +144,22 @@ describe('validateModel (via build)', () => {
     expect(() => twoLockModel().build()).not.toThrow();
   });
 });
+
+describe('value names', () => {
+  const build = (names: unknown) => {
+    const b = new ModelBuilder('t');
+    b.var('state', 0, { max: 2, names: names as string[] });
+    b.process('p', {}, (p) => p.step('s', { action: 'x', source: at(1, 'f') }));
+    return b.build();
+  };
+
+  it('keeps one name per value of the range', () => {
+    expect(build(['IDLE', 'BUSY', 'DONE']).vars[0].names).toEqual(['IDLE', 'BUSY', 'DONE']);
+  });
+
+  it('refuses names that do not fit the range, or repeat', () => {
+    expect(() => build(['IDLE', 'BUSY'])).toThrow('variable state: names has 2 entries, but the range 0..2 has 3 values');
+    expect(() => build(['IDLE', 'IDLE', 'DONE'])).toThrow("variable state: names gives 'IDLE' to more than one value");
+    expect(() => build('IDLE')).toThrow('variable state: names must be an array of non-empty strings, one for each value 0..2');
+  });
+});

@@ -7,6 +7,7 @@
  */
 import type { CompiledModel } from '../../explore/compile.js';
 import { processStatuses } from '../../explain/process-status.js';
+import { valueText } from '../../model/value-names.js';
 import { KIND_NAMES } from '../dot-wait-for.js';
 
 export type StateSection = 'processes' | 'variables' | 'primitives';
@@ -27,9 +28,12 @@ function rowsOf(cm: CompiledModel, s: Int32Array): Array<Omit<StateRow, 'was'>> 
     const state = p.state === 'runnable' && asleep < 0 ? 'runnable (woken, lock handed over)' : p.state;
     rows.push({ section: 'processes', name: p.process, text: `${state} at ${p.at}${p.wait ? `: ${p.wait.summary}` : ''}` });
   }
-  for (const v of cm.model.vars) rows.push({ section: 'variables', name: v.name, text: String(s[cm.layout.varSlots.get(v.name)!]) });
+  for (const v of cm.model.vars) rows.push({ section: 'variables', name: v.name, text: valueText(v, s[cm.layout.varSlots.get(v.name)!]) });
   for (const proc of cm.layout.processes) {
-    for (const [local, slot] of proc.localSlots) rows.push({ section: 'variables', name: `${proc.name}.${local}`, text: String(s[slot]) });
+    for (const [local, slot] of proc.localSlots) {
+      const decl = proc.template.locals.find((l) => l.name === local);
+      rows.push({ section: 'variables', name: `${proc.name}.${local}`, text: decl ? valueText(decl, s[slot]) : String(s[slot]) });
+    }
   }
   for (const prim of cm.primitives) {
     const policy = prim.decl.kind === 'rwsem' ? ` (${prim.decl.policy})` : '';

@@ -5,6 +5,8 @@ import { stateRows } from '../../../src/render/explorer/state-rows.js';
 import { buildReport } from '../../../src/explain/report.js';
 import { check } from '../../../src/explore/check.js';
 import { compileModel } from '../../../src/explore/compile.js';
+import { ModelBuilder } from '../../../src/model/builder.js';
+import { sourceIn } from '../../../src/model/source-ref.js';
 import { exploreCase, SEMAPHORE_DEADLOCK } from '../../explain/acceptance-cases.js';
 import { flagBeforePrepare } from '../../support/wake-races.js';
 
@@ -82,5 +84,20 @@ describe('stateRows', () => {
     expect(changed.find((r) => r.name === 'cow_count')).toMatchObject({ section: 'primitives', text: expect.stringContaining('queue [writer#2]') });
     expect(rows.filter((r) => r.section === 'processes').map((r) => r.name)).toEqual(cm.layout.processes.map((p) => p.name));
     expect(stateRows(cm, states[0]).every((r) => r.was === undefined)).toBe(true);
+  });
+
+  it('names a workqueue worker\'s work, none before its first', () => {
+    const at = sourceIn('x.c', 'v6.8');
+    const b = new ModelBuilder('t');
+    const q = b.workqueue('wq');
+    q.work('a_work', (p) => p.step('a', { action: 'a()', source: at(1, 'a_fn') }));
+    const bw = q.work('b_work', (p) => p.step('b', { action: 'b()', source: at(2, 'b_fn') }));
+    b.process('irq', {}, (p) => p.step('queue', { action: 'queue_work(wq, &b_work)', source: at(3, 'irq'), op: bw.queue() }));
+    const wcm = compileModel(b.build());
+    const path = [wcm.steps.findIndex((cs) => cs.step.name === 'queue'), wcm.steps.findIndex((cs) => cs.step.name === 'idle')];
+    const [first, , taken] = replayPath(wcm, path);
+    const work = (s: Int32Array) => stateRows(wcm, s).find((r) => r.name === 'wq_worker.work')?.text;
+    expect(work(first)).toBe('none (-1)');
+    expect(work(taken)).toBe('b_work (1)');
   });
 });
