@@ -6,6 +6,7 @@
  */
 import { eq, toExpr, type ExprLike } from './expr.js';
 import { ModelError } from './model-error.js';
+import { isObject } from './plain-object.js';
 import {
   END_LABEL,
   type Branch, type Effect, type Expr, type Location, type Model, type Params, type PrimitiveDecl,
@@ -206,6 +207,19 @@ export class ModelBuilder {
   private readonly properties: Property[] = [];
   private readonly workqueues: Array<{ readonly index: number; readonly handle: WorkqueueHandle }> = [];
   private readonly liveness: LivenessProperty[] = [];
+  /**
+   * `given` as the options object a declaration takes, or (recorded among
+   * the model's problems) an empty one when it is something else: under tsx
+   * nothing checks that `b.semaphore('sem', 1)` should be `{ initial: 1 }`.
+   */
+  private optionsOf<T extends object>(call: string, name: string, given: T, example: string): T {
+    if (isObject(given)) return given;
+    const args = given === undefined ? JSON.stringify(name) : `${JSON.stringify(name)}, ${JSON.stringify(given) ?? String(given)}`;
+    this.specProblems.push(`b.${call}(${args}): ${given === undefined ? 'its options are missing' : 'its options are an object'}, such as b.${call}(${JSON.stringify(name)}, ${example})`);
+    // Empty, so the declaration goes on with its defaults: build() reports the problem above.
+    return {} as T;
+  }
+
   /** Malformed step specs and property expressions met while building (see `checkStepSpec`), reported with `validateModel`'s problems. */
   private readonly specProblems: string[] = [];
 
@@ -216,12 +230,14 @@ export class ModelBuilder {
     return Object.freeze({ kind: 'var', name }) as VarRef;
   }
 
-  rwsem(name: string, options: { policy: RwSemaphorePolicy }): RwSemaphoreHandle {
+  rwsem(name: string, given: { policy: RwSemaphorePolicy }): RwSemaphoreHandle {
+    const options = this.optionsOf('rwsem', name, given, "{ policy: 'writer-fair' }");
     this.primitives.push(Object.freeze({ kind: 'rwsem', name, policy: options.policy }));
     return new RwSemaphoreHandle(name);
   }
 
-  semaphore(name: string, options: { initial: number; max?: number }): SemaphoreHandle {
+  semaphore(name: string, given: { initial: number; max?: number }): SemaphoreHandle {
+    const options = this.optionsOf('semaphore', name, given, '{ initial: 1 }');
     this.primitives.push(Object.freeze({ kind: 'semaphore', name, initial: options.initial, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new SemaphoreHandle(name);
   }
@@ -237,7 +253,8 @@ export class ModelBuilder {
   }
 
   /** `struct completion` (`DECLARE_COMPLETION`); `max` bounds the banked dones (default: the process count). */
-  completion(name: string, options: { max?: number } = {}): CompletionHandle {
+  completion(name: string, given: { max?: number } = {}): CompletionHandle {
+    const options = this.optionsOf('completion', name, given, '{ max: 2 }');
     this.primitives.push(Object.freeze({ kind: 'completion', name, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new CompletionHandle(name);
   }
@@ -248,7 +265,8 @@ export class ModelBuilder {
    * items with `.work(name, body)`; the worker processes are added when the
    * model is built. `source` is what their take and finish steps cite.
    */
-  workqueue(name: string, options: { workers?: number; source?: SourceRef } = {}): WorkqueueHandle {
+  workqueue(name: string, given: { workers?: number; source?: SourceRef } = {}): WorkqueueHandle {
+    const options = this.optionsOf('workqueue', name, given, '{ workers: 2 }');
     const handle = new WorkqueueHandle(name, options.workers ?? 1, options.source ?? WORKQUEUE_SOURCE);
     this.workqueues.push({ index: this.primitives.length, handle });
     // A placeholder until build(), when the work items are known.
@@ -262,7 +280,8 @@ export class ModelBuilder {
   }
 
   /** `jobName` and `payloadName` name one job in diagrams: `copy` and `chunk` give `copy(chunk 3)`. */
-  jobQueue(name: string, options: { capacity: number; jobName?: string; payloadName?: string; payloadMax?: number }): JobQueueHandle {
+  jobQueue(name: string, given: { capacity: number; jobName?: string; payloadName?: string; payloadMax?: number }): JobQueueHandle {
+    const options = this.optionsOf('jobQueue', name, given, '{ capacity: 2 }');
     this.primitives.push(Object.freeze({
       kind: 'jobqueue',
       name,
@@ -274,7 +293,8 @@ export class ModelBuilder {
     return new JobQueueHandle(name);
   }
 
-  process(name: string, options: ProcessOptions, body: (p: ProcessBuilder) => void): this {
+  process(name: string, given: ProcessOptions, body: (p: ProcessBuilder) => void): this {
+    const options = this.optionsOf('process', name, given, '{ instances: 2 }');
     const p = new ProcessBuilder(name);
     body(p);
     const labels = p.locations.map((l) => l.label);

@@ -6,7 +6,7 @@
 import { walkEffects, walkExpr } from './expr.js';
 import { PRIMITIVE_OPS } from './primitive-ops.js';
 import { valueNameProblems } from './value-names.js';
-import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type SleepState, type Step } from './types.js';
+import { END_LABEL, SLEEP_STATES, type Expr, type Location, type Model, type ProcessDecl, type SleepState, type Step, type VarDecl } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
 
@@ -20,9 +20,8 @@ export function validateModel(model: Model): string[] {
   unique([...model.properties, ...(model.liveness ?? [])].map((p) => p.name), 'property', problems);
 
   for (const v of model.vars) {
-    if (!Number.isInteger(v.init) || v.init < v.min || v.init > v.max) {
-      problems.push(`variable ${v.name}: initial value ${v.init} is outside its range ${v.min}..${v.max}`);
-    }
+    const bad = initialValueProblem(v);
+    if (bad) problems.push(`variable ${v.name}: ${bad}`);
     problems.push(...valueNameProblems(v).map((m) => `variable ${v.name}: ${m}`));
   }
   for (const prim of model.primitives) {
@@ -38,7 +37,13 @@ export function validateModel(model: Model): string[] {
   const checkExpr = (e: Expr, locals: Set<string>, where: string) =>
     walkExpr(e, (x) => {
       if (x.kind === 'var' && !vars.has(x.name)) problems.push(`${where}: unknown variable ${x.name}`);
-      if (x.kind === 'local' && !locals.has(x.name)) problems.push(`${where}: unknown local ${x.name}`);
+      if (x.kind === 'local' && !locals.has(x.name)) {
+        // A property is about the whole system, so it has no process whose locals it could read.
+        const owner = where.startsWith('property ') ? model.processes.find((p) => p.locals.some((l) => l.name === x.name)) : undefined;
+        problems.push(owner
+          ? `${where}: reads ${x.name}, a local of process ${owner.name}; a property can read only shared variables (b.var) and primitive queries, so keep ${x.name} in a b.var that ${owner.name} sets`
+          : `${where}: unknown local ${x.name}`);
+      }
       if (x.kind === 'lit' && !Number.isInteger(x.value)) problems.push(`${where}: ${x.value} is not an integer`);
       if (x.kind === 'query') {
         const prim = prims.get(x.primitive);
@@ -69,9 +74,8 @@ export function validateModel(model: Model): string[] {
     if (p.locations.length === 0) problems.push(`${at(p)}: has no steps`);
     unique(p.locals.map((l) => l.name), `local of ${p.name}`, problems);
     for (const l of p.locals) {
-      if (!Number.isInteger(l.init) || l.init < l.min || l.init > l.max) {
-        problems.push(`${at(p)}: local ${l.name} initial value ${l.init} is outside ${l.min}..${l.max}`);
-      }
+      const bad = initialValueProblem(l);
+      if (bad) problems.push(`${at(p)}: local ${l.name} ${bad}`);
       problems.push(...valueNameProblems(l).map((m) => `${at(p)}: local ${l.name}: ${m}`));
     }
     const locals = new Set(p.locals.map((l) => l.name));
@@ -139,6 +143,17 @@ export function validateModel(model: Model): string[] {
     problems.push(...checkLockDiscipline(model, p));
   }
   return problems.map((p) => `${model.name}: ${p}`);
+}
+
+/** What is wrong with a variable's or local's initial value and range, if anything (a model file run through tsx has no type check). */
+function initialValueProblem(v: VarDecl): string | undefined {
+  const shown = (x: unknown) => (typeof x === 'number' ? String(x) : `${JSON.stringify(x)} (a ${typeof x}, not a number)`);
+  for (const [what, x] of [['minimum', v.min], ['maximum', v.max]] as const) {
+    if (!Number.isInteger(x)) return `${what} ${shown(x)} must be an integer`;
+  }
+  if (!Number.isInteger(v.init)) return `initial value ${shown(v.init)} must be an integer`;
+  if (v.init < v.min || v.init > v.max) return `initial value ${v.init} is outside its range ${v.min}..${v.max}`;
+  return undefined;
 }
 
 function unique(names: string[], what: string, problems: string[]): void {

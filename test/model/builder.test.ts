@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBuilder } from '../../src/model/builder.js';
+import { ModelBuilder, type LocalRef } from '../../src/model/builder.js';
 import { gt, inc } from '../../src/model/expr.js';
 import { ModelError } from '../../src/model/model-error.js';
 import { sourceIn } from '../../src/model/source-ref.js';
@@ -161,5 +161,34 @@ describe('value names', () => {
     expect(() => build(['IDLE', 'BUSY'])).toThrow('variable state: names has 2 entries, but the range 0..2 has 3 values');
     expect(() => build(['IDLE', 'IDLE', 'DONE'])).toThrow("variable state: names gives 'IDLE' to more than one value");
     expect(() => build('IDLE')).toThrow('variable state: names must be an array of non-empty strings, one for each value 0..2');
+  });
+});
+
+describe('what a model file without type checks can pass', () => {
+  const at1 = at(1, 'f');
+  it('says a declaration\'s options are an object, with an example', () => {
+    const b = new ModelBuilder('t');
+    b.semaphore('sem', 1 as unknown as { initial: number });
+    (b.rwsem as (name: string) => unknown)('lock');
+    b.process('p', {}, (p) => p.step('s', { action: 'x', source: at1 }));
+    expect(() => b.build()).toThrow(/b\.semaphore\("sem", 1\): its options are an object, such as b\.semaphore\("sem", \{ initial: 1 \}\)[\s\S]*b\.rwsem\("lock"\): its options are missing, such as b\.rwsem\("lock", \{ policy: 'writer-fair' \}\)/);
+  });
+
+  it('says an initial value given as a string is not a number', () => {
+    const b = new ModelBuilder('t');
+    b.var('x', '0' as unknown as number);
+    b.process('p', {}, (p) => p.step('s', { action: 'x', source: at1 }));
+    expect(() => b.build()).toThrow('variable x: initial value "0" (a string, not a number) must be an integer');
+  });
+
+  it('says a property cannot read a local, and whose local it is', () => {
+    const b = new ModelBuilder('t');
+    let got: LocalRef | undefined;
+    b.process('p', {}, (p) => {
+      got = p.local('got', 0);
+      return p.step('s', { action: 'x', source: at1 });
+    });
+    b.always('got it', gt(got!, 0));
+    expect(() => b.build()).toThrow('property got it: reads got, a local of process p; a property can read only shared variables (b.var) and primitive queries, so keep got in a b.var that p sets');
   });
 });
