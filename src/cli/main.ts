@@ -45,6 +45,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
   // `interleave help check` is `interleave check --help`.
   const [name, ...rest] = argv[0] === 'help' && argv.length === 2 && Object.hasOwn(commands, argv[1]) ? [argv[1], '--help'] : argv;
   try {
+    if (name === 'help' && rest.length > 0) {
+      const [asked, ...extra] = rest;
+      if (!Object.hasOwn(commands, asked)) throw new UsageError(`help: unknown command ${JSON.stringify(asked)}`, `commands: ${Object.keys(commands).join(', ')}`);
+      throw new UsageError(`help takes one command, got ${rest.length}: ${[asked, ...extra].join(' ')}`, `interleave help ${asked}`);
+    }
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       io.stdout(USAGE);
       return name === undefined ? ExitCode.Usage : ExitCode.Ok;

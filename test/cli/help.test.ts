@@ -26,6 +26,13 @@ describe('--help', () => {
     expect(io.out.join('\n')).toBe(CHECK_USAGE);
   });
 
+  it('refuses help for a command that does not exist, as a mistyped command is (exit 2)', async () => {
+    const io = fakeIO();
+    expect(await main(['help', 'chek'], io)).toBe(2);
+    expect(io.err.join('\n')).toMatch(/^interleave: help: unknown command "chek"\nhint: commands: .*check/);
+    expect(io.out).toEqual([]);
+  });
+
   it('lists the sweep command in the top-level usage', async () => {
     const io = fakeIO();
     expect(await main(['--help'], io)).toBe(0);
