@@ -19,10 +19,12 @@ import { runCheck, writeCheckOutputs } from '../run-check.js';
 export const RUN_USAGE = `usage: interleave run [--out DIR] [--json | --quiet]
 
 The main job: checks each dm-snapshot design (unthrottled, semaphore,
-in-progress) and the fix's mutants at small sizes, prints a summary and
+in-progress, workqueue-retry), the fix's mutants and contrasts, and the other
+subjects' designs (md, dm-bufio, exec) at small sizes, prints a summary and
 writes DIR/summary.txt, DIR/summary.json and one folder per run (default DIR: out)
-with report.txt, result.json and, for each counterexample, its diagrams:
-waitfor.{dot,svg}, trace.{dot,svg} and, for small spaces, states.{dot,svg}.`;
+with report.txt, result.json and, for each counterexample, explorer.html (a
+page to step through it) and its diagrams: waitfor.{dot,svg}, trace.{dot,svg},
+trace-slice.{dot,svg} and states.{dot,svg} (or states.txt when too large).`;
 
 export async function runCommand(argv: readonly string[], io: CliIO): Promise<ExitCode> {
   const args = parseArgs(argv, new Set(['json', 'quiet', 'help']));
