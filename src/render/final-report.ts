@@ -7,6 +7,7 @@ import type { GateReport } from '../explain/gate.js';
 import { gateSections } from './gate-summary.js';
 import { sweepMatrixData, sweepSummaryLine, sweepFixed, smallestCounterexample, SWEEP_LEGEND, type SweepReport } from './sweep.js';
 import {
+  blockedHeading,
   checkDetailBlocks,
   configTitle,
   diagramPaths,
@@ -90,7 +91,7 @@ function violationSections(heading: string, entry: RunEntry): ReportSection[] {
   return [
     text(`${heading}: ${what} in ${plural(cx.trace.length, 'step')}`, { tone: 'bad', bold: true }),
     { kind: 'table', header, rows },
-    ...(stuck.length > 0 ? [text(`Blocked forever:\n${stuck.join('\n')}`)] : []),
+    ...(stuck.length > 0 ? [text(`${blockedHeading(cx)}\n${stuck.join('\n')}`)] : []),
     ...pointers(entry),
   ];
 }

@@ -8,7 +8,7 @@
  */
 import { buildClaims, casesOf, gateTotals, notRunOf, type GateCase, type GateReport } from '../explain/gate.js';
 import { claimText } from './gate-summary.js';
-import { configTitle, diagramPaths, traceTable, verdictLine } from './text.js';
+import { blockedHeading, configTitle, diagramPaths, traceTable, verdictLine } from './text.js';
 import { plural } from './count.js';
 
 /** Characters XML 1.0 cannot carry at all: C0 controls other than tab, newline and return, lone surrogates, U+FFFE and U+FFFF. */
@@ -40,7 +40,7 @@ function failureText(c: GateCase): string {
   const cx = c.report.counterexample;
   if (cx) {
     lines.push('', `Shortest schedule (${plural(cx.trace.length, 'step')}):`, traceTable(cx.trace));
-    if (cx.blocked.length > 0) lines.push('', 'Blocked forever:', ...cx.blocked.map((b) => `  ${b.process}: ${b.wait?.summary ?? 'no step enabled'}`));
+    if (cx.blocked.length > 0) lines.push('', blockedHeading(cx), ...cx.blocked.map((b) => `  ${b.process}: ${b.wait?.summary ?? 'no step enabled'}`));
     lines.push('', cx.analysis.summary);
   }
   const diagrams = diagramPaths(c.files);

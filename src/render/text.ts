@@ -2,6 +2,7 @@
 import { lassoSize } from '../explain/gate.js';
 import { scenarioToText } from '../explain/scenario.js';
 import { underFairness, type CheckReport } from '../explain/report.js';
+import type { Counterexample } from '../explain/counterexample.js';
 import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
 import type { Params } from '../model/types.js';
@@ -40,6 +41,15 @@ function stopAdvice(report: CheckReport): string {
   }
   if (c === 'state-limit') return ' To go further: a larger --max-states, or --symmetry.';
   return '';
+}
+
+/**
+ * The heading over the processes blocked in a counterexample's last state:
+ * forever in a deadlock; after an invariant's violation some other process
+ * may still run and release them.
+ */
+export function blockedHeading(cx: Pick<Counterexample, 'kind'>): string {
+  return cx.kind === 'deadlock' ? 'Blocked forever:' : 'Blocked when it stops:';
 }
 
 export function verdictLine(report: CheckReport): string {
@@ -216,7 +226,7 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
     }
     if (cx.scenario) lines.push('', scenarioToText(cx.scenario));
     if (cx.blocked.length > 0) {
-      lines.push('', 'Blocked forever:');
+      lines.push('', blockedHeading(cx));
       for (const b of cx.blocked) lines.push(`  ${b.process} at '${b.at}': ${b.wait?.summary ?? 'no step enabled'}`);
     }
     lines.push('', 'Final state:');

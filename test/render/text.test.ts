@@ -41,6 +41,25 @@ describe('the last state of a counterexample', () => {
     const text = textOf(spinLoop());
     expect(text.slice(text.indexOf('State where the cycle begins:'))).toMatch(/^State where the cycle begins:\n {2}flag = 0$/m);
   });
+
+  it('does not call a process blocked forever when an invariant failed and the lock holder can still run', () => {
+    const at = sourceIn('x.c', 'v6.12');
+    const b = new ModelBuilder('t');
+    const s = b.spinlock('dev_spin');
+    const m = b.mutex('m');
+    b.process('task', {}, (p) => p
+      .step('lock', { action: 'spin_lock(&dev_spin)', source: at(1, 't'), op: s.lock() })
+      .step('unlock', { action: 'spin_unlock(&dev_spin)', source: at(2, 't'), op: s.unlock() }));
+    b.process('hardirq', { context: 'irq' }, (p) => p
+      .step('lock', { action: 'spin_lock(&dev_spin)', source: at(10, 'irq'), op: s.lock() })
+      .step('m', { action: 'mutex_lock(&m)', source: at(11, 'irq'), op: m.lock() })
+      .step('mu', { action: 'mutex_unlock(&m)', source: at(12, 'irq'), op: m.unlock() })
+      .step('unlock', { action: 'spin_unlock(&dev_spin)', source: at(13, 'irq'), op: s.unlock() }));
+    const text = textOf(b.build());
+    expect(text).toMatch(/VIOLATION of "atomic-sleep"/);
+    expect(text).not.toContain('Blocked forever');
+    expect(text).toMatch(/^Blocked when it stops:\n {2}task at 'lock': spin_lock\(&dev_spin\): held by hardirq/m);
+  });
 });
 
 describe('the properties line', () => {
