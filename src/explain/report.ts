@@ -6,6 +6,7 @@ import type { ExploredLevels } from '../explore/bfs.js';
 import { BUILT_IN_PROPERTIES, type CompiledModel } from '../explore/compile.js';
 import type { CheckResult } from '../explore/result.js';
 import type { Model } from '../model/types.js';
+import { locksHeldAtEnd } from '../model/validate.js';
 import { explainDiscovery, type Counterexample } from './counterexample.js';
 import { unreachedSteps, type UnreachedStep } from './coverage.js';
 import { fewestSwitches } from './fewest-switches.js';
@@ -21,6 +22,8 @@ export interface CheckReport {
   readonly statesPerSecond: number;
   /** The model that was checked (plain data), so diagrams can re-explore it. */
   readonly model?: Model;
+  /** What the model does that the kernel would warn of without a deadlock (a lock held when a process ends). */
+  readonly warnings?: readonly string[];
   /** The limits the search ran under, so a stop at one can name it. */
   readonly limits?: { readonly maxStates?: number; readonly maxMemoryBytes?: number };
 }
@@ -58,9 +61,17 @@ export function buildReport(cm: CompiledModel, found: CheckResult, explored?: Ex
       ? { counterexample: { ...explainDiscovery(cm, result.discovery), ...(better ? { switches: better.switches, bfsSwitches: better.bfsSwitches } : {}) } }
       : {}),
     unreached: unreachedSteps(cm, result.covered),
+    ...heldAtEndWarnings(cm),
     model: cm.model,
     statesPerSecond: result.stats.elapsedMs > 0 ? Math.round((result.stats.states * 1000) / result.stats.elapsedMs) : result.stats.states,
   };
+}
+
+/** A lock a process surely holds when it ends: no deadlock if nobody else wants it, but lockdep warns at the task's exit. */
+function heldAtEndWarnings(cm: CompiledModel): { warnings?: string[] } {
+  const warnings = locksHeldAtEnd(cm.model).map(({ process, primitive, mode }) =>
+    `process ${process} ends holding ${primitive} (${mode}) on every path: lockdep warns when a task exits or returns to user space holding a lock ("lock held when returning to user space!", debug_check_no_locks_held() in do_exit()); release it before the end, unless the model stops the thread mid-path on purpose`);
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 /**

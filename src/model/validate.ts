@@ -140,7 +140,7 @@ export function validateModel(model: Model): string[] {
       }
     }
     problems.push(...checkReachability(p).map((label) => `${at(p)}, step '${label}': unreachable from the first step`));
-    problems.push(...checkLockDiscipline(model, p));
+    problems.push(...checkLockDiscipline(model, p).problems);
   }
   return problems.map((p) => `${model.name}: ${p}`);
 }
@@ -197,9 +197,11 @@ function checkReachability(p: ProcessDecl): string[] {
  * process may already hold (a recursive `down_read` can deadlock against a
  * queued writer).
  */
-function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
+function checkLockDiscipline(model: Model, p: ProcessDecl): { problems: string[]; heldAtEnd: ReadonlyMap<string, number> } {
   const problems: string[] = [];
-  if (p.locations.length === 0) return problems;
+  /** Locks held on every path into the end (`primitive:mode` -> levels); undefined until a path gets there. */
+  let heldAtEnd: Map<string, number> | undefined;
+  if (p.locations.length === 0) return { problems, heldAtEnd: new Map() };
   const prims = new Map(model.primitives.map((x) => [x.name, x]));
   const roleOf = (s: Step) => {
     if (!s.op) return undefined;
@@ -258,7 +260,11 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
         }
       }
       for (const { to } of s.next) {
-        if (to === END_LABEL) continue;
+        if (to === END_LABEL) {
+          heldAtEnd = heldAtEnd === undefined ? new Map(outMust)
+            : new Map([...heldAtEnd].filter(([t]) => outMust.has(t)).map(([t, n]) => [t, Math.min(n, outMust.get(t)!)]));
+          continue;
+        }
         const prevMust = must.get(to);
         const prevMay = may.get(to);
         const nextMust: Held = prevMust === undefined
@@ -303,5 +309,25 @@ function checkLockDiscipline(model: Model, p: ProcessDecl): string[] {
       }
     }
   }
-  return problems;
+  return { problems, heldAtEnd: heldAtEnd ?? new Map() };
+}
+
+/** A lock a process holds, on every path, when it finishes: lockdep warns of it ("lock held when returning to user space!"). */
+export interface HeldAtEnd {
+  readonly process: string;
+  readonly primitive: string;
+  /** `held`, `read` or `write`. */
+  readonly mode: string;
+}
+
+/**
+ * The locks each process surely still holds when it ends (the same flow as
+ * the lock discipline's). Not a model error: a model may stop a thread in
+ * the middle of its kernel path on purpose; the report says it.
+ */
+export function locksHeldAtEnd(model: Model): HeldAtEnd[] {
+  return model.processes.flatMap((p) => [...checkLockDiscipline(model, p).heldAtEnd.keys()].map((t) => {
+    const cut = t.lastIndexOf(':');
+    return { process: p.name, primitive: t.slice(0, cut), mode: t.slice(cut + 1) };
+  }));
 }

@@ -40,6 +40,7 @@ export function checkToJson(report: CheckReport, extra: Record<string, unknown> 
     reductions: r.reductions,
     workers: r.workers,
     ...(r.notes ? { notes: r.notes } : {}),
+    ...(report.warnings ? { warnings: report.warnings } : {}),
     ...(r.bitstate ? { bitstate: r.bitstate } : {}),
     ...(r.liveness ? { fairness: r.liveness.fairness, liveness: r.liveness } : {}),
     properties: report.properties,

@@ -234,6 +234,7 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
     lines.push(...finalValues(cx));
   }
   for (const note of r.notes ?? []) lines.push('', `note: ${note}`);
+  for (const warning of report.warnings ?? []) lines.push('', `warning: ${warning}`);
   if (r.bitstate) {
     const b = r.bitstate;
     lines.push('', `BITSTATE search: ${formatCount(b.bits)} bits, ${b.hashes} hashes per state. Violations it reports are real; ` +

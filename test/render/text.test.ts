@@ -62,6 +62,26 @@ describe('the last state of a counterexample', () => {
   });
 });
 
+describe('a lock held when a process ends', () => {
+  it('is a warning beside an OK verdict, in the text and the JSON', () => {
+    const at = sourceIn('x.c', 'v6.12');
+    const b = new ModelBuilder('t');
+    const m = b.mutex('dev_lock');
+    const s = b.spinlock('other');
+    b.process('one', {}, (p) => p
+      .step('lock', { action: 'mutex_lock(&dev_lock)', source: at(1, 'f'), op: m.lock() })
+      .step('spin', { action: 'spin_lock(&other)', source: at(2, 'f'), op: s.lock() })
+      .step('unspin', { action: 'spin_unlock(&other)', source: at(3, 'f'), op: s.unlock() }));
+    const cm = compileModel(b.build());
+    const report = buildReport(cm, check(cm).run());
+    expect(report.result.verdict).toBe('ok');
+    const warning = 'process one ends holding dev_lock (held) on every path: lockdep warns when a task exits or returns to user space holding a lock';
+    expect(checkToText(report)).toContain(`warning: ${warning}`);
+    expect(checkToText(report)).not.toContain('ends holding other');
+    expect(checkToJson(report).warnings).toEqual([expect.stringContaining(warning)]);
+  });
+});
+
 describe('the properties line', () => {
   /** A waiter whose guard nobody makes true (a deadlock), with a liveness property about that guard. */
   const stuckEventually = () => {
