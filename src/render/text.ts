@@ -415,8 +415,12 @@ export function runStartLine(run: RunStart): string {
   return `${counter}${run.title ? `${run.title}: ` : ''}${configTitle(run.model, run.params)}`.trimEnd();
 }
 
-/** A finished run in one short line: `[3/36] model writers=2 ctrs=1: deadlock (9 steps), 279 states, 2 ms`. */
+/**
+ * A finished run in one short line: `[3/36] model writers=2 ctrs=1: deadlock (9 steps), 279 states, 2 ms`;
+ * `144 states with symmetry` when a reduction made the count differ from what `check` alone stores.
+ */
 export function finishedLine(run: RunStart, report: CheckReport): string {
   const s = report.result.stats;
-  return `${runStartLine({ ...run, title: undefined })}: ${verdictCell(report)}, ${formatCount(s.states)} states, ${formatDuration(s.elapsedMs)}`;
+  const reduced = report.result.reductions.length > 0 ? ` with ${report.result.reductions.join(' and ')}` : '';
+  return `${runStartLine({ ...run, title: undefined })}: ${verdictCell(report)}, ${formatCount(s.states)} states${reduced}, ${formatDuration(s.elapsedMs)}`;
 }

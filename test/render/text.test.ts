@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/explain/report.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
-import { checkToText, configTitle, verdictCell, verdictLine } from '../../src/render/text.js';
+import { checkToText, configTitle, finishedLine, verdictCell, verdictLine } from '../../src/render/text.js';
+import { instantiate } from '../../src/model/definition.js';
+import { registry } from '../../models/index.js';
 import { abba, guardedLock } from '../explain/small-models.js';
 import { announcedWrite, spinLoop } from '../explore/liveness-models.js';
 import { ModelBuilder } from '../../src/model/builder.js';
@@ -59,6 +61,18 @@ describe('the last state of a counterexample', () => {
     expect(text).toMatch(/VIOLATION of "atomic-sleep"/);
     expect(text).not.toContain('Blocked forever');
     expect(text).toMatch(/^Blocked when it stops:\n {2}task at 'lock': spin_lock\(&dev_spin\): held by hardirq/m);
+  });
+});
+
+describe('finishedLine', () => {
+  it('says when a reduction made the state count smaller than a plain check would store', () => {
+    const cm = compileModel(instantiate(registry.find((d) => d.name === 'dm-snapshot/semaphore')!, { writers: 2, 'cow-threshold': 1, ctrs: 1 }));
+    const run = { model: 'dm-snapshot/semaphore', params: {}, index: 1, total: 2 };
+    const plain = buildReport(cm, check(cm).run());
+    const reduced = buildReport(cm, check(cm).symmetry().run());
+    expect(reduced.result.stats.states).toBeLessThan(plain.result.stats.states);
+    expect(finishedLine(run, plain)).toMatch(new RegExp(`: deadlock \\(9 steps\\), ${plain.result.stats.states} states, `));
+    expect(finishedLine(run, reduced)).toMatch(new RegExp(`: deadlock \\(9 steps\\), ${reduced.result.stats.states} states with symmetry, `));
   });
 });
 
