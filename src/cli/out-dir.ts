@@ -11,7 +11,7 @@
  * many steps as the path has parts: Node's recursive mkdir spins forever
  * under /proc.
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, type Stats, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ExitCode, notWritten } from './exit-codes.js';
 import { UsageError, type CliIO } from './io.js';
@@ -128,9 +128,38 @@ export function checkOutputFile(file: string, flag: string): void {
   // resolve() drops a trailing slash, which says the user meant a folder: writing a file there would surprise.
   if (namesFolder(file)) problem = 'it names a folder (it ends with a slash); give a file name';
   else if (existsSync(abs) && statSync(abs).isDirectory()) problem = 'it is a folder, not a file';
+  else if ((problem = notRegularFile(abs)) !== undefined) { /* named below */ }
   else if (existsSync(abs) && !isWritable(abs)) problem = 'permission denied';
   else problem = problemWithDir(dirname(abs)) ?? probe(dirname(abs));
   if (problem) throw new OutputPathError(`cannot write to ${flag}: ${problem}`);
+}
+
+/**
+ * Why an existing `path` cannot be replaced by the finished file: the file is
+ * written beside it and renamed over it (never half-written), which would
+ * turn /dev/stdout, a device, a FIFO or a symbolic link into a plain file.
+ */
+function notRegularFile(path: string): string | undefined {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return undefined; // not there: it is made
+  }
+  if (st.isFile()) return undefined;
+  const kind = (s: Stats) => (s.isCharacterDevice() || s.isBlockDevice() ? 'a device' : s.isFIFO() ? 'a pipe (FIFO)' : s.isSocket() ? 'a socket' : 'not a regular file');
+  if (st.isSymbolicLink()) {
+    let to: Stats;
+    try {
+      to = statSync(path);
+    } catch {
+      return 'it is a symbolic link whose target does not exist, which would be replaced by the file; give a file name';
+    }
+    // /dev/stdout leads to a pipe or terminal (/proc/self/fd/1), which has no path of its own.
+    if (!to.isFile()) return `it is a symbolic link to ${kind(to)}, which would be replaced by a plain file; give a file name`;
+    return `it is a symbolic link, which would be replaced by the file; give the file it points to (${realpathSync(path)}) or another name`;
+  }
+  return `it is ${kind(st)}, not a regular file (the output is written beside it and renamed over it); give a file name`;
 }
 
 function isWritable(path: string): boolean {

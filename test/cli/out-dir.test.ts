@@ -1,5 +1,6 @@
 /** Issue 17: output locations are checked before any search; a late write failure keeps the verdict. */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,23 @@ describe('checkOutputDir / checkOutputFile', () => {
 
   it('refuses a folder given as an output file', () => {
     expect(() => checkOutputFile(dir, '-o X')).toThrow(/cannot write to -o X: it is a folder, not a file$/);
+  });
+
+  it('refuses a device, a pipe or a symbolic link, which renaming the finished file over would replace', () => {
+    expect(() => checkOutputFile('/dev/full', '-o X')).toThrow(/cannot write to -o X: it is a device, not a regular file/);
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => checkOutputFile(fifo, '-o X')).toThrow(/it is a pipe \(FIFO\), not a regular file/);
+    const target = join(dir, 'target.pml');
+    writeFileSync(target, 'kept');
+    const link = join(dir, 'link.pml');
+    symlinkSync(target, link);
+    expect(() => checkOutputFile(link, '-o X')).toThrow(`it is a symbolic link, which would be replaced by the file; give the file it points to (${target}) or another name`);
+    const toFifo = join(dir, 'to-fifo');
+    symlinkSync(fifo, toFifo);
+    expect(() => checkOutputFile(toFifo, '-o X')).toThrow(/it is a symbolic link to a pipe \(FIFO\), which would be replaced by a plain file/);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('kept');
   });
 
   it.skipIf(root)('refuses a folder it may not write', () => {
