@@ -145,12 +145,18 @@ export function validateModel(model: Model): string[] {
   return problems.map((p) => `${model.name}: ${p}`);
 }
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
 /** What is wrong with a variable's or local's initial value and range, if anything (a model file run through tsx has no type check). */
 function initialValueProblem(v: VarDecl): string | undefined {
   const shown = (x: unknown) => (typeof x === 'number' ? String(x) : `${JSON.stringify(x)} (a ${typeof x}, not a number)`);
   for (const [what, x] of [['minimum', v.min], ['maximum', v.max]] as const) {
     if (!Number.isInteger(x)) return `${what} ${shown(x)} must be an integer`;
+    // A state keeps each value in 32 bits: a wider range would wrap silently and give wrong verdicts.
+    if (x < INT32_MIN || x > INT32_MAX) return `${what} ${x} is outside the 32-bit integers a state holds (${INT32_MIN}..${INT32_MAX})`;
   }
+  if (v.min > v.max) return `its range ${v.min}..${v.max} is empty (minimum above maximum)`;
   if (!Number.isInteger(v.init)) return `initial value ${shown(v.init)} must be an integer`;
   if (v.init < v.min || v.init > v.max) return `initial value ${v.init} is outside its range ${v.min}..${v.max}`;
   return undefined;

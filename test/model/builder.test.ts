@@ -181,6 +181,20 @@ describe('what a model file without type checks can pass', () => {
     expect(() => b.build()).toThrow('variable x: initial value "0" (a string, not a number) must be an integer');
   });
 
+  it('refuses a range wider than the 32 bits a state keeps a value in, or an empty one', () => {
+    const problem = (range: { min?: number; max?: number }, init = 0) => {
+      const b = new ModelBuilder('t');
+      b.var('v', init, range);
+      b.process('p', {}, (p) => p.step('s', { action: 'x', source: at1 }));
+      return () => b.build();
+    };
+    expect(problem({ max: 4000000000 })).toThrow('variable v: maximum 4000000000 is outside the 32-bit integers a state holds (-2147483648..2147483647)');
+    expect(problem({ min: -1e300, max: 1 })).toThrow(/variable v: minimum -1e\+300 is outside the 32-bit integers/);
+    expect(problem({ max: Infinity })).toThrow('variable v: maximum Infinity must be an integer');
+    expect(problem({ min: 2, max: 1 }, 1)).toThrow('variable v: its range 2..1 is empty (minimum above maximum)');
+    expect(problem({ min: -(2 ** 31), max: 2 ** 31 - 1 })).not.toThrow();
+  });
+
   it('says a property cannot read a local, and whose local it is', () => {
     const b = new ModelBuilder('t');
     let got: LocalRef | undefined;
