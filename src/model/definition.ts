@@ -4,6 +4,7 @@
  * Model. Parameter names are the command-line flags (`cow-threshold`).
  */
 import { ModelError } from './model-error.js';
+import { isObject } from './plain-object.js';
 import type { Model, Params } from './types.js';
 
 export type ParamSpec =
@@ -138,6 +139,11 @@ export function instantiate<S extends ParamSpecs>(
   given: Readonly<Record<string, string | number>> = {},
 ): Model {
   const values = resolveParams(def, given);
-  const model = def.build(values);
-  return { ...model, params: values as unknown as Params };
+  const model: unknown = def.build(values);
+  // A model file runs without type checks: a build that forgot its return would crash far from here.
+  if (!isObject(model) || !Array.isArray(model.processes) || !Array.isArray(model.vars) || !Array.isArray(model.primitives)) {
+    const got = model === undefined ? 'nothing (undefined)' : model === null ? 'null' : Array.isArray(model) ? 'an array' : typeof model === 'object' ? 'an object that is not a built model' : `${typeof model} ${String(model)}`;
+    throw new ModelError(`${def.name}: build() returned ${got}, not a model: end it with return b.build()`);
+  }
+  return { ...(model as unknown as Model), params: values as unknown as Params };
 }

@@ -58,3 +58,12 @@ describe('defineModel', () => {
       .toThrow('user/bad-enum: parameter order: default "abba" is not one of its values ab|ba');
   });
 });
+
+describe('instantiate', () => {
+  it('says what build() returned when it is not a model (a model file runs without type checks)', () => {
+    const def = (result: unknown) => ({ name: 't/bt', description: 'x', params: {}, build: () => result as never });
+    expect(() => instantiate(def(42))).toThrow(new ModelError('t/bt: build() returned number 42, not a model: end it with return b.build()'));
+    expect(() => instantiate(def(undefined))).toThrow('t/bt: build() returned nothing (undefined), not a model');
+    expect(() => instantiate(def({ params: { n: 4 } }))).toThrow('t/bt: build() returned an object that is not a built model');
+  });
+});
