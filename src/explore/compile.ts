@@ -7,6 +7,7 @@
  * replay traces and to pin down which step misused a primitive.
  */
 import { formatExpr } from '../model/expr.js';
+import { ModelError } from '../model/model-error.js';
 import type { Effect, Expr, Model, Step } from '../model/types.js';
 import { PrimitiveMisuse, type PrimitiveRuntime } from '../primitives/primitive.js';
 import { createPrimitive, kernelCall } from '../primitives/registry.js';
@@ -226,6 +227,18 @@ function propertyFn(ctx: CodegenContext, props: readonly Expr[]): string {
 }
 
 export function compileModel(model: Model): CompiledModel {
+  try {
+    return compileChecked(model);
+  } catch (e) {
+    // Generating and parsing the model's code recurses once per level of an expression.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new ModelError(`model ${model.name}: an expression is nested too deeply to compile (JavaScript ran out of stack); write a long sum or chain as several steps or effects`);
+    }
+    throw e;
+  }
+}
+
+function compileChecked(model: Model): CompiledModel {
   const layout = buildLayout(model);
   const waitSlot = Int32Array.from(layout.processes.map((p) => p.waitSlot));
   const primitives = model.primitives.map((decl, id) =>
