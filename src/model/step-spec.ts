@@ -71,6 +71,9 @@ export function checkStepSpec(spec: unknown, alone: boolean): CheckedSpec {
     if (!known.includes(key)) problems.push(`unknown option '${key}' (known: ${known.join(', ')})`);
   }
   if (typeof s.action !== 'string') problems.push(`action must be a string, the kernel code the step stands for (e.g. 'mutex_lock(&dev->lock)'), got ${show(s.action)}`);
+  // It is printed in reports and drawn by Graphviz, which rejects a label with a NUL.
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s.action)) problems.push(`action contains a control character (${JSON.stringify(s.action)}); write it as plain text`);
   if (s.source === undefined) problems.push(`source is missing: every step names its kernel source, ${SOURCE_HINT}`);
   else if (!isSourceRef(s.source)) problems.push(`source must be ${SOURCE_HINT}, got ${show(s.source)}`);
 

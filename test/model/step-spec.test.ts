@@ -42,6 +42,10 @@ describe('a malformed step spec is one of the model\'s problems, named with proc
     expect(problemsOf({ action: undefined })).toMatch(/process p, step 's': action must be a string/);
   });
 
+  it('an action with a control character (Graphviz cannot draw a NUL)', () => {
+    expect(problemsOf({ action: 'mutex_lock(&a)\u0000' })).toMatch(/process p, step 's': action contains a control character \("mutex_lock\(&a\)\\u0000"\); write it as plain text/);
+  });
+
   it('a single effect instead of an array', () => {
     const n = { kind: 'var', name: 'n' } as const;
     expect(problemsOf({ effects: inc(n) })).toMatch(/process p, step 's': effects must be an array, got a single effect: write effects: \[inc\(n\)\]/);
