@@ -38,11 +38,21 @@ if (buildIsCurrent(root)) {
   };
 }
 
+// Ctrl-C, and a CI job cancelled (SIGTERM) or a terminal closed (SIGHUP), stop the run with
+// its partial report; the exit code is then the shell's 128 + the signal's number.
 const signal = { aborted: false };
-process.on('SIGINT', () => {
-  if (signal.aborted) process.exit(130); // a second Ctrl-C: stop now
-  signal.aborted = true;
-});
+let stoppedWith;
+for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.on(name, () => {
+    if (signal.aborted) {
+      // A second signal: stop now. Each file is written whole or not at all, but not all may be there.
+      process.stderr.write(`interleave: stopped at once by a second ${name === 'SIGINT' ? 'Ctrl-C' : name}; an output folder may lack some of its files\n`);
+      process.exit(code);
+    }
+    stoppedWith = code;
+    signal.aborted = true;
+  });
+}
 
 const io = {
   stdout: (text) => process.stdout.write(`${text}\n`),
@@ -57,6 +67,7 @@ const io = {
 
 try {
   process.exitCode = await code.main.main(process.argv.slice(2), io);
+  if (process.exitCode === 130 && stoppedWith !== undefined) process.exitCode = stoppedWith;
 } catch (e) {
   process.stderr.write(`interleave: internal error (a bug in interleave, please report it): ${e instanceof Error ? e.stack : e}\n`);
   process.exitCode = 70;

@@ -35,7 +35,9 @@ export const USAGE = `usage: interleave <command> [options]
 commands:
 ${Object.entries(commands).map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`).join('\n')}
 
-\`interleave <command> --help\` describes each. Examples:
+\`interleave <command> --help\` describes each. Ctrl-C stops a run with its
+partial report (exit 130; 143 for SIGTERM, 129 for SIGHUP); a second one stops at once.
+Examples:
   interleave check dm-snapshot/semaphore --writers 2 --cow-threshold 1 --ctrs 1
   interleave check dm-snapshot/in-progress --writers 3 --json
   interleave sweep dm-snapshot/semaphore --writers 1..4 --cow-threshold 0..2 --ctrs 0..2
