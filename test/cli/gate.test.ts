@@ -162,6 +162,16 @@ describe('interleave gate', () => {
     expect(junit.attrs).toMatchObject({ tests: '3', skipped: '3', failures: '0' });
     expect(io.out.join('\n')).toMatch(/INTERRUPTED after 0 of 3 configurations/);
   });
+
+  it('does not say every expectation holds in a shard interrupted before it ran anything', async () => {
+    const dir = gateDir({ checks: [{ name: 'c', model: 'dm-snapshot/semaphore', params: { writers: '1..3' }, expect: 'ok' }] });
+    const io = fakeIO(dir);
+    (io.signal as { aborted: boolean }).aborted = true;
+    expect(await main(['gate', '--shard', '1/2', '--quiet'], io)).toBe(130);
+    const line = io.out.join('\n');
+    expect(line).toMatch(/shard 1\/2: INTERRUPTED after 0 of \d+ configurations \(/);
+    expect(line).not.toContain('every expectation holds');
+  });
 });
 
 describe('interleave gate with a malformed gate file', () => {

@@ -149,7 +149,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
       const failed = cases.filter((c) => !c.judgement.passed).length;
       await reporter.dispose();
       if (mode === 'json') io.stdout(JSON.stringify({ shard, configurations: cases.length, failed, complete: !interrupted, ...(file ? { part: rel(file) } : {}) }, null, 2));
-      else io.stdout(`interleave gate ${source} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED after ' : ''}${cases.length} of ${total} configurations${failed > 0 ? `, ${failed} FAILED` : ', every expectation holds'} (${formatDuration(gate.elapsedMs)})${file ? `; wrote ${rel(file)}: merge all ${shard.count} parts with interleave merge` : ''}`);
+      else io.stdout(`interleave gate ${source} shard ${shardText(shard)}: ${interrupted ? 'INTERRUPTED after ' : ''}${cases.length} of ${total} configurations${failed > 0 ? `, ${failed} FAILED` : interrupted ? (cases.length > 0 ? ', every expectation holds in those' : '') : ', every expectation holds'} (${formatDuration(gate.elapsedMs)})${file ? `; wrote ${rel(file)}: merge all ${shard.count} parts with interleave merge` : ''}`);
       return writer.finish(interrupted ? ExitCode.Interrupted : failed > 0 ? ExitCode.Violation : ExitCode.Ok, io);
     }
     return await finishGate(gate, { io, mode, reporter, writer, outDir, started, relative: rel });
