@@ -23,7 +23,7 @@ import { EXPECTATIONS, type Expectation, type GateAxis, type GateCheck, type Gat
 import { compileModel } from '../explore/compile.js';
 import { symmetryProblems } from '../explore/symmetry.js';
 import { parseFairness } from '../explore/liveness.js';
-import { describeRange, instantiate, resolveParams, type ModelDefinition } from '../model/definition.js';
+import { describeRange, instantiate, paramSpec, resolveParams, type ModelDefinition } from '../model/definition.js';
 import { ModelError } from '../model/model-error.js';
 import type { Model } from '../model/types.js';
 import { formatParams } from '../render/text.js';
@@ -162,7 +162,7 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
     if (isObject(params) && def) {
       for (const [pname, pvalue] of Object.entries(params)) {
         const path = `${at}.params.${pname}`;
-        const spec = def.params[pname];
+        const spec = paramSpec(def, pname);
         if (spec === undefined) {
           const known = Object.entries(def.params).map(([n, s]) => `${n} ${describeRange(s)}`).join(', ');
           issue(path, `${def.name} has no parameter ${JSON.stringify(pname)} (known: ${known || 'none'})`);

@@ -3,7 +3,7 @@
  * model's parameters when one is named), exactly one model argument, and the
  * shared search limits.
  */
-import { describeRange, type ModelDefinition } from '../model/definition.js';
+import { describeRange, paramSpec, type ModelDefinition } from '../model/definition.js';
 import { takeString, type ParsedArgs } from './args.js';
 import { UsageError, type CliIO } from './io.js';
 import { loadModel } from './load-model.js';
@@ -55,7 +55,7 @@ export function takeModelParams(def: ModelDefinition, args: ParsedArgs, command:
       `rename the parameter ${name} in the model's defineModel params; ${command}'s --${name} keeps its meaning`,
     );
   }
-  for (const [name, value] of args.values) if (value === '' && name in def.params) throw new UsageError(`--${name} needs a value`);
+  for (const [name, value] of args.values) if (value === '' && paramSpec(def, name) !== undefined) throw new UsageError(`--${name} needs a value`);
   return args.values;
 }
 

@@ -9,7 +9,7 @@
  *   `a,b`          a list; items may be ranges: `0,2..4`
  * Duplicates are dropped, first occurrence wins; order is as written.
  */
-import { describeRange, type ModelDefinition, type ParamSpec } from '../model/definition.js';
+import { describeRange, paramSpec, type ModelDefinition, type ParamSpec } from '../model/definition.js';
 import { UsageError } from './io.js';
 
 export type ParamValue = string | number;
@@ -66,7 +66,7 @@ export function parseParamValues(name: string, text: string, spec: ParamSpec, mo
 export function buildParamGrid(def: ModelDefinition, given: Iterable<readonly [string, string]>): ParamGrid {
   const axes: GridAxis[] = [];
   for (const [name, text] of given) {
-    const spec = def.params[name];
+    const spec = paramSpec(def, name);
     if (spec === undefined) {
       const known = Object.keys(def.params);
       throw new UsageError(

@@ -91,6 +91,16 @@ export function enumParam<const V extends string>(values: readonly V[], dflt: V,
   return { kind: 'enum', values, default: dflt, description, ...(options.omitDefault ? { omitDefault: true } : {}) } as const;
 }
 
+/**
+ * The spec of the parameter called `name`, or undefined when the model has
+ * none. Own properties only: `def.params[name]` and `name in def.params` see
+ * Object.prototype too, so `--constructor` or a gate file's `__proto__` read
+ * as a parameter whose spec is a function or an object.
+ */
+export function paramSpec(def: ModelDefinition, name: string): ParamSpec | undefined {
+  return Object.hasOwn(def.params, name) ? def.params[name] : undefined;
+}
+
 /** The accepted values of a parameter, for error hints and help text. */
 export function describeRange(spec: ParamSpec): string {
   return spec.kind === 'int' ? `${spec.min}..${spec.max}` : spec.values.join('|');
@@ -107,13 +117,14 @@ export function resolveParams<S extends ParamSpecs>(
 ): ParamValues<S> {
   const out: Record<string, string | number> = {};
   for (const name of Object.keys(given)) {
-    if (!(name in def.params)) {
+    if (paramSpec(def, name) === undefined) {
       const known = Object.keys(def.params).map((n) => `--${n}`).join(', ');
       throw new ModelError(`${def.name}: unknown parameter --${name} (known: ${known || 'none'})`);
     }
   }
   for (const [name, spec] of Object.entries(def.params)) {
-    const raw = given[name];
+    // Own properties only, as for the names: a parameter called `constructor` left out is not Object.
+    const raw = Object.hasOwn(given, name) ? given[name] : undefined;
     if (raw === undefined || (spec.kind === 'enum' && spec.omitDefault && String(raw) === spec.default)) {
       if (!(spec.kind === 'enum' && spec.omitDefault)) out[name] = spec.default;
       continue;

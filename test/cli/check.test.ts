@@ -56,6 +56,7 @@ describe('interleave check', () => {
     [['check', 'dm-snapshot/nope'], /unknown model "dm-snapshot\/nope"/, /known models: .*dm-snapshot\/semaphore/],
     [['check', 'dm-snapshot/semaphore', '--writers', '12'], /--writers 12 is out of range 1..8/, undefined],
     [['check', 'dm-snapshot/semaphore', '--colour', 'red'], /unknown parameter --colour/, undefined],
+    [['check', 'dm-snapshot/semaphore', '--constructor', '1'], /unknown parameter --constructor/, undefined],
     [['check'], /check needs a model/, /e.g. interleave check/],
     [['frobnicate'], /unknown command "frobnicate"/, /commands: check/],
     [['check', 'dm-snapshot/semaphore', '--max-memory', 'lots'], /--max-memory wants a size/, undefined],

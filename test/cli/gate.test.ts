@@ -181,6 +181,8 @@ describe('interleave gate with a malformed gate file', () => {
     ['a missing field', { checks: [{ name: 'a', expect: 'ok' }] }, 'checks[0].model: is required'],
     ['an unknown model', { checks: [{ ...ok, model: 'dm-snapshot/semaphor' }] }, 'checks[0].model: unknown model "dm-snapshot/semaphor" (known models: dm-snapshot/unthrottled'],
     ['an unknown parameter', { checks: [{ ...ok, params: { writer: 2 } }] }, 'checks[0].params.writer: dm-snapshot/semaphore has no parameter "writer" (known: writers 1..8, bios 1..8'],
+    ['a parameter named like an Object.prototype property', { checks: [{ ...ok, params: { constructor: 1 } }] }, 'checks[0].params.constructor: dm-snapshot/semaphore has no parameter "constructor" (known: writers 1..8'],
+    ['a parameter named __proto__', '{ "checks": [{ "name": "a", "model": "dm-snapshot/semaphore", "expect": "ok", "params": { "__proto__": "1" } }] }', 'checks[0].params.__proto__: dm-snapshot/semaphore has no parameter "__proto__" (known: writers 1..8'],
     ['a value out of range', { checks: [{ ...ok, params: { writers: '1..9' } }] }, 'checks[0].params.writers: range 1..9 is outside 1..8 (dm-snapshot/semaphore accepts 1..8)'],
     ['an unknown enum value', { checks: [{ ...ok, params: { rwsem: ['writer-fair', 'fair'] } }] }, 'checks[0].params.rwsem: has no value "fair" (dm-snapshot/semaphore accepts writer-fair|reader-preferring)'],
     ['a fractional value', { checks: [{ ...ok, params: { ctrs: 1.5 } }] }, 'checks[0].params.ctrs: must be one value (3, "writer-fair"), an inclusive integer range ("1..4"), a list ("a,b", "0,2..4"), or an array of values and ranges; got number 1.5'],

@@ -52,6 +52,9 @@ describe('interleave diff', () => {
   it.each([
     [['diff', 'dm-snapshot/semaphore'], /diff needs two models/],
     [['diff', 'dm-snapshot/semaphore', 'dm-snapshot/in-progress', '--mutant', 'lost-wakeup'], /unknown parameter --mutant/],
+    [['diff', 'dm-snapshot/semaphore', 'dm-snapshot/semaphore:constructor=1', '--writers', '1..2'], /unknown parameter --constructor/],
+    [['diff', 'dm-snapshot/semaphore', 'dm-snapshot/semaphore', '--constructor', '1..2'], /unknown parameter --constructor/],
+    [['minimize', 'dm-snapshot/semaphore', '--constructor', '1..2'], /unknown parameter --constructor/],
     [['diff', 'dm-snapshot/in-progress:mutant', 'dm-snapshot/semaphore'], /malformed model parameters/],
   ])('rejects %j with exit code 2', async (argv, message) => {
     const io = fakeIO(tmp());

@@ -68,6 +68,12 @@ describe('buildParamGrid', () => {
     expect(e.hint).toMatch(/--writers \(1\.\.8\)/);
     expect(e.hint).toMatch(/--rwsem \(writer-fair\|reader-preferring\)/);
   });
+
+  it('rejects a parameter named like a property of Object.prototype', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(usageError(() => buildParamGrid(semaphore, [[name, '1..2']])).message).toMatch(new RegExp(`unknown parameter --${name}$`));
+    }
+  });
 });
 
 describe('expandGrid', () => {

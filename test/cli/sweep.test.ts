@@ -149,6 +149,7 @@ describe('interleave sweep', () => {
 
   it.each([
     [['sweep', MODEL, '--colour', '1..2'], /unknown parameter --colour/, /--writers \(1\.\.8\)/],
+    [['sweep', MODEL, '--constructor', '1..2'], /unknown parameter --constructor/, /--writers \(1\.\.8\)/],
     [['sweep', MODEL, '--writers', '0..4'], /--writers range 0\.\.4 is outside 1\.\.8/, /--writers accepts 1\.\.8/],
     [['sweep', MODEL, '--rwsem', 'fair'], /--rwsem has no value "fair"/, /writer-fair\|reader-preferring/],
     [['sweep', 'dm-snapshot/nope', '--writers', '1..2'], /unknown model "dm-snapshot\/nope"/, /known models: /],

@@ -15,8 +15,17 @@ describe('resolveParams', () => {
     [{ writers: 'two' }, /--writers must be an integer in 1..8, got "two"/],
     [{ rwsem: 'fair' }, /--rwsem must be one of writer-fair\|reader-preferring, got "fair"/],
     [{ mutant: 'x' }, /unknown parameter --mutant \(known: --writers, --bios, --ctrs, --rwsem, --rounds, --ctr-rounds, --cow-threshold, --completion-order\)/],
+    // Names of Object.prototype's properties are not parameters either.
+    [{ constructor: '1' }, /unknown parameter --constructor \(known: --writers/],
+    [JSON.parse('{"__proto__": "1"}'), /unknown parameter --__proto__ \(known: --writers/],
   ])('rejects %j naming the model and parameter', (given, message) => {
     expect(() => resolveParams(semaphore, given as Record<string, string | number>)).toThrow(message);
+  });
+
+  it('does not read a parameter left out from Object.prototype', async () => {
+    const { defineModel, intParam } = await import('../../src/model/definition.js');
+    const def = defineModel({ name: 'm', description: '', params: { constructor: intParam(1, 3, 2, 'n') }, build: () => { throw new Error('unused'); } });
+    expect(resolveParams(def, {})).toEqual({ constructor: 2 });
   });
 
   it('records the resolved parameters on the built model', () => {

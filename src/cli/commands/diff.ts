@@ -72,7 +72,7 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
   const combos = expandGrid(grids[0]);
   for (const side of sides) {
     for (const c of combos) {
-      const overlap = Object.keys(c).find((p) => p in side.fixed);
+      const overlap = Object.keys(c).find((p) => Object.hasOwn(side.fixed, p));
       if (overlap) throw new UsageError(`--${overlap} is fixed by ${side.spec} and swept too`, 'drop one of them');
       resolveParams(side.def, { ...side.fixed, ...c });
     }
