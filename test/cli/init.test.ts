@@ -10,6 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { fakeIO } from './fake-io.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { name: PKG } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string };
@@ -61,5 +63,26 @@ describe('interleave init', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('interleave: . is not empty\nhint: give a new or empty folder\n');
     expect(existsSync(join(outside, 'package.json'))).toBe(false);
+  });
+});
+
+describe('interleave init, in process', () => {
+  it.each([['a file', 'afile'], ['/dev/null', '/dev/null']])('refuses %s with one line and exit code 2, not an internal error', async (_what, given) => {
+    const outside = mkdtempSync(join(tmpdir(), 'interleave-init-'));
+    writeFileSync(join(outside, 'afile'), 'mine');
+    const io = fakeIO(outside);
+    expect(await main(['init', given], io)).toBe(2);
+    expect(io.err).toEqual([`interleave: init: ${given} is a file, not a folder\nhint: give a new or empty folder`]);
+    expect(io.out).toEqual([]);
+  });
+
+  it.each([
+    ['my-models', 'cd my-models && npm install'],
+    ['sp ace ü', "cd 'sp ace ü' && npm install"],
+    ["it's", "cd 'it'\\''s' && npm install"],
+  ])('quotes the folder %j in the next-step line only when the shell needs it', async (folder, line) => {
+    const io = fakeIO(mkdtempSync(join(tmpdir(), 'interleave-init-')));
+    expect(await main(['init', '--dependency', 'file:/nowhere', folder], io)).toBe(0);
+    expect(io.out.join('\n').split('\n')).toContain(`  ${line}`);
   });
 });

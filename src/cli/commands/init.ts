@@ -5,12 +5,12 @@
  * takes any npm spec, e.g. the path of an `npm pack` tarball), a
  * tsconfig.json, an example model and a gate file that checks it both ways.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs, takeString } from '../args.js';
 import { ExitCode } from '../exit-codes.js';
 import { UsageError, type CliIO } from '../io.js';
-import { checkOutputDir, writeFileAtomic } from '../out-dir.js';
+import { checkOutputDir, reason, writeFileAtomic } from '../out-dir.js';
 import { packageJson, packageRoot } from '../package-info.js';
 
 export const INIT_USAGE = `usage: interleave init DIR [--dependency SPEC]
@@ -94,6 +94,16 @@ const TSCONFIG = {
   include: ['*.ts'],
 };
 
+/**
+ * `path` as one shell word, for a line to paste: as it is when it is plain,
+ * else in single quotes (a space or `ü` would otherwise split or be read by
+ * the shell). A leading `-` would be taken as an option of cd, so gets `./`.
+ */
+function shellWord(path: string): string {
+  const safe = path.startsWith('-') ? `./${path}` : path;
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(safe) ? safe : `'${safe.replace(/'/g, `'\\''`)}'`;
+}
+
 /** An npm package name from a folder name: `My Models` -> `my-models`. */
 function projectName(dir: string): string {
   return basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[._-]+|-+$/g, '') || 'models';
@@ -109,8 +119,16 @@ export async function initCommand(argv: readonly string[], io: CliIO): Promise<E
   if (args.values.size > 0) throw new UsageError(`init takes no option --${[...args.values.keys()][0]}`, 'see interleave init --help');
   if (args.positionals.length !== 1) throw new UsageError('init needs one folder', 'e.g. interleave init my-models');
   const dir = resolve(io.cwd, args.positionals[0]);
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new UsageError(`${args.positionals[0]} is not empty`, 'give a new or empty folder');
+  if (existsSync(dir)) {
+    // readdirSync of a file (or /dev/null) fails with ENOTDIR, which reached the user as an internal error.
+    if (!statSync(dir).isDirectory()) throw new UsageError(`init: ${args.positionals[0]} is a file, not a folder`, 'give a new or empty folder');
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch (e) {
+      throw new UsageError(`init: cannot read ${args.positionals[0]}: ${reason(e)}`, 'give a new or empty folder');
+    }
+    if (entries.length > 0) throw new UsageError(`${args.positionals[0]} is not empty`, 'give a new or empty folder');
   }
   checkOutputDir(dir, args.positionals[0]);
   const { name: pkg, devDependencies } = packageJson();
@@ -139,7 +157,7 @@ export async function initCommand(argv: readonly string[], io: CliIO): Promise<E
     `${pkg} comes from ${spec}`,
     '',
     'next:',
-    `  cd ${shown} && npm install`,
+    `  cd ${shellWord(shown)} && npm install`,
     '  npx interleave check model.ts --order abba   # DEADLOCK, with the schedule',
     '  npx interleave gate                          # both expectations hold',
   ].join('\n'));
