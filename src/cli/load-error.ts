@@ -74,6 +74,16 @@ function thrownAt(e: Error, modelFile: string): SourcePlace | undefined {
  * (`head` then says what was being done), without a stack trace.
  */
 export function describeLoadError(e: unknown, shown: string, modelFile: string, cwd: string, head = `cannot load model file ${shown}`): string {
+  try {
+    return describe(e, shown, modelFile, cwd, head);
+  } catch {
+    // The file threw something that cannot be described: its toString, message or name throws
+    // (`throw { toString() { throw ... } }`). That is still the file's error, not a bug in interleave.
+    return `${head}: an unprintable value was thrown`;
+  }
+}
+
+function describe(e: unknown, shown: string, modelFile: string, cwd: string, head: string): string {
   if (!(e instanceof Error)) return `${head}: ${String(e)}`;
   if (e instanceof ModelError) return `${head}: ${e.message}`;
   const display = (file: string) => {

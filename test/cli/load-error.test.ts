@@ -70,6 +70,24 @@ describe('a model file with several problems: every command names them all (exit
   });
 });
 
+describe('a model file that throws a value which cannot be printed', () => {
+  // Its toString and message throw too: describing it once ended in an internal error (exit 70) with a stack trace.
+  const THROWS = "throw { get message() { throw new Error('getter'); }, toString() { throw new Error('ts'); } };\n";
+  it.each([['check'], ['list']])('%s says so, exit 2', async (command) => {
+    const io = fakeIO(dir);
+    writeFileSync(join(dir, 'throwobj.ts'), THROWS);
+    expect(await main([command, 'throwobj.ts'], io)).toBe(2);
+    expect(io.err).toEqual(['interleave: cannot load model file throwobj.ts: an unprintable value was thrown']);
+  });
+
+  it('in build, names the model being built', async () => {
+    const io = fakeIO(dir);
+    writeFileSync(join(dir, 'throwbuild.ts'), `export default { name: 'user/tb', description: '', params: {}, build: () => { ${THROWS} } };\n`);
+    expect(await main(['check', 'throwbuild.ts'], io)).toBe(2);
+    expect(io.err).toEqual(['interleave: cannot build model user/tb from throwbuild.ts: an unprintable value was thrown']);
+  });
+});
+
 describe('the real CLI, from a folder outside the repository', () => {
   const run = (args: string[]) => {
     const env = { ...process.env };
