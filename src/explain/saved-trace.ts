@@ -41,6 +41,8 @@ export class TraceFormatError extends Error {
 }
 
 const OUTCOMES: readonly string[] = ['ran', 'blocked', 'woke'];
+/** The verdicts a saved trace can carry (`Verdict`); anything else is a hand-edit that would be taken for no violation. */
+const VERDICTS: readonly string[] = ['ok', 'deadlock', 'invariant', 'liveness', 'unknown'];
 
 /** Validates parsed JSON as a saved trace; throws TraceFormatError naming what is wrong. */
 /** The JSON that carries a trace: check's (and a gate case's result.json), simulate's, a merged swarm's. */
@@ -54,6 +56,9 @@ export function parseSavedTrace(json: unknown): SavedTrace {
     throw new TraceFormatError(`its schema is ${JSON.stringify(schema)}, not one of ${TRACE_SCHEMAS.join(', ')}`);
   }
   if (typeof model !== 'string' || model === '') throw new TraceFormatError('"model" must be a model name');
+  if (verdict !== undefined && (typeof verdict !== 'string' || !VERDICTS.includes(verdict))) {
+    throw new TraceFormatError(`"verdict" must be one of ${VERDICTS.join(', ')}, got ${JSON.stringify(verdict)}`);
+  }
   if (!isObject(params) || !Object.values(params).every((v) => typeof v === 'string' || typeof v === 'number')) {
     throw new TraceFormatError('"params" must be an object of numbers and strings');
   }

@@ -34,6 +34,7 @@ describe('parseSavedTrace', () => {
     [{ model: 'm', params: {}, trace: [{ process: 'p' }] }, /trace\[0\] must have string "process" and "step"/],
     [{ model: 'm', params: {}, trace: [{ process: 'p', step: 's', outcome: 'flew' }] }, /trace\[0\]\.outcome/],
     [{ model: 'm', params: {}, trace: [], finalState: { processes: 3 } }, /"finalState"/],
+    [{ model: 'm', params: {}, trace: [], verdict: 'banana' }, /"verdict" must be one of ok, deadlock, invariant, liveness, unknown, got "banana"/],
   ])('rejects %j', (json, message) => {
     expect(() => parseSavedTrace(json)).toThrow(TraceFormatError);
     expect(() => parseSavedTrace(json)).toThrow(message);
