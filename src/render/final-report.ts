@@ -96,6 +96,19 @@ function violationSections(heading: string, entry: RunEntry): ReportSection[] {
   ];
 }
 
+/**
+ * A design that holds gets no diagrams (there is no counterexample to draw),
+ * so say how to see why it holds: its explorer walks any schedule, with the
+ * wait-for graph at each step. Named with the first such run of the list.
+ */
+function exploreHint(entries: readonly RunEntry[]): ReportSection[] {
+  const held = entries.find((e) => e.report.result.verdict === 'ok');
+  if (!held) return [];
+  const { model, params } = held.report.result;
+  const flags = Object.entries(params).map(([k, v]) => `--${k} ${v}`).join(' ');
+  return [text(`A design that holds has no diagrams; to see why it holds, step through any of its schedules in a browser, with the wait-for graph at each step: npx interleave explore ${model}${flags ? ` ${flags}` : ''} -o explore.html`, { dim: true })];
+}
+
 function writtenSection(written: readonly string[] | undefined): ReportSection[] {
   return written && written.length > 0 ? [text(`wrote ${written.join(', ')}`, { dim: true })] : [];
 }
@@ -122,6 +135,7 @@ export function finalReportSections(final: FinalReport): ReportSection[] {
         text(`${final.heading}: ${final.entries.length} of ${final.total} runs${partial}`, { bold: true, ...(final.complete ? {} : { tone: 'warn' as const }) }),
         runTableSection(final.entries),
         ...final.entries.flatMap((e) => violationSections(e.title ?? configTitle(e.report.result.model, e.report.result.params), e)),
+        ...exploreHint(final.entries),
         ...writtenSection(final.written),
       ];
     }
