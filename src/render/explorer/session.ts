@@ -69,6 +69,11 @@ export class ExplorerSession {
   }
 
   /** The path is the recorded schedule, whole. */
+  /** Steps of the recorded schedule (0 when the page has none: a design that holds). */
+  get recordedLength(): number {
+    return this.recorded.length;
+  }
+
   get onRecorded(): boolean {
     return this.pathNow.length === this.recorded.length && this.recordedPrefix === this.recorded.length;
   }

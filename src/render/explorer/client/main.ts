@@ -218,7 +218,7 @@ function start(): void {
         ? 'No step is enabled: every process has finished or rests at a valid end.'
         : 'No step is enabled while some process has not finished: a deadlock.'));
     } else {
-      parts.push(h('p', { class: 'note' }, `${enabled.length} enabled ${enabled.length === 1 ? 'step' : 'steps'} at this point. Choosing another than the path's next one continues from here with the model's own steps; Back returns.`), list);
+      parts.push(h('p', { class: 'note' }, `${enabled.length} enabled ${enabled.length === 1 ? 'step' : 'steps'} at this point.${session.recordedLength > 0 ? ' Choose one other than the recorded next step to leave the recorded schedule and go on with the model\'s own steps; Back returns.' : ' Choose one to take it; Back returns.'}`), list);
     }
     const violated = cm.violatedAlways(session.state);
     if (violated >= 0) parts.push(h('p', { class: 'verdict' }, `This state violates "${cm.alwaysProperties[violated]}".`));
@@ -289,7 +289,7 @@ function start(): void {
     sliceBox.disabled = slice.size === 0 || !session.onRecorded;
     byId('slice-label').title = slice.size === 0 ? 'no slice: nothing is stuck at the end of this schedule'
       : session.onRecorded ? 'show only the steps the final state depends on' : 'the slice is of the recorded schedule; return to it first';
-    byId('branch-note').textContent = session.onRecorded ? '' : `your branch: leaves the recorded schedule after step ${session.recordedPrefix}`;
+    byId('branch-note').textContent = session.onRecorded || session.recordedLength === 0 ? '' : `your branch: leaves the recorded schedule after step ${session.recordedPrefix}`;
   }
 
   function update(): void {
