@@ -99,6 +99,14 @@ function describe(e: unknown, shown: string, modelFile: string, cwd: string, hea
     ]);
     return `${head}: it does not compile (${compile.length} error${compile.length > 1 ? 's' : ''}):\n${lines.join('\n')}`;
   }
+  // An import that does not resolve: its "Require stack" names tsx's temporary copy, which helps nobody.
+  const missing = /^Cannot find (?:module|package) '([^']+)'/.exec(e.message)?.[1];
+  if (missing !== undefined) {
+    const fix = missing === 'interleave' || missing.startsWith('interleave/')
+      ? "the builder API is the package interleave-checker: import { ModelBuilder, ... } from 'interleave-checker'"
+      : missing.startsWith('.') || missing.startsWith('/') ? 'check the path, relative to the model file' : `install it (npm install ${missing}) or correct the name`;
+    return `${head}: it imports '${missing}', which cannot be found: ${fix}`;
+  }
   const [first, ...rest] = e.message.split('\n');
   const at = thrownAt(e, modelFile);
   const where = at ? [`  at ${display(at.file)}:${at.line}:${at.column}`, ...showLine(at)] : [`  (thrown while running ${shown})`];

@@ -88,6 +88,20 @@ describe('a model file that throws a value which cannot be printed', () => {
   });
 });
 
+describe('a model file whose import cannot be found', () => {
+  it.each([
+    ["'interleave'", "it imports 'interleave', which cannot be found: the builder API is the package interleave-checker: import { ModelBuilder, ... } from 'interleave-checker'"],
+    ["'./nothere.js'", "it imports './nothere.js', which cannot be found: check the path, relative to the model file"],
+  ])('names the import %s and what to do, without tsx\'s require stack', async (spec, message) => {
+    const io = fakeIO(dir);
+    // A file name of its own: a module once imported stays cached.
+    const file = `imports-${spec.replace(/\W/g, '')}.ts`;
+    writeFileSync(join(dir, file), `import { ModelBuilder } from ${spec};\nexport default new ModelBuilder('x').build();\n`);
+    expect(await main(['check', file], io)).toBe(2);
+    expect(io.err).toEqual([`interleave: cannot load model file ${file}: ${message}`]);
+  });
+});
+
 describe('the real CLI, from a folder outside the repository', () => {
   const run = (args: string[]) => {
     const env = { ...process.env };
