@@ -30,15 +30,19 @@ export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
 const stepLine = (t: TraceRow) =>
   `step ${t.index}: ${t.process} '${t.step}': ${t.action}${outcomeMark(t)}  (${formatSourceShort(t.source)})`;
 
-/** The headline: whether the trace replays as saved. */
-export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay): string {
-  const head = configTitle(trace.model, trace.params);
+/**
+ * The headline: whether the trace replays as saved, against `against` (the
+ * model it was replayed on, named first when --model chose another).
+ */
+export function replayVerdictLine(trace: SavedTrace, replay: SavedTraceReplay, against = trace.model): string {
+  const base = (name: string) => name.replace(/\[.*\]$/, '');
+  const head = base(against) === base(trace.model) ? configTitle(trace.model, trace.params) : `${configTitle(against, trace.params)} (a trace of ${trace.model})`;
   if (replay.problem) return `${head}: DOES NOT REPLAY: ${replay.problem.message}`;
   return `${head}: replays: ${replay.steps.length} of ${plural(trace.rows.length, 'step')} enabled as recorded${trace.finalState ? ', same final state' : ''}; ${replay.ending ?? ''}`;
 }
 
 export function replayToText(cm: CompiledModel, trace: SavedTrace, replay: SavedTraceReplay, options: { states?: boolean } = {}): string {
-  const out: string[] = [replayVerdictLine(trace, replay)];
+  const out: string[] = [replayVerdictLine(trace, replay, cm.model.name)];
   if (options.states !== false) {
     out.push('', 'state 0 (initial)', ...stateLines(cm, replay.states[0]).map((l) => `  ${l}`));
     replay.steps.forEach((t, i) => {

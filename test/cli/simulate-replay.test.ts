@@ -101,6 +101,16 @@ describe('interleave replay', () => {
     // Every violation check of the default gate, diagrams included: minutes on a shared 2-core machine.
   }, 600_000);
 
+  it('names the model it replayed against first when --model chose another', async () => {
+    const dir = tmp();
+    const checked = fakeIO(dir);
+    await main(['check', ...semaphore, '--json'], checked);
+    writeFileSync(join(dir, 'trace.json'), checked.out.join('\n'));
+    const io = fakeIO(dir);
+    expect(await main(['replay', 'trace.json', '--model', 'dm-snapshot/in-progress', '--quiet'], io)).toBe(1);
+    expect(io.out[0]).toMatch(/^dm-snapshot\/in-progress writers=2 .* \(a trace of dm-snapshot\/semaphore\): DOES NOT REPLAY: /);
+  });
+
   it('exits 1 and names the step when a trace does not fit the model', async () => {
     const dir = tmp();
     const checked = fakeIO(dir);

@@ -76,6 +76,6 @@ export async function replayCommand(argv: readonly string[], io: CliIO): Promise
   }
   const cm = compileModel(instantiate(def, trace.params));
   const replay = replaySavedTrace(cm, trace);
-  io.stdout(args.switches.has('quiet') ? replayVerdictLine(trace, replay) : replayToText(cm, trace, replay));
+  io.stdout(args.switches.has('quiet') ? replayVerdictLine(trace, replay, cm.model.name) : replayToText(cm, trace, replay));
   return replay.problem ? ExitCode.Violation : ExitCode.Ok;
 }
