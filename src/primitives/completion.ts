@@ -31,6 +31,7 @@ import type { PrimitiveDecl } from '../model/types.js';
 import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
 import { comment, grantHead, intType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 type CompletionDecl = Extract<PrimitiveDecl, { kind: 'completion' }>;
 
@@ -134,7 +135,7 @@ export const completionModule: PrimitiveModule<CompletionDecl> = {
   passesQueue: () => false,
   visibility: {
     lockdep: { sees: false, why: 'struct completion has no lockdep_map (include/linux/completion.h:26-29 at v5.11: done and a swait queue); lockdep\'s cross-release tracking of completions was removed again by e966eaeeb623' },
-    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) stages wait_for_completion() as a wait and complete() as its event (patch 10/40, "dept: apply sdt_might_sleep_{start,end}() to wait_for_completion()/complete()")' },
+    dept: { sees: true, why: `${DEPT_SERIES} stages wait_for_completion() as a wait and complete() as its event (patch 10/40, "dept: apply sdt_might_sleep_{start,end}() to wait_for_completion()/complete()")` },
   },
   // wait_for_completion: wait_for_common(x, MAX_SCHEDULE_TIMEOUT, TASK_UNINTERRUPTIBLE), kernel/sched/completion.c:138 at v5.11; _killable :243.
   sleepStates: { wait: 'uninterruptible' },

@@ -9,6 +9,7 @@ import type { PrimitiveDecl } from '../model/types.js';
 import { exclusive, grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
 import { comment, intType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 export function createMutex(
   decl: Extract<PrimitiveDecl, { kind: 'mutex' }>,
@@ -91,7 +92,7 @@ export const mutexModule: PrimitiveModule<MutexDecl> = {
   ...exclusive,
   visibility: {
     lockdep: { sees: true, why: 'mutex_lock is a lockdep acquisition of the mutex\'s dep_map (mutex_acquire_nest in __mutex_lock_common, kernel/locking/mutex.c:956 at v5.11)' },
-    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking lock is a wait to it' },
+    dept: { sees: true, why: `${DEPT_SERIES} follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking lock is a wait to it` },
   },
   // mutex_lock: __mutex_lock(lock, TASK_UNINTERRUPTIBLE, ...); _killable TASK_KILLABLE, _interruptible TASK_INTERRUPTIBLE (kernel/locking/mutex.c:1364/1370/1376 at v5.6.4).
   sleepStates: { lock: 'uninterruptible' },

@@ -61,6 +61,7 @@ import {
 } from './primitive.js';
 import { comment, intType, maskType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 /** Ops that neither take nor give the lock for write. */
 const READ_OPS: ReadonlySet<string> = new Set(['downRead', 'downReadRecursive', 'downReadTrylock', 'upRead']);
@@ -283,7 +284,7 @@ export const rwSemaphoreModule: PrimitiveModule<RwSemDecl> = {
   passesQueue: (decl, waiter) => decl.policy === 'reader-preferring' && waiter === 'read',
   visibility: {
     lockdep: { sees: true, why: 'down_read/down_write are lockdep acquisitions of the rwsem\'s dep_map (rwsem_acquire_read/rwsem_acquire in down_read/down_write, kernel/locking/rwsem.c:1353/1406 at v5.11)' },
-    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking down_read/down_write is a wait to it' },
+    dept: { sees: true, why: `${DEPT_SERIES} follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing"), and a blocking down_read/down_write is a wait to it` },
   },
   // down_read/down_write sleep in TASK_UNINTERRUPTIBLE, the _killable forms in TASK_KILLABLE (__down_read_common/__down_write_common, kernel/locking/rwsem.c:1222/1232/1270/1275 at v5.11).
   sleepStates: { downRead: 'uninterruptible', downReadRecursive: 'uninterruptible', downWrite: 'uninterruptible' },

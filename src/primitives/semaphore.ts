@@ -13,6 +13,7 @@ import type { PrimitiveDecl } from '../model/types.js';
 import { grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
 import { comment, intType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 export function createSemaphore(
   decl: Extract<PrimitiveDecl, { kind: 'semaphore' }>,
@@ -97,7 +98,7 @@ export const semaphoreModule: PrimitiveModule<SemaphoreDecl> = {
   passesQueue: () => false,
   visibility: {
     lockdep: { sees: false, why: 'struct semaphore has no lockdep_map (include/linux/semaphore.h:15-19 at v5.11: lock, count, wait_list): down() and up() are invisible to lockdep, and up() may come from any task' },
-    dept: { sees: false, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) touches neither kernel/locking/semaphore.c nor include/linux/semaphore.h (its diffstat), so down() is no wait to it' },
+    dept: { sees: false, why: `${DEPT_SERIES} touches neither kernel/locking/semaphore.c nor include/linux/semaphore.h (its diffstat), so down() is no wait to it` },
   },
   // __down: __down_common(sem, TASK_UNINTERRUPTIBLE, ...), kernel/locking/semaphore.c:235-237 at v5.11; down_killable :101, down_interruptible :75.
   sleepStates: { down: 'uninterruptible' },

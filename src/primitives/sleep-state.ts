@@ -56,7 +56,8 @@ export function hungTaskSkips(state: SleepState): string {
   }
 }
 
-const DEPT_SERIES = 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>)';
+/** The DEPT series the notes describe, as its cover letter on lore.kernel.org. */
+export const DEPT_SERIES = 'DEPT v19 (https://lore.kernel.org/all/20260706061928.66713-1-byungchul@sk.com/)';
 
 /** What lockdep and DEPT see of a sleep the kernel writes as `kernelWait` rather than the primitive's own call. */
 export const KERNEL_WAIT_VISIBILITY: Readonly<Record<KernelWait, Visibility>> = {

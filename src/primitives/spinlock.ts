@@ -10,6 +10,7 @@
 import type { PrimitiveDecl } from '../model/types.js';
 import { exclusive, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
 import { comment, intType, unknownOp, unknownQuery, type PrimitiveCode, type PromelaContext } from './promela-code.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 export function createSpinlock(
   decl: Extract<PrimitiveDecl, { kind: 'spinlock' }>,
@@ -76,7 +77,7 @@ export const spinlockModule: PrimitiveModule<SpinlockDecl> = {
   ...exclusive,
   visibility: {
     lockdep: { sees: true, why: 'spin_lock is a lockdep acquisition (spin_acquire in __raw_spin_lock, include/linux/spinlock_api_smp.h:142 at v5.11)' },
-    dept: { sees: true, why: 'DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing")' },
+    dept: { sees: true, why: `${DEPT_SERIES} follows the lockdep annotations ("dept: tie to lockdep and IRQ tracing")` },
   },
   // A spinner never sleeps: it stays TASK_RUNNING.
   sleepStates: { lock: 'running' },

@@ -62,6 +62,7 @@ import type { PrimitiveDecl } from '../model/types.js';
 import { bitsOf, grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime } from './primitive.js';
 import { comment, maskType, removeInline, unknownOp, unknownQuery, waiterQueueVars, type PrimitiveCode, type PromelaContext } from './promela-code.js';
 import { WaiterQueue } from './waiter-queue.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 type WaitQueueDecl = Extract<PrimitiveDecl, { kind: 'waitqueue' }>;
 
@@ -210,7 +211,7 @@ export const waitQueueModule: PrimitiveModule<WaitQueueDecl> = {
   passesQueue: () => false,
   visibility: {
     lockdep: { sees: false, why: 'a sleep on a wait queue ended by another task\'s wake-up is not a lock: prepare_to_wait()/schedule() carry no lockdep annotation' },
-    dept: { sees: false, why: 'an open-coded prepare_to_wait()/schedule() loop is not staged as a wait: DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) annotates the wait_event() macros (___wait_event, patch 12/40), so a step that is a wait_event() says kernelWait: \'wait_event\'' },
+    dept: { sees: false, why: `an open-coded prepare_to_wait()/schedule() loop is not staged as a wait: ${DEPT_SERIES} annotates the wait_event() macros (___wait_event, patch 12/40), so a step that is a wait_event() says kernelWait: 'wait_event'` },
   },
   // The modelled prepare_to_wait marks the task TASK_UNINTERRUPTIBLE; a step says `sleep` for another state.
   sleepStates: { schedule: 'uninterruptible' },

@@ -56,6 +56,7 @@
 import type { PrimitiveDecl } from '../model/types.js';
 import { bitsOf, grant, PrimitiveMisuse, type PrimitiveContext, type PrimitiveModule, type PrimitiveRuntime, type SlotKind } from './primitive.js';
 import { comment, intType, maskType, unknownOp, unknownQuery, type PrimitiveCode, type PromelaContext } from './promela-code.js';
+import { DEPT_SERIES } from './sleep-state.js';
 
 type WorkqueueDecl = Extract<PrimitiveDecl, { kind: 'workqueue' }>;
 
@@ -208,7 +209,7 @@ export const workqueueModule: PrimitiveModule<WorkqueueDecl> = {
       sees: true,
       why: 'process_one_work runs the work function under lock_map_acquire(&lockdep_map), a copy of work->lockdep_map, and __flush_work acquires and releases work->lockdep_map before it waits (kernel/workqueue.c:2251 and :3047-3048 at v5.11), so flushing under a lock the work function takes is a lockdep cycle',
     },
-    dept: { sees: true, why: 'the flush waits on a completion (wait_for_completion(&barr.done), kernel/workqueue.c:3052 at v5.11), which DEPT v19 (<20260706061928.66713-1-byungchul@sk.com>) tracks (patch 10/40)' },
+    dept: { sees: true, why: `the flush waits on a completion (wait_for_completion(&barr.done), kernel/workqueue.c:3052 at v5.11), which ${DEPT_SERIES} tracks (patch 10/40)` },
   },
   lockdepSelfWait: (decl, { process, call }, inside) => {
     const ordered = `${decl.name} is ordered (max_active 1), so start_flush_work acquires ${decl.name}'s own lockdep_map, which process_one_work holds around every work function of ${decl.name} ("Force a lock recursion deadlock when using flush_work() inside a single-threaded or rescuer equipped workqueue")`;
