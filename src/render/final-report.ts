@@ -10,7 +10,7 @@ import {
   blockedHeading,
   checkDetailBlocks,
   configTitle,
-  diagramPaths,
+  diagramsLine,
   formatParams,
   runTableData,
   stuckLine,
@@ -74,8 +74,8 @@ function pointers(entry: RunEntry, options: { report?: boolean } = {}): ReportSe
   const lines: string[] = [];
   const stuck = stuckLine(entry.report);
   if (stuck) lines.push(stuck);
-  const diagrams = diagramPaths(entry.files);
-  if (diagrams.length > 0) lines.push(`diagrams: ${diagrams.join(', ')}`);
+  const diagrams = diagramsLine(entry.files);
+  if (diagrams) lines.push(diagrams);
   if (entry.files?.explorer) lines.push(`explorer: ${entry.files.explorer} (open in a browser: step through the schedule, try other next steps)`);
   if (options.report !== false && entry.files?.report) lines.push(`report: ${entry.files.report}`);
   return lines.length > 0 ? [text(lines.join('\n'))] : [];

@@ -9,7 +9,7 @@ import { underFairness } from '../explain/report.js';
 import type { ReportSection } from './final-report.js';
 import { markdownTable } from './markdown.js';
 import { plural } from './count.js';
-import { configTitle, diagramPaths, formatCount, formatDuration, traceTable, traceTableData, type Tone } from './text.js';
+import { configTitle, diagramPaths, diagramsLine, formatCount, formatDuration, traceTable, traceTableData, type Tone } from './text.js';
 
 /** Failures shown in full (trace and all); the rest are listed in the table and the JUnit file. */
 const MAX_DETAILED_FAILURES = 10;
@@ -227,7 +227,7 @@ export function gateSections(gate: GateReport, written: readonly string[] = []):
     }
     const lines = [
       cx?.analysis.summary ?? '',
-      ...(diagramPaths(c.files).length > 0 ? [`diagrams: ${diagramPaths(c.files).join(', ')}`] : []),
+      ...(diagramsLine(c.files) ? [diagramsLine(c.files)!] : []),
       ...(c.files?.explorer ? [`explorer: ${c.files.explorer}`] : []),
     ].filter(Boolean);
     if (lines.length > 0) sections.push({ kind: 'text', text: lines.join('\n') });

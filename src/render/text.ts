@@ -377,6 +377,33 @@ export function diagramPaths(files: Readonly<Record<string, string>> | undefined
 }
 
 /**
+ * `diagrams: out/run/{waitfor,trace,trace-slice}.{dot,svg}`: the diagram files
+ * of one run in one short line (the full paths of eight files ran to a
+ * thousand characters in the main job's summary), or undefined for none.
+ */
+export function diagramsLine(files: Readonly<Record<string, string>> | undefined): string | undefined {
+  const paths = diagramPaths(files);
+  if (paths.length === 0) return undefined;
+  const byDir = new Map<string, Map<string, string[]>>();
+  for (const p of paths) {
+    const cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+    const dir = p.slice(0, cut + 1);
+    const name = p.slice(cut + 1);
+    const dot = name.lastIndexOf('.');
+    const stems = byDir.get(dir) ?? new Map<string, string[]>();
+    byDir.set(dir, stems);
+    stems.set(name.slice(0, dot), [...(stems.get(name.slice(0, dot)) ?? []), name.slice(dot + 1)]);
+  }
+  const brace = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `{${xs.join(',')}}`);
+  return `diagrams: ${[...byDir].map(([dir, stems]) => {
+    const exts = [...new Set([...stems.values()].map((e) => e.join(',')))];
+    // One set of extensions for every diagram: dir/{a,b}.{dot,svg}; else each with its own.
+    return exts.length === 1 ? `${dir}${brace([...stems.keys()])}.${brace(exts[0].split(','))}`
+      : [...stems].map(([stem, e]) => `${dir}${stem}.${brace(e)}`).join(', ');
+  }).join(', ')}`;
+}
+
+/**
  * A progress event as labelled fields, in display order. `states/s` is the
  * average since the search started, so it needs no history.
  */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/explain/report.js';
 import { check } from '../../src/explore/check.js';
 import { compileModel } from '../../src/explore/compile.js';
-import { checkToText, configTitle, finishedLine, verdictCell, verdictLine } from '../../src/render/text.js';
+import { checkToText, configTitle, diagramsLine, finishedLine, verdictCell, verdictLine } from '../../src/render/text.js';
 import { instantiate } from '../../src/model/definition.js';
 import { registry } from '../../models/index.js';
 import { abba, guardedLock } from '../explain/small-models.js';
@@ -61,6 +61,15 @@ describe('the last state of a counterexample', () => {
     expect(text).toMatch(/VIOLATION of "atomic-sleep"/);
     expect(text).not.toContain('Blocked forever');
     expect(text).toMatch(/^Blocked when it stops:\n {2}task at 'lock': spin_lock\(&dev_spin\): held by hardirq/m);
+  });
+});
+
+describe('diagramsLine', () => {
+  it('names a run\'s diagram files in one short line, as the shell expands it', () => {
+    const files = { waitforDot: 'out/r/waitfor.dot', waitforSvg: 'out/r/waitfor.svg', traceDot: 'out/r/trace.dot', traceSvg: 'out/r/trace.svg', report: 'out/r/report.txt' };
+    expect(diagramsLine(files)).toBe('diagrams: out/r/{waitfor,trace}.{dot,svg}');
+    expect(diagramsLine({ a: 'out/r/waitfor.dot', b: 'out/r/waitfor.svg', c: 'out/r/states.dot' })).toBe('diagrams: out/r/waitfor.{dot,svg}, out/r/states.dot');
+    expect(diagramsLine({ report: 'out/r/report.txt' })).toBeUndefined();
   });
 });
 
