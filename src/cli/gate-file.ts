@@ -29,7 +29,7 @@ import type { Model } from '../model/types.js';
 import { formatParams } from '../render/text.js';
 import { UsageError } from './io.js';
 import { loadModel, modelFileOf, type ModelSource } from './load-model.js';
-import { expandGrid, parseParamValues } from './param-grid.js';
+import { checkGridSize, expandGrid, parseParamValues } from './param-grid.js';
 import { GATE_SCHEMA_FILE, schemaIssues, typeName } from './gate-schema.js';
 import { reason } from './out-dir.js';
 import { isObject } from '../model/plain-object.js';
@@ -174,9 +174,16 @@ export async function validateGate(json: unknown, options: ValidateOptions): Pro
           axes.push({ name: pname, values: parseParamValues(pname, text, spec, def.name) });
         } catch (e) {
           if (!(e instanceof UsageError)) throw e;
-          const message = e.message.replace(`${def.name}: --${pname} `, '');
-          issue(path, `${message} (${def.name} accepts ${describeRange(spec)})`);
+          const prefix = `${def.name}: --${pname} `;
+          // A value's error gets the valid range; a grid too large is not about the range.
+          issue(path, e.message.startsWith(prefix) ? `${e.message.slice(prefix.length)} (${def.name} accepts ${describeRange(spec)})` : e.message);
         }
+      }
+      try {
+        if (found.length === before) checkGridSize(def.name, axes.map((a) => [a.name, a.values.length]));
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        issue(`${at}.params`, e.message);
       }
     }
 

@@ -40,3 +40,25 @@ export async function checkOne(
 }
 
 export const failed = (r: CheckReport) => r.result.verdict === 'deadlock' || r.result.verdict === 'invariant' || r.result.verdict === 'liveness';
+
+/** How often a grid lets the event loop run between configurations. */
+const YIELD_EVERY_MS = 20;
+
+/**
+ * Called before each configuration of a grid, lets a Ctrl-C in. A tiny
+ * configuration's search finishes without ever yielding to the event loop,
+ * so the SIGINT handler that sets `signal.aborted` would not run until the
+ * whole grid had. This yields at the first call (a Ctrl-C while the grid was
+ * being built) and then every few milliseconds, which costs next to nothing
+ * beside yielding after every run; the next search then sees the signal and
+ * stops as interrupted, as a Ctrl-C inside a long one does.
+ */
+export function signalTurns(everyMs = YIELD_EVERY_MS): () => Promise<void> {
+  let lastYield: number | undefined;
+  return async () => {
+    const now = Date.now();
+    if (lastYield !== undefined && now - lastYield < everyMs) return;
+    lastYield = now;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+}

@@ -11,6 +11,7 @@
  */
 import { describeRange, paramSpec, type ModelDefinition, type ParamSpec } from '../model/definition.js';
 import { UsageError } from './io.js';
+import { formatCount } from '../render/count.js';
 
 export type ParamValue = string | number;
 
@@ -27,20 +28,43 @@ export interface ParamGrid {
   readonly axes: readonly GridAxis[];
 }
 
+/**
+ * The most configurations one grid may have. Beyond this a grid would run for
+ * days and its list of configurations alone takes gigabytes (a typo'd
+ * `--n 0..2000000000` sat silent for a minute before a single run), so it is
+ * refused up front, before anything is expanded.
+ */
+export const MAX_GRID_CONFIGURATIONS = 1_000_000;
+
+/** One item of a value text, validated: an enum value, or an inclusive integer range (`3` is 3..3). */
+type ValueItem = string | { readonly lo: number; readonly hi: number };
+
 /** Parses one parameter's value text into its values; throws a UsageError with the valid range as hint. */
 export function parseParamValues(name: string, text: string, spec: ParamSpec, model: string): ParamValue[] {
+  const items = parseValueItems(name, text, spec, model);
+  checkGridSize(model, [[name, countValues(items)]]);
+  // A set, not includes(): a range of many thousand values would be quadratic.
+  const out = new Set<ParamValue>();
+  for (const item of items) {
+    if (typeof item === 'string') out.add(item);
+    else for (let v = item.lo; v <= item.hi; v++) out.add(v);
+  }
+  return [...out];
+}
+
+/** How many distinct values a value text gives, without listing them. */
+export function countParamValues(name: string, text: string, spec: ParamSpec, model: string): number {
+  return countValues(parseValueItems(name, text, spec, model));
+}
+
+function parseValueItems(name: string, text: string, spec: ParamSpec, model: string): ValueItem[] {
   const hint = `--${name} accepts ${describeRange(spec)}${spec.kind === 'int' ? ', a range like 1..3 or a list like 0,2' : ', or a list like a,b'}`;
   const items = text.split(',').map((s) => s.trim());
   if (items.some((s) => s === '')) throw new UsageError(`${model}: --${name} has an empty item in ${JSON.stringify(text)}`, hint);
-  const out: ParamValue[] = [];
-  const push = (v: ParamValue) => {
-    if (!out.includes(v)) out.push(v);
-  };
-  for (const item of items) {
+  return items.map((item): ValueItem => {
     if (spec.kind === 'enum') {
       if (!spec.values.includes(item)) throw new UsageError(`${model}: --${name} has no value ${JSON.stringify(item)}`, hint);
-      push(item);
-      continue;
+      return item;
     }
     const range = /^(-?\d+)\.\.(-?\d+)$/.exec(item);
     if (range) {
@@ -48,15 +72,37 @@ export function parseParamValues(name: string, text: string, spec: ParamSpec, mo
       const hi = Number(range[2]);
       if (lo > hi) throw new UsageError(`${model}: --${name} range ${item} is empty (write low..high)`, hint);
       if (lo < spec.min || hi > spec.max) throw new UsageError(`${model}: --${name} range ${item} is outside ${describeRange(spec)}`, hint);
-      for (let v = lo; v <= hi; v++) push(v);
-      continue;
+      return { lo, hi };
     }
     if (!/^-?\d+$/.test(item)) throw new UsageError(`${model}: --${name} must be an integer, a range or a list, got ${JSON.stringify(item)}`, hint);
     const v = Number(item);
     if (v < spec.min || v > spec.max) throw new UsageError(`${model}: --${name} ${v} is outside ${describeRange(spec)}`, hint);
-    push(v);
+    return { lo: v, hi: v };
+  });
+}
+
+/** Distinct values of the items: overlapping ranges (`0..5,3..8`) count once. */
+function countValues(items: readonly ValueItem[]): number {
+  const names = new Set(items.filter((i) => typeof i === 'string')).size;
+  const ranges = items.filter((i) => typeof i !== 'string').sort((a, b) => a.lo - b.lo);
+  let count = names;
+  let covered = -Infinity; // the highest value counted so far
+  for (const { lo, hi } of ranges) {
+    if (hi > covered) count += hi - Math.max(lo, covered + 1) + 1;
+    covered = Math.max(covered, hi);
   }
-  return out;
+  return count;
+}
+
+/** Refuses a grid of more than MAX_GRID_CONFIGURATIONS, given each axis's number of values. */
+export function checkGridSize(model: string, counts: ReadonlyArray<readonly [string, number]>): void {
+  const total = counts.reduce((n, [, c]) => n * c, 1);
+  if (total <= MAX_GRID_CONFIGURATIONS) return;
+  const axes = counts.filter(([, c]) => c > 1).map(([name, c]) => `${name} ${formatCount(c)}`).join(' x ');
+  throw new UsageError(
+    `${model}: the grid has ${formatCount(total)} configurations (${axes}), more than the limit of ${formatCount(MAX_GRID_CONFIGURATIONS)}`,
+    `narrow the ranges, or split the grid into runs of at most ${formatCount(MAX_GRID_CONFIGURATIONS)} configurations`,
+  );
 }
 
 /**
@@ -64,7 +110,7 @@ export function parseParamValues(name: string, text: string, spec: ParamSpec, mo
  * Parameters not given keep the model's default and are not axes.
  */
 export function buildParamGrid(def: ModelDefinition, given: Iterable<readonly [string, string]>): ParamGrid {
-  const axes: GridAxis[] = [];
+  const texts: Array<[string, string, ParamSpec]> = [];
   for (const [name, text] of given) {
     const spec = paramSpec(def, name);
     if (spec === undefined) {
@@ -74,9 +120,11 @@ export function buildParamGrid(def: ModelDefinition, given: Iterable<readonly [s
         known.length > 0 ? `parameters of ${def.name}: ${known.map((n) => `--${n} (${describeRange(def.params[n])})`).join(', ')}` : `${def.name} has no parameters`,
       );
     }
-    axes.push({ name, values: parseParamValues(name, text, spec, def.name) });
+    texts.push([name, text, spec]);
   }
-  return { model: def.name, axes };
+  // Counted before any axis is listed: an absurd grid is refused without allocating it.
+  checkGridSize(def.name, texts.map(([name, text, spec]) => [name, countParamValues(name, text, spec, def.name)]));
+  return { model: def.name, axes: texts.map(([name, text, spec]) => ({ name, values: parseParamValues(name, text, spec, def.name) })) };
 }
 
 /** How many combinations the grid has. */

@@ -18,7 +18,7 @@ import { diffOutcome, finishDiff, type DiffPartBody, type DiffRow } from '../gri
 import { modelVersion, partHeader, sha256, writePart, type Part } from '../part-file.js';
 import { shardText, takeShardOptions, unitKey, unitsOf } from '../shard.js';
 import { createReporter } from '../reporter.js';
-import { checkOne } from '../grid-runner.js';
+import { checkOne, signalTurns } from '../grid-runner.js';
 
 export const DIFF_USAGE = `usage: interleave diff <modelA> <modelB> [--<param> VALUES ...] [--json] [--out DIR] [--shard I/N [--costs FILE]]
 
@@ -30,7 +30,8 @@ examples:
   interleave diff dm-snapshot/semaphore dm-snapshot/in-progress --writers 1..3 --cow-threshold 0..2 --ctrs 0..2
   interleave diff dm-snapshot/in-progress dm-snapshot/in-progress:mutant=lost-wakeup --writers 2..3 --cow-threshold 0..1 --ctrs 0..1
 
-Both models must accept every parameter of the grid. Uses symmetry reduction
+Both models must accept every parameter of the grid, of at most 1,000,000
+configurations. Uses symmetry reduction
 where it is sound. Writes DIR/<a>-vs-<b>.json (default out/diff/). With --shard I/N,
 checks only shard I of N of the grid (balanced by estimated cost) and writes
 DIR/part.json; \`interleave merge\` of all N parts writes the same diff as one
@@ -89,8 +90,10 @@ export async function diffCommand(argv: readonly string[], io: CliIO): Promise<E
   const rows: DiffRow[] = [];
   let interrupted = false;
   const started = Date.now();
+  const letSignalsIn = signalTurns();
   try {
     for (const [n, i] of dealt.entries()) {
+      await letSignalsIn();
       const c = combos[i];
       const reports: CheckReport[] = [];
       for (const [k, side] of sides.entries()) {

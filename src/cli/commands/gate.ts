@@ -23,6 +23,7 @@ import { createReporter } from '../reporter.js';
 import { runCheck, writeCheckOutputs } from '../run-check.js';
 import { shardText, takeShardOptions, unitsOf } from '../shard.js';
 import { parseFairness } from '../../explore/liveness.js';
+import { signalTurns } from '../grid-runner.js';
 
 export const GATE_USAGE = `usage: interleave gate [--config FILE] [--out DIR] [--json | --quiet] [--shard I/N [--costs FILE]]
 
@@ -34,7 +35,8 @@ known deadlock, or a mutant of the fix, is no longer found).
 --config FILE   the gate file (default: gate.json in the current directory).
                 JSON, format in gate.schema.json: a "checks" array, each with
                 "name", "model", "params" (a value, a range "1..4", a list
-                "a,b" or an array, expanded like sweep's), "expect" (ok,
+                "a,b" or an array, expanded like sweep's, at most
+                1,000,000 configurations a check), "expect" (ok,
                 deadlock, invariant or liveness) and optionally "property"
                 (the invariant or liveness property that must fail),
                 "fairness" (for liveness: none, weak, strong, or per process),
@@ -94,6 +96,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
   const explored = new Map<string, { report: CheckReport; files?: Record<string, string> }>();
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: ink });
+  const letSignalsIn = signalTurns();
   try {
     await writer.attempt(casesDir, () => clearOldCases(casesDir));
     let index = 0;
@@ -102,6 +105,7 @@ export async function gateCommand(argv: readonly string[], io: CliIO): Promise<E
       for (const params of check.configurations) {
         const key = gateUnitKey(check, params);
         if (mine && !mine.has(key)) continue;
+        await letSignalsIn();
         index++;
         const run: RunStart = { model: check.model, params, title: check.name, index, total };
         let done = explored.get(key);

@@ -17,7 +17,7 @@ import { comboSize, dominates, finishMinimize, minimizeFailure, type MinimizeFai
 import { modelVersion, partHeader, sha256, writePart, type Part } from '../part-file.js';
 import { shardText, takeShardOptions, unitKey, unitsOf } from '../shard.js';
 import { createReporter } from '../reporter.js';
-import { checkOne, failed } from '../grid-runner.js';
+import { checkOne, failed, signalTurns } from '../grid-runner.js';
 import { takeModelArgument, takeModelParams } from '../model-command.js';
 
 export const MINIMIZE_USAGE = `usage: interleave minimize <model> [--<param> VALUES ...] [--json] [--out DIR] [--shard I/N [--costs FILE]]
@@ -28,7 +28,8 @@ as large as a known failure in every integer parameter (with the same value
 for the others). Prints each minimal failure with its verdict, the length of
 its shortest counterexample and why it fails (the cycle or dead end); the
 counterexamples themselves (traces) are in DIR/minimize.json, and
-\`interleave check\` with that configuration shows one in full.
+\`interleave check\` with that configuration shows one in full. A grid may
+have at most 1,000,000 configurations.
 
 example:
   interleave minimize dm-snapshot/semaphore --writers 1..8 --cow-threshold 0..4 --ctrs 0..2
@@ -62,8 +63,10 @@ export async function minimizeCommand(argv: readonly string[], io: CliIO): Promi
   let skipped = 0;
   let interrupted = false;
   const started = Date.now();
+  const letSignalsIn = signalTurns();
   try {
     for (const i of ordered) {
+      await letSignalsIn();
       const combo = combos[i];
       if (failures.some((m) => dominates(combo, m.params))) {
         skipped++;

@@ -21,6 +21,7 @@ import { buildParamGrid, expandGrid } from '../param-grid.js';
 import { createReporter } from '../reporter.js';
 import { writeReportExplorer } from '../explorer-file.js';
 import { EXPLORER_FILE, runCheck } from '../run-check.js';
+import { signalTurns } from '../grid-runner.js';
 
 export const SWEEP_USAGE = `usage: interleave sweep <model> [--<param> VALUES ...] [options]
 
@@ -31,7 +32,8 @@ interactive explorer as DIR/<configuration>/explorer.html.
 
 <model>              a registered name (see \`interleave list\`) or a model file (.ts/.js)
 --<param> VALUES     one value (3), a range (1..4) or a list (a,b or 0,2..4);
-                     parameters not given keep their defaults
+                     parameters not given keep their defaults; at most
+                     1,000,000 configurations in all
 --out DIR            where sweep.md and sweep.json go (default out/sweep/<model>)
 --json               print only the sweep JSON (schema interleave/sweep@1)
 --quiet              print only the summary line
@@ -82,10 +84,12 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   const explorers: string[] = [];
   let interrupted = false;
   const reporter = await createReporter(io, { mode, multiRun: true });
+  const letSignalsIn = signalTurns();
   // An earlier sweep's explorers would sit beside this one's, for configurations it may not have.
   await writer.attempt(outDir, () => clearOldRunFolders(outDir, EXPLORER_FILE));
   try {
     for (const [n, i] of dealt.entries()) {
+      await letSignalsIn();
       const combo = combos[i];
       // Announced with the swept parameters only; the report has them all.
       const run: RunStart = { model: def.name, params: combo, index: n + 1, total: dealt.length };
