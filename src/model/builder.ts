@@ -4,7 +4,7 @@
  * types cannot reach (labels, ranges, lock discipline) `validateModel` checks
  * when `build()` is called.
  */
-import { eq, toExpr, type ExprLike } from './expr.js';
+import { eq, set, toExpr, type ExprLike } from './expr.js';
 import { ModelError } from './model-error.js';
 import { isObject } from './plain-object.js';
 import {
@@ -396,7 +396,7 @@ export class ModelBuilder {
   private addWorkers(wq: WorkqueueHandle): void {
     const source = wq.source;
     this.process(`${wq.name}_worker`, { instances: wq.workers, symmetric: wq.workers > 1 }, (p) => {
-      // The work it runs (or ran last), by name; none before its first.
+      // The work it runs (worker->current_work), by name; none while idle.
       const names = ['none', ...wq.works.map((w) => w.handle.name)];
       const work = p.local('work', -1, { min: -1, max: Math.max(0, names.length - 2), names: names.length >= 2 ? names : ['none', '(no work)'] });
       const bodies = wq.works.map(({ handle, body }) => {
@@ -428,7 +428,9 @@ export class ModelBuilder {
             })),
           });
         }
-        p.step(`${handle.name}.return`, { action: `${handle.name}() returns; process_one_work wakes its flushers`, source, op: op(wq.name, 'finish', { arg: toExpr(handle.index) }), goto: 'idle' });
+        // process_one_work clears worker->current_work once the function returns: an idle worker
+        // is one state whichever work it ran last.
+        p.step(`${handle.name}.return`, { action: `${handle.name}() returns; process_one_work wakes its flushers`, source, op: op(wq.name, 'finish', { arg: toExpr(handle.index) }), effects: [set(work, -1)], goto: 'idle' });
       }
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Names for the values of a variable or local (`RangeOptions.names`), as a
  * C enum gives them: checked once when the model is built, shown beside the
- * number wherever a state is displayed.
+ * number where a state is displayed (the explorer's state panel, replay, a
+ * report's final state).
  */
 import type { VarDecl } from './types.js';
 

@@ -8,6 +8,7 @@ import { processStatuses } from '../explain/process-status.js';
 import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
 import { describePrimitives, variableValues, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
+import { valueText } from '../model/value-names.js';
 import { configTitle, outcomeMark } from './text.js';
 import { plural } from './count.js';
 
@@ -15,10 +16,11 @@ import { plural } from './count.js';
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
   const lines: string[] = [];
   const vars = Object.entries(variableValues(cm, s));
-  if (vars.length > 0) lines.push(`vars: ${vars.map(([name, value]) => `${name}=${value}`).join(' ')}`);
+  const decl = (name: string) => cm.model.vars.find((v) => v.name === name);
+  if (vars.length > 0) lines.push(`vars: ${vars.map(([name, value]) => `${name}=${decl(name) ? valueText(decl(name)!, value) : value}`).join(' ')}`);
   for (const p of processStatuses(cm, s)) {
     const proc = cm.layout.processes[p.pid];
-    const locals = proc.template.locals.map((l) => `${l.name}=${s[proc.localSlots.get(l.name)!]}`);
+    const locals = proc.template.locals.map((l) => `${l.name}=${valueText(l, s[proc.localSlots.get(l.name)!])}`);
     const where = p.state === 'done' ? 'done' : `${p.state === 'runnable' ? '' : `${p.state} `}at '${p.at}'`;
     const blocked = p.state === 'blocked' && p.wait ? ` -- ${p.wait.summary}` : '';
     lines.push(`${p.process}: ${where}${locals.length > 0 ? ` {${locals.join(' ')}}` : ''}${blocked}`);

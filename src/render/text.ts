@@ -5,7 +5,8 @@ import { underFairness, type CheckReport } from '../explain/report.js';
 import type { Counterexample } from '../explain/counterexample.js';
 import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
-import type { Params } from '../model/types.js';
+import type { Model, Params } from '../model/types.js';
+import { valueText } from '../model/value-names.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { afterSteps, formatCount, plural } from './count.js';
 
@@ -231,7 +232,7 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
     }
     lines.push('', 'Final state:');
     for (const p of cx.processes) lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}`);
-    lines.push(...finalValues(cx));
+    lines.push(...finalValues(cx, report.model));
   }
   for (const note of r.notes ?? []) lines.push('', `note: ${note}`);
   for (const warning of report.warnings ?? []) lines.push('', `warning: ${warning}`);
@@ -260,8 +261,12 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
 }
 
 /** The variables and primitives of a counterexample's last state, one indented line each. */
-function finalValues(cx: NonNullable<CheckReport['counterexample']>): string[] {
-  return [...Object.entries(cx.vars).map(([name, value]) => `  ${name} = ${value}`), ...cx.primitives.map((p) => `  ${p}`)];
+function finalValues(cx: NonNullable<CheckReport['counterexample']>, model?: Model): string[] {
+  const shown = (name: string, value: number) => {
+    const decl = model?.vars.find((v) => v.name === name);
+    return decl ? valueText(decl, value) : String(value);
+  };
+  return [...Object.entries(cx.vars).map(([name, value]) => `  ${name} = ${shown(name, value)}`), ...cx.primitives.map((p) => `  ${p}`)];
 }
 
 /** A liveness counterexample: the prefix, the cycle that repeats forever, who never steps in it. */
@@ -287,7 +292,7 @@ function lassoText(report: CheckReport, loopStart: number): string[] {
       lines.push(`  ${p.process}: ${p.state}${p.state === 'done' ? '' : ` at '${p.at}'`}${why ? `: ${why}` : ''}`);
     }
   }
-  lines.push('', 'State where the cycle begins:', ...finalValues(cx));
+  lines.push('', 'State where the cycle begins:', ...finalValues(cx, report.model));
   return lines;
 }
 

@@ -9,7 +9,9 @@ import { registry } from '../../models/index.js';
 import { abba, guardedLock } from '../explain/small-models.js';
 import { announcedWrite, spinLoop } from '../explore/liveness-models.js';
 import { ModelBuilder } from '../../src/model/builder.js';
-import { eq } from '../../src/model/expr.js';
+import { eq, set } from '../../src/model/expr.js';
+import { replayPath } from '../../src/explain/path.js';
+import { stateLines } from '../../src/render/replay.js';
 import { sourceIn } from '../../src/model/source-ref.js';
 import { checkToJson } from '../../src/render/json.js';
 
@@ -61,6 +63,22 @@ describe('the last state of a counterexample', () => {
     expect(text).toMatch(/VIOLATION of "atomic-sleep"/);
     expect(text).not.toContain('Blocked forever');
     expect(text).toMatch(/^Blocked when it stops:\n {2}task at 'lock': spin_lock\(&dev_spin\): held by hardirq/m);
+  });
+});
+
+describe('value names in a report', () => {
+  it('shows a named value with its name under "Final state:", as replay does', () => {
+    const at = sourceIn('x.c', 'v6.12');
+    const b = new ModelBuilder('t');
+    const st = b.var('st', 0, { max: 1, names: ['IDLE', 'BUSY'] });
+    b.process('p', {}, (p) => p
+      .step('busy', { action: 'dev->state = BUSY', source: at(1, 'f'), effects: [set(st, 1)] })
+      .step('wait', { action: 'wait until IDLE', source: at(2, 'f'), guard: eq(st, 0) }));
+    const cm = compileModel(b.build());
+    const report = buildReport(cm, check(cm).run());
+    expect(checkToText(report)).toMatch(/^Final state:\n {2}p: blocked at 'wait'\n {2}st = BUSY \(1\)$/m);
+    const replay = stateLines(cm, replayPath(cm, report.result.discovery!.path).at(-1)!);
+    expect(replay[0]).toBe('vars: st=BUSY (1)');
   });
 });
 

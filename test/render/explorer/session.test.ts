@@ -86,7 +86,7 @@ describe('stateRows', () => {
     expect(stateRows(cm, states[0]).every((r) => r.was === undefined)).toBe(true);
   });
 
-  it('names a workqueue worker\'s work, none before its first', () => {
+  it('names a workqueue worker\'s work, none while it is idle (before its first and after each)', () => {
     const at = sourceIn('x.c', 'v6.8');
     const b = new ModelBuilder('t');
     const q = b.workqueue('wq');
@@ -94,10 +94,13 @@ describe('stateRows', () => {
     const bw = q.work('b_work', (p) => p.step('b', { action: 'b()', source: at(2, 'b_fn') }));
     b.process('irq', {}, (p) => p.step('queue', { action: 'queue_work(wq, &b_work)', source: at(3, 'irq'), op: bw.queue() }));
     const wcm = compileModel(b.build());
-    const path = [wcm.steps.findIndex((cs) => cs.step.name === 'queue'), wcm.steps.findIndex((cs) => cs.step.name === 'idle')];
-    const [first, , taken] = replayPath(wcm, path);
+    const step = (name: string) => wcm.steps.findIndex((cs) => cs.step.name === name);
+    const [first, , taken, ran, returned] = replayPath(wcm, [step('queue'), step('idle'), step('b_work.b'), step('b_work.return')]);
     const work = (s: Int32Array) => stateRows(wcm, s).find((r) => r.name === 'wq_worker.work')?.text;
     expect(work(first)).toBe('none (-1)');
     expect(work(taken)).toBe('b_work (1)');
+    expect(work(ran)).toBe('b_work (1)');
+    // process_one_work clears worker->current_work: idle again is the state it started in, for the worker.
+    expect(work(returned)).toBe('none (-1)');
   });
 });
