@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<ExitCode
   // `interleave help check` is `interleave check --help`.
   const [name, ...rest] = argv[0] === 'help' && argv.length === 2 && Object.hasOwn(commands, argv[1]) ? [argv[1], '--help'] : argv;
   try {
-    if (name === 'help' && rest.length > 0) {
+    // `help --help` and `help help` ask for the usage itself.
+    if (name === 'help' && rest.length > 0 && !(rest.length === 1 && ['--help', '-h', 'help'].includes(rest[0]))) {
       const [asked, ...extra] = rest;
       if (!Object.hasOwn(commands, asked)) throw new UsageError(`help: unknown command ${JSON.stringify(asked)}`, `commands: ${Object.keys(commands).join(', ')}`);
       throw new UsageError(`help takes one command, got ${rest.length}: ${[asked, ...extra].join(' ')}`, `interleave help ${asked}`);

@@ -26,6 +26,12 @@ describe('--help', () => {
     expect(io.out.join('\n')).toBe(CHECK_USAGE);
   });
 
+  it.each([['--help'], ['-h'], ['help']])('takes `help %s` as help (exit 0)', async (arg) => {
+    const io = fakeIO();
+    expect(await main(['help', arg], io)).toBe(0);
+    expect(io.out.join('\n')).toMatch(/^usage: interleave <command>/);
+  });
+
   it('refuses help for a command that does not exist, as a mistyped command is (exit 2)', async () => {
     const io = fakeIO();
     expect(await main(['help', 'chek'], io)).toBe(2);
