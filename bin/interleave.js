@@ -38,11 +38,13 @@ if (buildIsCurrent(root)) {
   };
 }
 
-// Ctrl-C, and a CI job cancelled (SIGTERM) or a terminal closed (SIGHUP), stop the run with
-// its partial report; the exit code is then the shell's 128 + the signal's number.
+// Ctrl-C, and a CI job cancelled (SIGTERM) or a terminal closed (SIGHUP), stop a search with
+// its partial report; the exit code is then the shell's 128 + the signal's number. A command
+// that never looks at the signal (explore, export, ...) is left to the signal's default: it ends.
 const signal = { aborted: false };
 let stoppedWith;
-for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+const signals = code.main.stopsOnSignal(process.argv.slice(2)) ? [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] : [];
+for (const [name, code] of signals) {
   process.on(name, () => {
     if (signal.aborted) {
       // A second signal: stop now. Each file is written whole or not at all, but not all may be there.
