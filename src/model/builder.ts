@@ -209,15 +209,18 @@ export class ModelBuilder {
   private readonly liveness: LivenessProperty[] = [];
   /**
    * `given` as the options object a declaration takes, or (recorded among
-   * the model's problems) an empty one when it is something else: under tsx
+   * the model's problems) `example` when it is something else: under tsx
    * nothing checks that `b.semaphore('sem', 1)` should be `{ initial: 1 }`.
+   * The declaration goes on with the example, so that no second message
+   * complains of a missing field; build() reports the first.
    */
-  private optionsOf<T extends object>(call: string, name: string, given: T, example: string): T {
+  private optionsOf<T extends object>(call: string, name: string, given: T, example: NoInfer<T>): T {
     if (isObject(given)) return given;
-    const args = given === undefined ? JSON.stringify(name) : `${JSON.stringify(name)}, ${JSON.stringify(given) ?? String(given)}`;
-    this.specProblems.push(`b.${call}(${args}): ${given === undefined ? 'its options are missing' : 'its options are an object'}, such as b.${call}(${JSON.stringify(name)}, ${example})`);
-    // Empty, so the declaration goes on with its defaults: build() reports the problem above.
-    return {} as T;
+    const shown = (x: unknown) => (typeof x === 'function' ? 'a function' : JSON.stringify(x) ?? String(x));
+    const args = given === undefined ? JSON.stringify(name) : `${JSON.stringify(name)}, ${shown(given)}`;
+    const fields = Object.entries(example).map(([k, v]) => `${k}: ${JSON.stringify(v).replace(/"/g, "'")}`).join(', ');
+    this.specProblems.push(`b.${call}(${args}): ${given === undefined ? 'its options are missing' : 'its options must be an object'}, such as b.${call}(${JSON.stringify(name)}, { ${fields} })`);
+    return example;
   }
 
   /** Malformed step specs and property expressions met while building (see `checkStepSpec`), reported with `validateModel`'s problems. */
@@ -231,13 +234,13 @@ export class ModelBuilder {
   }
 
   rwsem(name: string, given: { policy: RwSemaphorePolicy }): RwSemaphoreHandle {
-    const options = this.optionsOf('rwsem', name, given, "{ policy: 'writer-fair' }");
+    const options = this.optionsOf('rwsem', name, given, { policy: 'writer-fair' });
     this.primitives.push(Object.freeze({ kind: 'rwsem', name, policy: options.policy }));
     return new RwSemaphoreHandle(name);
   }
 
   semaphore(name: string, given: { initial: number; max?: number }): SemaphoreHandle {
-    const options = this.optionsOf('semaphore', name, given, '{ initial: 1 }');
+    const options = this.optionsOf('semaphore', name, given, { initial: 1 });
     this.primitives.push(Object.freeze({ kind: 'semaphore', name, initial: options.initial, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new SemaphoreHandle(name);
   }
@@ -254,7 +257,7 @@ export class ModelBuilder {
 
   /** `struct completion` (`DECLARE_COMPLETION`); `max` bounds the banked dones (default: the process count). */
   completion(name: string, given: { max?: number } = {}): CompletionHandle {
-    const options = this.optionsOf('completion', name, given, '{ max: 2 }');
+    const options = this.optionsOf('completion', name, given, { max: 2 });
     this.primitives.push(Object.freeze({ kind: 'completion', name, ...(options.max !== undefined ? { max: options.max } : {}) }));
     return new CompletionHandle(name);
   }
@@ -266,7 +269,7 @@ export class ModelBuilder {
    * model is built. `source` is what their take and finish steps cite.
    */
   workqueue(name: string, given: { workers?: number; source?: SourceRef } = {}): WorkqueueHandle {
-    const options = this.optionsOf('workqueue', name, given, '{ workers: 2 }');
+    const options = this.optionsOf('workqueue', name, given, { workers: 2 });
     const handle = new WorkqueueHandle(name, options.workers ?? 1, options.source ?? WORKQUEUE_SOURCE);
     this.workqueues.push({ index: this.primitives.length, handle });
     // A placeholder until build(), when the work items are known.
@@ -281,7 +284,7 @@ export class ModelBuilder {
 
   /** `jobName` and `payloadName` name one job in diagrams: `copy` and `chunk` give `copy(chunk 3)`. */
   jobQueue(name: string, given: { capacity: number; jobName?: string; payloadName?: string; payloadMax?: number }): JobQueueHandle {
-    const options = this.optionsOf('jobQueue', name, given, '{ capacity: 2 }');
+    const options = this.optionsOf('jobQueue', name, given, { capacity: 2 });
     this.primitives.push(Object.freeze({
       kind: 'jobqueue',
       name,
@@ -294,7 +297,13 @@ export class ModelBuilder {
   }
 
   process(name: string, given: ProcessOptions, body: (p: ProcessBuilder) => void): this {
-    const options = this.optionsOf('process', name, given, '{ instances: 2 }');
+    let options = given;
+    if (typeof given === 'function' && body === undefined) {
+      // b.process('p', (p) => ...): the options were left out, and the body came second.
+      this.specProblems.push(`b.process(${JSON.stringify(name)}, body): its options are missing; give {} when there are none: b.process(${JSON.stringify(name)}, {}, (p) => p.step(...))`);
+      body = given as unknown as (p: ProcessBuilder) => void;
+      options = {};
+    } else options = this.optionsOf('process', name, given, {});
     const p = new ProcessBuilder(name);
     body(p);
     const labels = p.locations.map((l) => l.label);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBuilder, type LocalRef } from '../../src/model/builder.js';
+import { ModelBuilder, type LocalRef, type ProcessBuilder } from '../../src/model/builder.js';
 import { gt, inc } from '../../src/model/expr.js';
 import { ModelError } from '../../src/model/model-error.js';
 import { sourceIn } from '../../src/model/source-ref.js';
@@ -171,7 +171,15 @@ describe('what a model file without type checks can pass', () => {
     b.semaphore('sem', 1 as unknown as { initial: number });
     (b.rwsem as (name: string) => unknown)('lock');
     b.process('p', {}, (p) => p.step('s', { action: 'x', source: at1 }));
-    expect(() => b.build()).toThrow(/b\.semaphore\("sem", 1\): its options are an object, such as b\.semaphore\("sem", \{ initial: 1 \}\)[\s\S]*b\.rwsem\("lock"\): its options are missing, such as b\.rwsem\("lock", \{ policy: 'writer-fair' \}\)/);
+    expect(() => b.build()).toThrow(/b\.semaphore\("sem", 1\): its options must be an object, such as b\.semaphore\("sem", \{ initial: 1 \}\)[\s\S]*b\.rwsem\("lock"\): its options are missing, such as b\.rwsem\("lock", \{ policy: 'writer-fair' \}\)/);
+    // The declarations go on with the example, so nothing else complains of their fields.
+    expect(() => b.build()).not.toThrow(/undefined/);
+  });
+
+  it('says a process given its body in place of its options that the options are missing', () => {
+    const b = new ModelBuilder('t');
+    (b.process as unknown as (name: string, body: (p: ProcessBuilder) => ProcessBuilder) => ModelBuilder)('p', (p) => p.step('s', { action: 'x', source: at1 }));
+    expect(() => b.build()).toThrow('b.process("p", body): its options are missing; give {} when there are none: b.process("p", {}, (p) => p.step(...))');
   });
 
   it('says an initial value given as a string is not a number', () => {
