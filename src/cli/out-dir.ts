@@ -128,9 +128,8 @@ export function checkOutputFile(file: string, flag: string): void {
   // resolve() drops a trailing slash, which says the user meant a folder: writing a file there would surprise.
   if (namesFolder(file)) problem = 'it names a folder (it ends with a slash); give a file name';
   else if (existsSync(abs) && statSync(abs).isDirectory()) problem = 'it is a folder, not a file';
-  else if ((problem = notRegularFile(abs)) !== undefined) { /* named below */ }
-  else if (existsSync(abs) && !isWritable(abs)) problem = 'permission denied';
-  else problem = problemWithDir(dirname(abs)) ?? probe(dirname(abs));
+  else problem = notRegularFile(abs)
+    ?? (existsSync(abs) && !isWritable(abs) ? 'permission denied' : problemWithDir(dirname(abs)) ?? probe(dirname(abs)));
   if (problem) throw new OutputPathError(`cannot write to ${flag}: ${problem}`);
 }
 

@@ -68,12 +68,12 @@ export class ExplorerSession {
     return k;
   }
 
-  /** The path is the recorded schedule, whole. */
   /** Steps of the recorded schedule (0 when the page has none: a design that holds). */
   get recordedLength(): number {
     return this.recorded.length;
   }
 
+  /** The path is the recorded schedule, whole. */
   get onRecorded(): boolean {
     return this.pathNow.length === this.recorded.length && this.recordedPrefix === this.recorded.length;
   }
