@@ -43,18 +43,22 @@ type ValueItem = string | { readonly lo: number; readonly hi: number };
 export function parseParamValues(name: string, text: string, spec: ParamSpec, model: string): ParamValue[] {
   const items = parseValueItems(name, text, spec, model);
   checkGridSize(model, [[name, countValues(items)]]);
-  // A set, not includes(): a range of many thousand values would be quadratic.
+  return valuesOf(items);
+}
+
+/** How many distinct values a value text gives, without listing them. */
+export function countParamValues(name: string, text: string, spec: ParamSpec, model: string): number {
+  return countValues(parseValueItems(name, text, spec, model));
+}
+
+/** The items' values in order, each once. A set, not includes(): a range of many thousand values would be quadratic. */
+function valuesOf(items: readonly ValueItem[]): ParamValue[] {
   const out = new Set<ParamValue>();
   for (const item of items) {
     if (typeof item === 'string') out.add(item);
     else for (let v = item.lo; v <= item.hi; v++) out.add(v);
   }
   return [...out];
-}
-
-/** How many distinct values a value text gives, without listing them. */
-export function countParamValues(name: string, text: string, spec: ParamSpec, model: string): number {
-  return countValues(parseValueItems(name, text, spec, model));
 }
 
 function parseValueItems(name: string, text: string, spec: ParamSpec, model: string): ValueItem[] {
@@ -110,7 +114,7 @@ export function checkGridSize(model: string, counts: ReadonlyArray<readonly [str
  * Parameters not given keep the model's default and are not axes.
  */
 export function buildParamGrid(def: ModelDefinition, given: Iterable<readonly [string, string]>): ParamGrid {
-  const texts: Array<[string, string, ParamSpec]> = [];
+  const parsed: Array<readonly [string, ValueItem[]]> = [];
   for (const [name, text] of given) {
     const spec = paramSpec(def, name);
     if (spec === undefined) {
@@ -120,11 +124,11 @@ export function buildParamGrid(def: ModelDefinition, given: Iterable<readonly [s
         known.length > 0 ? `parameters of ${def.name}: ${known.map((n) => `--${n} (${describeRange(def.params[n])})`).join(', ')}` : `${def.name} has no parameters`,
       );
     }
-    texts.push([name, text, spec]);
+    parsed.push([name, parseValueItems(name, text, spec, def.name)]);
   }
   // Counted before any axis is listed: an absurd grid is refused without allocating it.
-  checkGridSize(def.name, texts.map(([name, text, spec]) => [name, countParamValues(name, text, spec, def.name)]));
-  return { model: def.name, axes: texts.map(([name, text, spec]) => ({ name, values: parseParamValues(name, text, spec, def.name) })) };
+  checkGridSize(def.name, parsed.map(([name, items]) => [name, countValues(items)]));
+  return { model: def.name, axes: parsed.map(([name, items]) => ({ name, values: valuesOf(items) })) };
 }
 
 /** How many combinations the grid has. */

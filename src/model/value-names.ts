@@ -12,6 +12,12 @@ export function valueText(decl: VarDecl, value: number): string {
   return name === undefined ? String(value) : `${name} (${value})`;
 }
 
+/** `valueText` of the declaration called `name` among `decls`, or the bare number when there is none. */
+export function valueTextOf(decls: readonly VarDecl[], name: string, value: number): string {
+  const decl = decls.find((d) => d.name === name);
+  return decl ? valueText(decl, value) : String(value);
+}
+
 /** What is wrong with a declaration's `names` (a model file run through tsx has no type check). */
 export function valueNameProblems(decl: VarDecl): string[] {
   const names: unknown = decl.names;

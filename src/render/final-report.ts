@@ -12,6 +12,7 @@ import {
   configTitle,
   diagramsLine,
   formatParams,
+  paramFlags,
   runTableData,
   stuckLine,
   table,
@@ -105,8 +106,8 @@ function exploreHint(entries: readonly RunEntry[]): ReportSection[] {
   const held = entries.find((e) => e.report.result.verdict === 'ok');
   if (!held) return [];
   const { model, params } = held.report.result;
-  const flags = Object.entries(params).map(([k, v]) => `--${k} ${v}`).join(' ');
-  return [text(`A design that holds has no diagrams; to see why it holds, step through any of its schedules in a browser, with the wait-for graph at each step: npx interleave explore ${model}${flags ? ` ${flags}` : ''} -o explore.html`, { dim: true })];
+  const command = ['npx interleave explore', model, ...paramFlags(params), '-o explore.html'].join(' ');
+  return [text(`A design that holds has no diagrams; to see why it holds, step through any of its schedules in a browser, with the wait-for graph at each step: ${command}`, { dim: true })];
 }
 
 function writtenSection(written: readonly string[] | undefined): ReportSection[] {

@@ -8,7 +8,7 @@ import { processStatuses } from '../explain/process-status.js';
 import type { SavedTrace, SavedTraceReplay } from '../explain/saved-trace.js';
 import { describePrimitives, variableValues, type TraceRow } from '../explain/trace.js';
 import { formatSourceShort } from '../model/source-ref.js';
-import { valueText } from '../model/value-names.js';
+import { valueText, valueTextOf } from '../model/value-names.js';
 import { configTitle, outcomeMark } from './text.js';
 import { plural } from './count.js';
 
@@ -16,8 +16,7 @@ import { plural } from './count.js';
 export function stateLines(cm: CompiledModel, s: Int32Array): string[] {
   const lines: string[] = [];
   const vars = Object.entries(variableValues(cm, s));
-  const decl = (name: string) => cm.model.vars.find((v) => v.name === name);
-  if (vars.length > 0) lines.push(`vars: ${vars.map(([name, value]) => `${name}=${decl(name) ? valueText(decl(name)!, value) : value}`).join(' ')}`);
+  if (vars.length > 0) lines.push(`vars: ${vars.map(([name, value]) => `${name}=${valueTextOf(cm.model.vars, name, value)}`).join(' ')}`);
   for (const p of processStatuses(cm, s)) {
     const proc = cm.layout.processes[p.pid];
     const locals = proc.template.locals.map((l) => `${l.name}=${valueText(l, s[proc.localSlots.get(l.name)!])}`);

@@ -6,12 +6,17 @@ import type { Counterexample } from '../explain/counterexample.js';
 import { wokeMark, type TraceRow } from '../explain/trace.js';
 import type { ProgressEvent } from '../explore/result.js';
 import type { Model, Params } from '../model/types.js';
-import { valueText } from '../model/value-names.js';
+import { valueTextOf } from '../model/value-names.js';
 import { formatSourceShort } from '../model/source-ref.js';
 import { afterSteps, formatCount, plural } from './count.js';
 
 export function formatParams(params: Params): string {
   return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+/** `--writers 2 --ctrs 1`: the parameters as the command line gives them. */
+export function paramFlags(params: Params): string[] {
+  return Object.entries(params).map(([k, v]) => `--${k} ${v}`);
 }
 
 /** `dm-snapshot/semaphore writers=2 ctrs=1`, or the bare name of a model without parameters (no stray space before a colon). */
@@ -262,11 +267,7 @@ function checkDetailLines(report: CheckReport): Array<string | TableData> {
 
 /** The variables and primitives of a counterexample's last state, one indented line each. */
 function finalValues(cx: NonNullable<CheckReport['counterexample']>, model?: Model): string[] {
-  const shown = (name: string, value: number) => {
-    const decl = model?.vars.find((v) => v.name === name);
-    return decl ? valueText(decl, value) : String(value);
-  };
-  return [...Object.entries(cx.vars).map(([name, value]) => `  ${name} = ${shown(name, value)}`), ...cx.primitives.map((p) => `  ${p}`)];
+  return [...Object.entries(cx.vars).map(([name, value]) => `  ${name} = ${valueTextOf(model?.vars ?? [], name, value)}`), ...cx.primitives.map((p) => `  ${p}`)];
 }
 
 /** A liveness counterexample: the prefix, the cycle that repeats forever, who never steps in it. */
@@ -389,21 +390,19 @@ export function diagramPaths(files: Readonly<Record<string, string>> | undefined
 export function diagramsLine(files: Readonly<Record<string, string>> | undefined): string | undefined {
   const paths = diagramPaths(files);
   if (paths.length === 0) return undefined;
+  const brace = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `{${xs.join(',')}}`);
+  // folder -> diagram (file name without extension) -> its extensions, braced: `{dot,svg}`.
   const byDir = new Map<string, Map<string, string[]>>();
   for (const p of paths) {
-    const cut = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
-    const dir = p.slice(0, cut + 1);
-    const name = p.slice(cut + 1);
-    const dot = name.lastIndexOf('.');
-    const stems = byDir.get(dir) ?? new Map<string, string[]>();
-    byDir.set(dir, stems);
-    stems.set(name.slice(0, dot), [...(stems.get(name.slice(0, dot)) ?? []), name.slice(dot + 1)]);
+    const [, dir, stem, ext] = /^(.*[\\/])?([^\\/]*)\.([^.]*)$/.exec(p)!;
+    const stems = byDir.get(dir ?? '') ?? new Map<string, string[]>();
+    byDir.set(dir ?? '', stems);
+    stems.set(stem, [...(stems.get(stem) ?? []), ext]);
   }
-  const brace = (xs: readonly string[]) => (xs.length === 1 ? xs[0] : `{${xs.join(',')}}`);
   return `diagrams: ${[...byDir].map(([dir, stems]) => {
-    const exts = [...new Set([...stems.values()].map((e) => e.join(',')))];
+    const exts = new Set([...stems.values()].map(brace));
     // One set of extensions for every diagram: dir/{a,b}.{dot,svg}; else each with its own.
-    return exts.length === 1 ? `${dir}${brace([...stems.keys()])}.${brace(exts[0].split(','))}`
+    return exts.size === 1 ? `${dir}${brace([...stems.keys()])}.${[...exts][0]}`
       : [...stems].map(([stem, e]) => `${dir}${stem}.${brace(e)}`).join(', ');
   }).join(', ')}`;
 }

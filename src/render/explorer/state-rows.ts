@@ -7,7 +7,7 @@
  */
 import type { CompiledModel } from '../../explore/compile.js';
 import { processStatuses } from '../../explain/process-status.js';
-import { valueText } from '../../model/value-names.js';
+import { valueText, valueTextOf } from '../../model/value-names.js';
 import { KIND_NAMES } from '../dot-wait-for.js';
 
 export type StateSection = 'processes' | 'variables' | 'primitives';
@@ -30,10 +30,7 @@ function rowsOf(cm: CompiledModel, s: Int32Array): Array<Omit<StateRow, 'was'>> 
   }
   for (const v of cm.model.vars) rows.push({ section: 'variables', name: v.name, text: valueText(v, s[cm.layout.varSlots.get(v.name)!]) });
   for (const proc of cm.layout.processes) {
-    for (const [local, slot] of proc.localSlots) {
-      const decl = proc.template.locals.find((l) => l.name === local);
-      rows.push({ section: 'variables', name: `${proc.name}.${local}`, text: decl ? valueText(decl, s[slot]) : String(s[slot]) });
-    }
+    for (const [local, slot] of proc.localSlots) rows.push({ section: 'variables', name: `${proc.name}.${local}`, text: valueTextOf(proc.template.locals, local, s[slot]) });
   }
   for (const prim of cm.primitives) {
     const policy = prim.decl.kind === 'rwsem' ? ` (${prim.decl.policy})` : '';
